@@ -1,0 +1,335 @@
+"""The engine: resolves names, runs the store's queries and builds `Answer`s. Knows nothing of Discord."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from bot.answers.i18n import format_date, normalize_locale, t
+from bot.answers.model import Answer, Fact
+from bot.answers.parse import Period, Query, detect_locale, parse_period, parse_question
+from bot.answers.render import fact_for_move, place, shorten
+from bot.records import MoveRecord, NameEntry, RoleRecord, SourceRecord
+from bot.search import Lookup, Match, NameIndex
+from bot.store import Store
+from bot.text import fold
+
+PAGE = 10
+LEAD_WORDS = ("lead", "head", "chief", "ceo", "cto", "director", "president", "vice president", "vp", "founder",
+              "svp", "manager", "runs", "in charge")
+
+
+class Engine:
+    """Answers questions over one store; shared by the console, `ask`, and the Discord cogs."""
+
+    def __init__(self, store: Store, index: NameIndex):
+        self.store = store
+        self.index = index
+
+    @classmethod
+    async def create(cls, store: Store) -> Engine:
+        return cls(store, NameIndex(await store.name_entries()))
+
+    async def refresh_index(self) -> None:
+        """Rebuild the name index from the store (after a load or a new move)."""
+        self.index = NameIndex(await self.store.name_entries())
+
+    def add_names(self, entries: list[NameEntry]) -> None:
+        for entry in entries:
+            self.index.add(entry)
+
+    # -- free text ----------------------------------------------------------------------------------------
+
+    async def ask(self, question: str, locale: str | None = None, page_size: int = PAGE,
+                  today: date | None = None) -> Answer:
+        """Answer a chat question (English or French); unknown names get suggestions, never a guess."""
+        question = question.strip()
+        loc = normalize_locale(locale) if locale else detect_locale(question)
+        if not question:
+            return self.help(loc)
+        q = parse_question(question, self.index, loc, today)
+        answer = await self.run_query(q, page_size)
+        answer.question = question
+        return answer
+
+    async def run_query(self, q: Query, page_size: int = PAGE, offset: int = 0) -> Answer:
+        loc = q.locale
+        if q.intent == "help":
+            return self.help(loc)
+        if q.intent == "person" and q.person is not None:
+            return await self._person(q.person, loc)
+        if q.intent == "role" and q.subject is not None:
+            return await self._role(q.subject, loc)
+        if q.intent == "left" and q.subject is not None:
+            return await self._left(q.subject, None, q.period, loc, page_size, offset)
+        if q.intent == "between" and q.subject is not None and q.other is not None:
+            return await self._left(q.subject, q.other, q.period, loc, page_size, offset)
+        if q.intent == "joined" and q.subject is not None:
+            return await self._joined(q.subject, q.other, q.period, loc, page_size, offset)
+        if q.intent == "org" and q.subject is not None:
+            return await self._org(q.subject, q.period, loc, page_size, offset)
+        if q.intent == "recent":
+            return await self._recent(q.subject, q.period, loc, page_size, offset)
+        return self._not_found(q.text, q.unresolved, loc)
+
+    # -- commands (the console's and the bot's slash commands) ---------------------------------------------
+
+    async def person(self, name: str, locale: str = "en") -> Answer:
+        hit = self.index.lookup(name, ["person"])
+        if hit.best is None:
+            return self._not_found(name, [hit], locale)
+        return await self._person(hit.best, locale)
+
+    async def left(self, org: str, team: str | None = None, since: str | None = None, locale: str = "en",
+                   to_org: str | None = None, page_size: int = PAGE, offset: int = 0) -> Answer:
+        subject, problem = self._place(org, team, locale)
+        if problem:
+            return problem
+        other = None
+        if to_org:
+            other, problem = self._place(to_org, None, locale)
+            if problem:
+                return problem
+        return await self._left(subject, other, self._since(since), locale, page_size, offset)
+
+    async def joined(self, org: str, team: str | None = None, from_org: str | None = None,
+                     since: str | None = None, locale: str = "en", page_size: int = PAGE,
+                     offset: int = 0) -> Answer:
+        subject, problem = self._place(org, team, locale)
+        if problem:
+            return problem
+        other = None
+        if from_org:
+            other, problem = self._place(from_org, None, locale)
+            if problem:
+                return problem
+        return await self._joined(subject, other, self._since(since), locale, page_size, offset)
+
+    async def between(self, from_org: str, to_org: str, since: str | None = None, locale: str = "en",
+                      page_size: int = PAGE, offset: int = 0) -> Answer:
+        src, problem = self._place(from_org, None, locale)
+        if problem:
+            return problem
+        dst, problem = self._place(to_org, None, locale)
+        if problem:
+            return problem
+        return await self._left(src, dst, self._since(since), locale, page_size, offset)
+
+    async def recent(self, locale: str = "en", page_size: int = PAGE, offset: int = 0) -> Answer:
+        return await self._recent(None, Period(), locale, page_size, offset)
+
+    async def org(self, name: str, locale: str = "en", page_size: int = PAGE, offset: int = 0) -> Answer:
+        subject, problem = self._place(name, None, locale)
+        if problem:
+            return problem
+        return await self._org(subject, Period(), locale, page_size, offset)
+
+    async def page(self, request: dict[str, Any], offset: int) -> Answer:
+        """Another page of an earlier list answer (`answer.request` says how it was asked)."""
+        method = getattr(self, request["method"])
+        return await method(**request["args"], offset=offset)
+
+    def help(self, locale: str) -> Answer:
+        return Answer("", "help", locale, t(locale, "help_title"), t(locale, "help"))
+
+    async def about(self, locale: str = "en") -> Answer:
+        info = await self.store.info()
+        latest = format_date(info["latest_move"], "day" if info["latest_move"] and len(info["latest_move"]) == 10
+                             else "month", locale)
+        text = t(locale, "about", latest=latest, loaded=(info["loaded_at"] or "?")[:10],
+                 **{k: info[k] for k in ("moves", "people", "orgs", "sources")})
+        return Answer("", "about", locale, "movesbot", text)
+
+    def complete(self, text: str, kinds: list[str], limit: int = 25) -> list[Match]:
+        """Autocomplete choices for a slash-command option."""
+        return self.index.complete(text, kinds, limit)
+
+    # -- building answers ----------------------------------------------------------------------------------
+
+    def _place(self, name: str, team: str | None, locale: str) -> tuple[Match | None, Answer | None]:
+        """Resolve an org (and optional team inside it) typed in a command option."""
+        hit = self.index.lookup(name, ["org", "team"])
+        if hit.best is None:
+            return None, self._not_found(name, [hit], locale)
+        if not team:
+            return hit.best, None
+        org_name = hit.best.org if hit.best.kind == "team" else hit.best.name
+        teams = [m for m in self.index.exact(team, ["team"]) if m.org == org_name]
+        if len(teams) == 1:
+            return teams[0], None
+        fuzzy = [m for m in self.index.fuzzy(team, ["team"], limit=25) if m.org == org_name]
+        if fuzzy and fuzzy[0].score >= 85 and (len(fuzzy) == 1 or fuzzy[0].score - fuzzy[1].score >= 4):
+            return fuzzy[0], None
+        return None, self._not_found(team, [Lookup(team, None, fuzzy)], locale)
+
+    @staticmethod
+    def _since(since: str | None) -> Period:
+        if not since:
+            return Period()
+        period, _ = parse_period(fold(f"since {since}"))
+        return period
+
+    async def _person(self, who: Match, locale: str) -> Answer:
+        moves, total = await self.store.moves(person_id=who.id, limit=100)
+        roles = await self.store.roles(person_id=who.id)
+        facts = [fact_for_move(m, locale, with_notes=True) for m in moves]
+        latest_role = roles[0] if roles else None
+        last = moves[-1] if moves else None
+        facts.extend(_role_fact(r, place(r.org, r.team), locale) for r in roles)
+        if last is not None and (latest_role is None or (latest_role.as_of or "") < last.date):
+            where = place(last.to_org, last.to_team)
+            summary = t(locale, "person_summary", person=who.name, count=total, where=where)
+        elif latest_role is not None:
+            where = place(latest_role.org, latest_role.team)
+            if last is not None:
+                summary = t(locale, "person_summary", person=who.name, count=total, where=where)
+            else:
+                summary = t(locale, "person_summary_role", person=who.name, role=shorten(latest_role.role, 80),
+                            where=where)
+        else:
+            summary = t(locale, "not_found", query=who.name)
+        return Answer("", "person", locale, who.name, summary, facts, [who.name], total=len(facts),
+                      page_size=len(facts) or PAGE)
+
+    async def _role(self, subject: Match, locale: str) -> Answer:
+        if subject.kind == "team":
+            roles = await self.store.roles(team_id=subject.id)
+        else:
+            roles = await self.store.roles(org_id=subject.id)
+        latest: dict[str, Any] = {}
+        for r in roles:  # newest first: keep each person's latest holding
+            latest.setdefault(r.person, r)
+        ranked = sorted(latest.values(), key=lambda r: (not any(w in r.role.lower() for w in LEAD_WORDS),
+                                                         "" if r.as_of is None else _neg(r.as_of)))
+        label = subject.label
+        facts = [_role_fact(r, r.person, locale) for r in ranked]
+        summary = t(locale, "role_summary", place=label) if facts else t(locale, "role_none", place=label)
+        return Answer("", "role", locale, t(locale, "role_title", place=label), summary, facts,
+                      [r.person for r in ranked], total=len(facts), page_size=len(facts) or PAGE)
+
+    async def _left(self, subject: Match, other: Match | None, period: Period, locale: str, page_size: int,
+                    offset: int) -> Answer:
+        filters = _side(subject, "from")
+        if other is not None:
+            filters.update(_side(other, "to"))
+        moves, total = await self.store.moves(**filters, date_from=period.start, date_before=period.end,
+                                              limit=page_size, offset=offset)
+        when = _period_label(period, locale)
+        request = {"method": "_page_left", "args": {"subject": subject, "other": other, "period": period,
+                                                    "locale": locale, "page_size": page_size}}
+        if other is None:
+            title = t(locale, "left_title", place=subject.label)
+            summary = t(locale, "left_summary" if total else "none_left", count=total, place=subject.label,
+                        period=when)
+            intent = "left"
+        else:
+            title = t(locale, "between_title", src=subject.label, dst=other.label)
+            summary = t(locale, "between_summary" if total else "none_between", count=total, src=subject.label,
+                        dst=other.label, period=when)
+            intent = "between"
+        return _list_answer(intent, locale, title, summary, moves, total, offset, page_size, request)
+
+    async def _joined(self, subject: Match, other: Match | None, period: Period, locale: str, page_size: int,
+                      offset: int) -> Answer:
+        filters = _side(subject, "to")
+        if other is not None:
+            filters.update(_side(other, "from"))
+        moves, total = await self.store.moves(**filters, date_from=period.start, date_before=period.end,
+                                              limit=page_size, offset=offset)
+        when = _period_label(period, locale)
+        if not total:
+            summary = t(locale, "none_joined", place=subject.label, period=when)
+        elif other is not None:
+            summary = t(locale, "joined_from_summary", count=total, place=subject.label, src=other.label, period=when)
+        else:
+            summary = t(locale, "joined_summary", count=total, place=subject.label, period=when)
+        request = {"method": "_page_joined", "args": {"subject": subject, "other": other, "period": period,
+                                                      "locale": locale, "page_size": page_size}}
+        return _list_answer("joined", locale, t(locale, "joined_title", place=subject.label), summary, moves,
+                            total, offset, page_size, request)
+
+    async def _org(self, subject: Match, period: Period, locale: str, page_size: int, offset: int) -> Answer:
+        if subject.kind == "team":
+            return await self._left(subject, None, period, locale, page_size, offset)
+        flows = await self.store.org_flows(subject.id, date_from=period.start, date_before=period.end)
+        joined, left = sum(f.joined for f in flows), sum(f.left for f in flows)
+        facts = [Fact(t(locale, "flow_line", other=f.counterpart, joined=f.joined, left=f.left, net=f.net))
+                 for f in flows[:15]]
+        moves, _ = await self.store.moves(to_org_id=subject.id, date_from=period.start,
+                                              date_before=period.end, newest_first=True, limit=5)
+        out, _ = await self.store.moves(from_org_id=subject.id, date_from=period.start, date_before=period.end,
+                                        newest_first=True, limit=5)
+        latest = sorted([*moves, *out], key=lambda m: (m.date, m.id), reverse=True)[:5]
+        facts.extend(fact_for_move(m, locale) for m in latest)
+        summary = t(locale, "org_summary", org=subject.name, joined=joined, left=left, net=joined - left,
+                    period=_period_label(period, locale))
+        return Answer("", "org", locale, t(locale, "org_title", org=subject.name), summary, facts,
+                      total=len(facts), page_size=len(facts) or PAGE)
+
+    async def _recent(self, subject: Match | None, period: Period, locale: str, page_size: int,
+                      offset: int) -> Answer:
+        filters = _side(subject, "to") if subject is not None else {}
+        moves, total = await self.store.moves(**filters, date_from=period.start, date_before=period.end,
+                                              newest_first=True, limit=page_size, offset=offset)
+        request = {"method": "_page_recent", "args": {"subject": subject, "period": period, "locale": locale,
+                                                      "page_size": page_size}}
+        title = t(locale, "recent_title") if subject is None else t(locale, "joined_title", place=subject.label)
+        return _list_answer("recent", locale, title, t(locale, "recent_summary", count=len(moves)), moves, total,
+                            offset, page_size, request)
+
+    async def _page_left(self, subject: Match, other: Match | None, period: Period, locale: str, page_size: int,
+                         offset: int) -> Answer:
+        return await self._left(subject, other, period, locale, page_size, offset)
+
+    async def _page_joined(self, subject: Match, other: Match | None, period: Period, locale: str,
+                           page_size: int, offset: int) -> Answer:
+        return await self._joined(subject, other, period, locale, page_size, offset)
+
+    async def _page_recent(self, subject: Match | None, period: Period, locale: str, page_size: int,
+                           offset: int) -> Answer:
+        return await self._recent(subject, period, locale, page_size, offset)
+
+    def _not_found(self, query: str, lookups: list[Lookup], locale: str) -> Answer:
+        names: list[str] = []
+        for lookup in lookups:
+            names.extend(m.label for m in lookup.candidates if m.label not in names)
+        if not names and query:
+            names = [m.label for m in self.index.fuzzy(query, limit=3, cutoff=70)]
+        names = names[:5]
+        intent = "ambiguous" if names else "not_found"
+        title = t(locale, "ambiguous_title") if names else t(locale, "not_found", query=shorten(query, 80))
+        summary = t(locale, "not_found", query=shorten(query, 80)) if not names else title
+        answer = Answer(query, intent, locale, title, summary if names else t(locale, "try"), suggestions=names)
+        return answer
+
+
+def _role_fact(r: RoleRecord, who: str, locale: str) -> Fact:
+    """"Zhifeng Chen: leads the Foundation Models team (as of 3 February 2026)" with its source."""
+    when = f" ({t(locale, 'as_of', date=format_date(r.as_of, r.as_of_precision, locale))})" if r.as_of else ""
+    return Fact(t(locale, "role_line", person=who, role=shorten(r.role)) + when, (SourceRecord(r.url),))
+
+
+def _neg(value: str) -> str:
+    """Sort key that puts later partial dates first."""
+    return "".join(chr(255 - ord(c)) for c in value)
+
+
+def _side(match: Match, side: str) -> dict[str, int]:
+    return {f"{side}_team_id": match.id} if match.kind == "team" else {f"{side}_org_id": match.id}
+
+
+def _period_label(period: Period, locale: str) -> str:
+    if not period.label_kind:
+        return ""
+    values = [format_date(v, p, locale) for v, p in period.label_values]
+    if period.label_kind == "between":
+        return t(locale, "period_between", start=values[0], end=values[1])
+    return t(locale, f"period_{period.label_kind}", date=values[0])
+
+
+def _list_answer(intent: str, locale: str, title: str, summary: str, moves: list[MoveRecord], total: int,
+                 offset: int, page_size: int, request: dict) -> Answer:
+    people = list(dict.fromkeys(m.person for m in moves))
+    facts = [fact_for_move(m, locale) for m in moves]
+    return Answer("", intent, locale, title, summary, facts, people, total=total, offset=offset,
+                  page_size=page_size, request=request)

@@ -1,0 +1,151 @@
+"""The words of every answer in English and French, and dates at their precision in each language."""
+
+from __future__ import annotations
+
+import re
+
+LOCALES = ("en", "fr")
+
+MONTHS = {
+    "en": ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December"],
+    "fr": ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+           "novembre", "décembre"],
+}
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "en": {
+        "moved": "{person} moved from {src} to {dst}",
+        "moved_reported": "{person} reportedly moved from {src} to {dst}",
+        "as_role": "as {role}",
+        "person_title": "{person}",
+        "person_summary": "{person}: {count} recorded move(s); now at {where}.",
+        "person_summary_role": "{person}: no recorded move; {role} at {where}.",
+        "left_title": "Who left {place}",
+        "left_summary": "{count} people left {place}{period}.",
+        "joined_title": "Who joined {place}",
+        "joined_summary": "{count} people joined {place}{period}.",
+        "joined_from_summary": "{count} people joined {place} from {src}{period}.",
+        "between_title": "{src} → {dst}",
+        "between_summary": "{count} people moved from {src} to {dst}{period}.",
+        "recent_title": "Recent moves",
+        "recent_summary": "The {count} most recent moves on record.",
+        "org_title": "{org}",
+        "org_summary": "{org}: {joined} joined, {left} left (net {net:+d}){period}.",
+        "flow_line": "{other}: {joined} in, {left} out (net {net:+d})",
+        "role_title": "Who leads {place}",
+        "role_summary": "On record for {place}:",
+        "role_line": "{person}: {role}",
+        "role_none": "No role holder of {place} is on record.",
+        "as_of": "as of {date}",
+        "none_left": "No one is on record as having left {place}{period}.",
+        "none_joined": "No one is on record as having joined {place}{period}.",
+        "none_between": "No move from {src} to {dst} is on record{period}.",
+        "not_found": "I found nothing on record for “{query}”.",
+        "did_you_mean": "Did you mean: {names}?",
+        "try": "Try a name (“Ruoming Pang”), an org or team (“AFM”), or a question such as “who left Apple?”.",
+        "ambiguous_title": "Which one did you mean?",
+        "sources": "Sources",
+        "more": "… and {count} more.",
+        "period_since": " since {date}",
+        "period_until": " before {date}",
+        "period_in": " in {date}",
+        "period_between": " between {start} and {end}",
+        "note": "Note: {text}",
+        "help_title": "What you can ask",
+        "help": (
+            "Ask in plain words, in English or French:\n"
+            "• who left Apple's AFM team?   • where did Bowen Zhang go?\n"
+            "• who joined Meta from OpenAI in 2025?   • who leads AFM now?\n"
+            "• OpenAI to Meta   • recent moves   • a bare name, even misspelled: ruoming pnag\n"
+            "Commands: /person NAME, /left ORG [TEAM] [since YEAR], /joined ORG [from ORG], /moves FROM TO,\n"
+            "/recent, /org NAME, /about, /help"
+        ),
+        "about": "{moves} moves, {people} people, {orgs} orgs, {sources} source pages; latest move {latest}; "
+                 "loaded {loaded}. Corrections: open an issue or pull request against data/ with a source URL.",
+    },
+    "fr": {
+        "moved": "{person} est passé·e de {src} à {dst}",
+        "moved_reported": "{person} serait passé·e de {src} à {dst}",
+        "as_role": "comme {role}",
+        "person_title": "{person}",
+        "person_summary": "{person} : {count} départ(s) enregistré(s) ; aujourd'hui chez {where}.",
+        "person_summary_role": "{person} : aucun départ enregistré ; {role} chez {where}.",
+        "left_title": "Qui a quitté {place}",
+        "left_summary": "{count} personne(s) ont quitté {place}{period}.",
+        "joined_title": "Qui a rejoint {place}",
+        "joined_summary": "{count} personne(s) ont rejoint {place}{period}.",
+        "joined_from_summary": "{count} personne(s) ont rejoint {place} en venant de {src}{period}.",
+        "between_title": "{src} → {dst}",
+        "between_summary": "{count} personne(s) sont passées de {src} à {dst}{period}.",
+        "recent_title": "Mouvements récents",
+        "recent_summary": "Les {count} mouvements les plus récents enregistrés.",
+        "org_title": "{org}",
+        "org_summary": "{org} : {joined} arrivée(s), {left} départ(s) (solde {net:+d}){period}.",
+        "flow_line": "{other} : {joined} arrivée(s), {left} départ(s) (solde {net:+d})",
+        "role_title": "Qui dirige {place}",
+        "role_summary": "Enregistré pour {place} :",
+        "role_line": "{person} : {role}",
+        "role_none": "Aucun responsable de {place} n'est enregistré.",
+        "as_of": "au {date}",
+        "none_left": "Aucun départ de {place} n'est enregistré{period}.",
+        "none_joined": "Aucune arrivée chez {place} n'est enregistrée{period}.",
+        "none_between": "Aucun passage de {src} à {dst} n'est enregistré{period}.",
+        "not_found": "Je n'ai rien trouvé pour « {query} ».",
+        "did_you_mean": "Vouliez-vous dire : {names} ?",
+        "try": "Essayez un nom (« Ruoming Pang »), une organisation ou une équipe (« AFM »), ou une question "
+               "comme « qui a quitté Apple ? ».",
+        "ambiguous_title": "Lequel vouliez-vous dire ?",
+        "sources": "Sources",
+        "more": "… et {count} de plus.",
+        "period_since": " depuis {date}",
+        "period_until": " avant {date}",
+        "period_in": " en {date}",
+        "period_between": " entre {start} et {end}",
+        "note": "Note : {text}",
+        "help_title": "Ce que vous pouvez demander",
+        "help": (
+            "Posez votre question en français ou en anglais :\n"
+            "• qui a quitté l'équipe AFM d'Apple ?   • où est parti Bowen Zhang ?\n"
+            "• qui a rejoint Meta depuis OpenAI en 2025 ?   • qui dirige AFM ?\n"
+            "• de OpenAI à Meta   • mouvements récents   • un nom, même mal écrit : ruoming pnag\n"
+            "Commandes : /person NOM, /left ORG [ÉQUIPE], /joined ORG, /moves DE VERS, /recent, /org NOM, "
+            "/about, /help"
+        ),
+        "about": "{moves} mouvements, {people} personnes, {orgs} organisations, {sources} pages sources ; "
+                 "dernier mouvement {latest} ; chargé le {loaded}. Corrections : ouvrez une issue ou une pull "
+                 "request sur data/ avec l'URL d'une source.",
+    },
+}
+
+
+def normalize_locale(locale: str | None) -> str:
+    """Map Discord locales ("fr", "en-US", "en-GB") and anything else onto the languages we speak."""
+    return "fr" if locale and locale.lower().startswith("fr") else "en"
+
+
+_ELIDE = re.compile(r"\b([dD])e ([AEIOUYaeiouyÉé])")
+
+
+def t(locale: str, key: str, **values: object) -> str:
+    """The message `key` in `locale`, filled in (French elides "de Apple" into "d'Apple")."""
+    loc = normalize_locale(locale)
+    text = MESSAGES[loc][key].format(**values)
+    return _ELIDE.sub(r"\1'\2", text) if loc == "fr" else text
+
+
+def format_date(value: str | None, precision: str | None, locale: str) -> str:
+    """A date at the precision the sources support: "2025", "July 2025" / "juillet 2025", "7 July 2025"."""
+    if not value:
+        return "?"
+    loc = normalize_locale(locale)
+    parts = value.split("-")
+    if precision == "year" or len(parts) == 1:
+        return parts[0]
+    month = MONTHS[loc][int(parts[1]) - 1]
+    if precision == "month" or len(parts) == 2:
+        return f"{month} {parts[0]}"
+    day = int(parts[2])
+    if loc == "fr":
+        return f"{'1er' if day == 1 else day} {month} {parts[0]}"
+    return f"{day} {month} {parts[0]}"

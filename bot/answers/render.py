@@ -1,0 +1,50 @@
+"""Plain-text rendering of answers (console, `ask`); the Discord embeds reuse `move_line` and `place`."""
+
+from __future__ import annotations
+
+from bot.answers.i18n import format_date, t
+from bot.answers.model import Answer, Fact
+from bot.records import MoveRecord
+
+ROLE_WIDTH = 90
+
+
+def place(org: str, team: str | None) -> str:
+    """"Apple (Foundation Models)", or just "Apple"."""
+    return f"{org} ({team})" if team else org
+
+
+def shorten(text: str, width: int = ROLE_WIDTH) -> str:
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def move_line(move: MoveRecord, locale: str, with_roles: bool = False) -> str:
+    """One line per move: who, from where, to where, when at its precision, "reportedly" if only reported."""
+    src, dst = place(move.from_org, move.from_team), place(move.to_org, move.to_team)
+    if with_roles and move.to_role:
+        dst = f"{dst}, {t(locale, 'as_role', role=shorten(move.to_role, 60))}"
+    key = "moved_reported" if move.status == "reported" else "moved"
+    when = format_date(move.date, move.date_precision, locale)
+    return f"{t(locale, key, person=move.person, src=src, dst=dst)} ({when})"
+
+
+def render_text(answer: Answer, max_sources: int = 3) -> str:
+    """The whole answer as plain text: title, summary, one line per fact with its source links."""
+    lines = [answer.title, answer.summary] if answer.title != answer.summary else [answer.summary]
+    for fact in answer.facts:
+        lines.append(f"• {fact.text}")
+        if fact.detail:
+            lines.append(f"    {fact.detail}")
+        lines.extend(f"    {s.url}" for s in fact.sources[:max_sources])
+        if len(fact.sources) > max_sources:
+            lines.append(f"    (+{len(fact.sources) - max_sources})")
+    if answer.has_more:
+        lines.append(t(answer.locale, "more", count=answer.total - answer.offset - len(answer.facts)))
+    if answer.suggestions:
+        lines.append(t(answer.locale, "did_you_mean", names=", ".join(answer.suggestions)))
+    return "\n".join(line for line in lines if line)
+
+
+def fact_for_move(move: MoveRecord, locale: str, with_notes: bool = False) -> Fact:
+    detail = shorten(move.notes, 300) if with_notes and move.notes else None
+    return Fact(move_line(move, locale, with_roles=with_notes), move.sources, move, detail)

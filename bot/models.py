@@ -1,0 +1,235 @@
+"""The records movesbot keeps: people, orgs, teams, moves, their sources, and role holdings.
+
+These pydantic models are the one definition of a valid record: the dataset loader, `movesbot add` and the
+Discord `/move add` form all validate through them, so a move is checked the same way whichever door it uses.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date as _date
+from typing import Literal
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+DatePrecision = Literal["day", "month", "year"]
+Status = Literal["reported", "confirmed"]
+DateBasis = Literal["announced", "reported", "effective"]
+
+_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,119}$")
+_MAX_TEXT = 2000
+
+
+def parse_partial_date(value: str) -> tuple[str, DatePrecision]:
+    """Check `YYYY`, `YYYY-MM` or `YYYY-MM-DD` and return it normalized with its precision.
+
+    Raises ValueError with a message a maintainer can act on ("'2025-13-01' is not a valid month").
+    """
+    text = value.strip()
+    m = _DATE_RE.match(text)
+    if not m:
+        raise ValueError(f"date '{value}' is not YYYY, YYYY-MM or YYYY-MM-DD")
+    year, month, day = m.group(1), m.group(2), m.group(3)
+    if not 1900 <= int(year) <= 2100:
+        raise ValueError(f"date '{value}' has an unlikely year")
+    if month is None:
+        return year, "year"
+    if not 1 <= int(month) <= 12:
+        raise ValueError(f"date '{value}' is not a valid month")
+    if day is None:
+        return f"{year}-{int(month):02d}", "month"
+    try:
+        _date(int(year), int(month), int(day))
+    except ValueError:
+        raise ValueError(f"date '{value}' is not a valid day of that month") from None
+    return f"{year}-{int(month):02d}-{int(day):02d}", "day"
+
+
+def check_url(value: str) -> str:
+    """Accept an absolute http(s) URL, kept exactly as written (sources are cited verbatim)."""
+    url = value.strip()
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or " " in url or "." not in parts.netloc:
+        raise ValueError(f"'{value}' is not an http(s) URL")
+    if len(url) > 1000:
+        raise ValueError("URL is longer than 1000 characters")
+    return url
+
+
+def clean_text(value: str | None, *, limit: int = _MAX_TEXT) -> str | None:
+    """Strip, turn empty into None, and refuse control characters and absurd lengths."""
+    if value is None:
+        return None
+    text = value.strip()
+    if not text:
+        return None
+    if len(text) > limit:
+        raise ValueError(f"is longer than {limit} characters")
+    if any(ord(c) < 32 and c not in "\t\n" for c in text):
+        raise ValueError("contains control characters")
+    return text
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+class Source(_Record):
+    """One public page that supports a move or a role."""
+
+    url: str
+    title: str | None = None
+    publisher: str | None = None
+    published: str | None = None
+    language: str | None = None
+    supports: str | None = None
+
+    _url = field_validator("url")(lambda v: check_url(v))
+
+    @field_validator("title", "publisher", "supports", "language", mode="before")
+    @classmethod
+    def _text(cls, v: str | None) -> str | None:
+        return clean_text(v)
+
+    @field_validator("published", mode="before")
+    @classmethod
+    def _published(cls, v: str | None) -> str | None:
+        v = clean_text(v)
+        return None if v is None else parse_partial_date(v)[0]
+
+
+class Place(_Record):
+    """Where someone was or went: an org, optionally a team inside it and a role."""
+
+    org: str = Field(min_length=1, max_length=200)
+    team: str | None = None
+    role: str | None = None
+
+    @field_validator("team", "role", mode="before")
+    @classmethod
+    def _text(cls, v: str | None) -> str | None:
+        return clean_text(v, limit=300)
+
+    @field_validator("org", mode="before")
+    @classmethod
+    def _org(cls, v: str) -> str:
+        text = clean_text(v, limit=200)
+        if text is None:
+            raise ValueError("is required")
+        return text
+
+
+class Move(_Record):
+    """A person leaving one place for another, with at least one source.
+
+    `id` is a stable slug (person + destination + year by convention) written in the dataset, so re-ordering
+    rows or editing a note never changes it, and alerts keyed on it are never sent twice.
+    """
+
+    id: str
+    person: str = Field(min_length=1, max_length=200)
+    from_: Place = Field(alias="from")
+    to: Place
+    date: str
+    date_precision: DatePrecision = "year"
+    date_basis: DateBasis | None = None
+    status: Status = "reported"
+    notes: str | None = None
+    sources: tuple[Source, ...] = Field(min_length=1)
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, str_strip_whitespace=True)
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, v: str) -> str:
+        if not _ID_RE.match(v):
+            raise ValueError(f"id '{v}' must be lower-case letters, digits and dashes")
+        return v
+
+    @field_validator("person", mode="before")
+    @classmethod
+    def _person(cls, v: str) -> str:
+        text = clean_text(v, limit=200)
+        if text is None:
+            raise ValueError("is required")
+        return text
+
+    @field_validator("notes", mode="before")
+    @classmethod
+    def _notes(cls, v: str | None) -> str | None:
+        return clean_text(v)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _date(cls, data: dict) -> dict:
+        if isinstance(data, dict) and isinstance(data.get("date"), str):
+            value, precision = parse_partial_date(data["date"])
+            data = {**data, "date": value, "date_precision": precision}
+        return data
+
+    @model_validator(mode="after")
+    def _moved(self) -> Move:
+        if self.from_ == self.to:
+            raise ValueError("from and to are the same place")
+        return self
+
+
+class Person(_Record):
+    """A person and the other spellings people type for them (misspellings included, on purpose)."""
+
+    name: str = Field(min_length=1, max_length=200)
+    aliases: tuple[str, ...] = ()
+
+
+class Org(_Record):
+    """An organisation written one way (`Meta`, never Facebook), with its other names as aliases."""
+
+    name: str = Field(min_length=1, max_length=200)
+    aliases: tuple[str, ...] = ()
+
+
+class Team(_Record):
+    """A team inside an org ("Foundation Models" at Apple, alias "AFM")."""
+
+    org: str = Field(min_length=1, max_length=200)
+    name: str = Field(min_length=1, max_length=300)
+    aliases: tuple[str, ...] = ()
+
+
+class RoleHolding(_Record):
+    """Someone in a position as of a date, for "who leads AFM now?" (people who did not move too)."""
+
+    person: str = Field(min_length=1, max_length=200)
+    org: str = Field(min_length=1, max_length=200)
+    team: str | None = None
+    role: str = Field(min_length=1, max_length=500)
+    as_of: str | None = None
+    as_of_precision: DatePrecision | None = None
+    url: str
+    supports: str | None = None
+
+    _url = field_validator("url")(lambda v: check_url(v))
+
+    @model_validator(mode="before")
+    @classmethod
+    def _date(cls, data: dict) -> dict:
+        if isinstance(data, dict) and isinstance(data.get("as_of"), str) and data["as_of"].strip():
+            value, precision = parse_partial_date(data["as_of"])
+            data = {**data, "as_of": value, "as_of_precision": precision}
+        elif isinstance(data, dict) and not (data.get("as_of") or "").strip():
+            data = {**data, "as_of": None}
+        return data
+
+
+def slugify(text: str) -> str:
+    """Lower-case ASCII slug for ids ("Ruoming Pang" -> "ruoming-pang")."""
+    from bot.text import fold
+
+    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
+
+
+def move_id_for(person: str, to_org: str, date: str) -> str:
+    """The conventional stable id of a move: person + destination org + year."""
+    return f"{slugify(person)}-{slugify(to_org)}-{date[:4]}"

@@ -1,0 +1,94 @@
+"""What the store hands back: plain, immutable records that every face (console, JSON, Discord) renders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRecord:
+    url: str
+    title: str | None = None
+    publisher: str | None = None
+    published: str | None = None
+    language: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MoveRecord:
+    """A move as stored, with names resolved and its sources in order (best first)."""
+
+    id: str
+    person: str
+    from_org: str
+    from_team: str | None
+    from_role: str | None
+    to_org: str
+    to_team: str | None
+    to_role: str | None
+    date: str
+    date_precision: str
+    date_basis: str | None
+    status: str
+    notes: str | None
+    sources: tuple[SourceRecord, ...] = field(default_factory=tuple)
+
+    def as_json(self) -> dict:
+        """The stable shape of `ask --json` moves (scripts depend on it)."""
+        return {
+            "id": self.id, "person": self.person,
+            "from_org": self.from_org, "from_team": self.from_team, "from_role": self.from_role,
+            "to_org": self.to_org, "to_team": self.to_team, "to_role": self.to_role,
+            "date": self.date, "date_precision": self.date_precision, "status": self.status,
+            "notes": self.notes, "sources": [s.url for s in self.sources],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class RoleRecord:
+    person: str
+    org: str
+    team: str | None
+    role: str
+    as_of: str | None
+    as_of_precision: str | None
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class NameEntry:
+    """One searchable spelling: the canonical name or an alias of a person, org or team."""
+
+    kind: str          # "person" | "org" | "team"
+    id: int
+    name: str          # canonical display name
+    spelling: str      # what is matched (the name itself or an alias)
+    org: str | None = None  # for teams: the org they belong to
+
+
+@dataclass(frozen=True, slots=True)
+class Flow:
+    """Moves between an org and one counterpart, both ways."""
+
+    counterpart: str
+    joined: int   # people who came from the counterpart
+    left: int     # people who went to the counterpart
+
+    @property
+    def net(self) -> int:
+        return self.joined - self.left
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    """What one `load` did, move ids by kind."""
+
+    added: list[str]
+    changed: list[str]
+    removed: list[str]
+    first_load: bool
+    roles: int = 0
+
+    @property
+    def total_changes(self) -> int:
+        return len(self.added) + len(self.changed) + len(self.removed)

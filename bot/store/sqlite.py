@@ -1,0 +1,382 @@
+"""SQLite implementation of the store (aiosqlite, one file, WAL, foreign keys on)."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from bot.dataset import Dataset
+from bot.models import Move
+from bot.records import Flow, LoadReport, MoveRecord, NameEntry, RoleRecord, SourceRecord
+
+_MOVE_SELECT = """
+SELECT m.id, p.name, fo.name, ft.name, m.from_role, tor.name, tt.name, m.to_role,
+       m.date, m.date_precision, m.date_basis, m.status, m.notes
+FROM moves m
+JOIN people p ON p.id = m.person_id
+JOIN orgs fo ON fo.id = m.from_org_id
+LEFT JOIN teams ft ON ft.id = m.from_team_id
+JOIN orgs tor ON tor.id = m.to_org_id
+LEFT JOIN teams tt ON tt.id = m.to_team_id
+"""
+_CHUNK = 500  # ids per IN (...) list, well under SQLite's variable limit
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def move_hash(move: Move) -> str:
+    """A digest of everything a move says, so a load can tell an unchanged row from an edited one."""
+    payload = json.dumps(move.model_dump(mode="json", by_alias=True), sort_keys=True, ensure_ascii=False)
+    return hashlib.blake2b(payload.encode(), digest_size=16).hexdigest()
+
+
+def _migrations() -> list[tuple[int, str, str]]:
+    folder = resources.files("bot.store") / "migrations"
+    out = []
+    for item in folder.iterdir():
+        if item.name.endswith(".sql"):
+            out.append((int(item.name.split("_", 1)[0]), item.name, item.read_text(encoding="utf-8")))
+    return sorted(out)
+
+
+class Store:
+    """movesbot's persistent record. Open with `await Store.open(path)`; close with `await store.close()`."""
+
+    def __init__(self, db: aiosqlite.Connection, path: Path):
+        self._db = db
+        self.path = path
+        self._write_lock = asyncio.Lock()
+
+    @classmethod
+    async def open(cls, path: Path | str) -> Store:
+        """Open (creating if needed) the database and bring its schema up to date."""
+        path = Path(path)
+        if str(path) != ":memory:":
+            path.parent.mkdir(parents=True, exist_ok=True)
+        db = await aiosqlite.connect(path, isolation_level=None)
+        await db.execute("PRAGMA journal_mode=WAL")
+        await db.execute("PRAGMA foreign_keys=ON")
+        await db.execute("PRAGMA busy_timeout=10000")
+        await db.execute("PRAGMA synchronous=NORMAL")
+        store = cls(db, path)
+        await store._migrate()
+        return store
+
+    async def close(self) -> None:
+        await self._db.close()
+
+    async def __aenter__(self) -> Store:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    @asynccontextmanager
+    async def _transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """One write transaction at a time; everything inside commits together or not at all."""
+        async with self._write_lock:
+            await self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                await self._db.execute("ROLLBACK")
+                raise
+            await self._db.execute("COMMIT")
+
+    async def _migrate(self) -> None:
+        await self._db.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations "
+            "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)")
+        done = {row[0] for row in await self._db.execute_fetchall("SELECT version FROM schema_migrations")}
+        for version, name, sql in _migrations():
+            if version in done:
+                continue
+            async with self._transaction() as db:
+                for statement in _statements(sql):
+                    await db.execute(statement)
+                await db.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)", (version, name, now_iso()))
+
+    async def schema_version(self) -> int:
+        rows = await self._db.execute_fetchall("SELECT max(version) FROM schema_migrations")
+        return rows[0][0] or 0
+
+    # -- loading ------------------------------------------------------------------------------------------
+
+    async def apply_dataset(self, ds: Dataset, progress: Callable[[int], None] | None = None) -> LoadReport:
+        """Make the database say what the dataset says, in one transaction, and log what changed.
+
+        Moves recorded by other paths (CLI, Discord) are kept: only moves that came from a dataset can be
+        removed by a dataset. The first load into an empty database is logged as history, not news.
+        """
+        hashes = {m.id: move_hash(m) for m in ds.moves}
+        at = now_iso()
+        async with self._transaction() as db:
+            existing = {row[0]: row[1:] for row in await db.execute_fetchall(
+                "SELECT id, content_hash, retracted_at, origin FROM moves")}
+            first_load = not existing
+            org_ids = await self._upsert_names(db, "orgs", _org_names(ds))
+            team_ids = await self._upsert_teams(db, ds, org_ids)
+            person_ids = await self._upsert_names(db, "people", _person_names(ds))
+            await self._replace_aliases(db, ds, org_ids, team_ids, person_ids)
+
+            added, changed, rows, source_rows = [], [], [], []
+            for move in ds.moves:
+                old = existing.get(move.id)
+                digest = hashes[move.id]
+                if old is None or old[1] is not None:
+                    added.append(move.id)
+                elif old[0] != digest or old[2] != "dataset":
+                    changed.append(move.id)
+                else:
+                    continue
+                rows.append(_move_row(move, digest, at, org_ids, team_ids, person_ids))
+                source_rows.extend(_source_rows(move))
+            present = set(hashes)
+            removed = [mid for mid, (_, retracted, origin) in existing.items()
+                       if origin == "dataset" and retracted is None and mid not in present]
+
+            touched = [r[0] for r in rows]
+            for chunk in _chunks(touched):
+                await db.execute(f"DELETE FROM sources WHERE move_id IN ({_marks(chunk)})", chunk)
+            await db.executemany(
+                "INSERT INTO moves (id, person_id, from_org_id, from_team_id, from_role, to_org_id, to_team_id,"
+                " to_role, date, date_precision, date_basis, status, notes, origin, content_hash, recorded_at,"
+                " updated_at, retracted_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,'dataset',?,?,?,NULL)"
+                " ON CONFLICT (id) DO UPDATE SET person_id=excluded.person_id, from_org_id=excluded.from_org_id,"
+                " from_team_id=excluded.from_team_id, from_role=excluded.from_role, to_org_id=excluded.to_org_id,"
+                " to_team_id=excluded.to_team_id, to_role=excluded.to_role, date=excluded.date,"
+                " date_precision=excluded.date_precision, date_basis=excluded.date_basis, status=excluded.status,"
+                " notes=excluded.notes, origin='dataset', content_hash=excluded.content_hash,"
+                " updated_at=excluded.updated_at, retracted_at=NULL", rows)
+            if progress is not None:
+                progress(len(rows))
+            await db.executemany("INSERT INTO sources VALUES (?,?,?,?,?,?,?,?)", source_rows)
+            await db.executemany("UPDATE moves SET retracted_at = ?, updated_at = ? WHERE id = ?",
+                                 [(at, at, mid) for mid in removed])
+            events = ([(mid, "added") for mid in added] + [(mid, "changed") for mid in changed]
+                      + [(mid, "removed") for mid in removed])
+            await db.executemany(
+                "INSERT INTO move_events (move_id, kind, origin, news, at) VALUES (?, ?, 'dataset', ?, ?)",
+                [(mid, kind, 0 if first_load else 1, at) for mid, kind in events])
+            await db.execute("DELETE FROM roles")
+            await db.executemany(
+                "INSERT INTO roles (person_id, org_id, team_id, role, as_of, as_of_precision, url, supports)"
+                " VALUES (?,?,?,?,?,?,?,?)",
+                [(person_ids[r.person], org_ids[r.org], team_ids.get((r.org, r.team)) if r.team else None,
+                  r.role, r.as_of, r.as_of_precision, r.url, r.supports) for r in ds.roles])
+            await db.executemany("INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value=excluded.value",
+                                 [("dataset_loaded_at", at), ("dataset_moves", str(len(ds.moves)))])
+        return LoadReport(added=added, changed=changed, removed=removed, first_load=first_load, roles=len(ds.roles))
+
+    @staticmethod
+    async def _upsert_names(db: aiosqlite.Connection, table: str, names: Iterable[str]) -> dict[str, int]:
+        await db.executemany(f"INSERT OR IGNORE INTO {table} (name) VALUES (?)", [(n,) for n in names])
+        return {name: id_ for id_, name in await db.execute_fetchall(f"SELECT id, name FROM {table}")}
+
+    @staticmethod
+    async def _upsert_teams(db: aiosqlite.Connection, ds: Dataset,
+                            org_ids: dict[str, int]) -> dict[tuple[str, str], int]:
+        await db.executemany("INSERT OR IGNORE INTO teams (org_id, name) VALUES (?, ?)",
+                             [(org_ids[o], t) for o, t in _team_names(ds)])
+        rows = await db.execute_fetchall("SELECT t.id, o.name, t.name FROM teams t JOIN orgs o ON o.id = t.org_id")
+        return {(org, name): id_ for id_, org, name in rows}
+
+    @staticmethod
+    async def _replace_aliases(db: aiosqlite.Connection, ds: Dataset, org_ids: dict[str, int],
+                               team_ids: dict[tuple[str, str], int], person_ids: dict[str, int]) -> None:
+        await db.execute("DELETE FROM org_aliases")
+        await db.execute("DELETE FROM team_aliases")
+        await db.execute("DELETE FROM person_aliases")
+        await db.executemany("INSERT OR IGNORE INTO org_aliases VALUES (?, ?)",
+                             [(org_ids[o.name], a) for o in ds.orgs for a in o.aliases])
+        await db.executemany("INSERT OR IGNORE INTO team_aliases VALUES (?, ?)",
+                             [(team_ids[t.org, t.name], a) for t in ds.teams for a in t.aliases])
+        await db.executemany("INSERT OR IGNORE INTO person_aliases VALUES (?, ?)",
+                             [(person_ids[p.name], a) for p in ds.people for a in p.aliases])
+
+    # -- reading ------------------------------------------------------------------------------------------
+
+    async def info(self) -> dict[str, Any]:
+        """Counts and dates for `/about` and the console banner."""
+        one = "SELECT (SELECT count(*) FROM moves WHERE retracted_at IS NULL), (SELECT count(*) FROM people)," \
+              " (SELECT count(*) FROM orgs), (SELECT count(*) FROM sources), (SELECT max(date) FROM moves" \
+              " WHERE retracted_at IS NULL)"
+        moves, people, orgs, sources, latest = (await self._db.execute_fetchall(one))[0]
+        meta = dict(await self._db.execute_fetchall("SELECT key, value FROM meta"))
+        return {"moves": moves, "people": people, "orgs": orgs, "sources": sources, "latest_move": latest,
+                "loaded_at": meta.get("dataset_loaded_at")}
+
+    async def is_loaded(self) -> bool:
+        rows = await self._db.execute_fetchall("SELECT 1 FROM meta WHERE key = 'dataset_loaded_at'")
+        return bool(rows)
+
+    async def name_entries(self) -> list[NameEntry]:
+        """Every searchable spelling of every person, org and team (for the one search index)."""
+        sql = """
+        SELECT 'person', id, name, name, NULL FROM people
+        UNION ALL SELECT 'person', p.id, p.name, a.alias, NULL FROM person_aliases a JOIN people p ON p.id = a.person_id
+        UNION ALL SELECT 'org', id, name, name, NULL FROM orgs
+        UNION ALL SELECT 'org', o.id, o.name, a.alias, NULL FROM org_aliases a JOIN orgs o ON o.id = a.org_id
+        UNION ALL SELECT 'team', t.id, t.name, t.name, o.name FROM teams t JOIN orgs o ON o.id = t.org_id
+        UNION ALL SELECT 'team', t.id, t.name, a.alias, o.name FROM team_aliases a
+            JOIN teams t ON t.id = a.team_id JOIN orgs o ON o.id = t.org_id
+        """
+        return [NameEntry(*row) for row in await self._db.execute_fetchall(sql)]
+
+    async def moves(self, *, person_id: int | None = None, from_org_id: int | None = None,
+                    from_team_id: int | None = None, to_org_id: int | None = None, to_team_id: int | None = None,
+                    date_from: str | None = None, date_before: str | None = None, newest_first: bool = False,
+                    limit: int = 50, offset: int = 0) -> tuple[list[MoveRecord], int]:
+        """Moves matching every filter given, in date order, and how many match in all."""
+        where, params = ["m.retracted_at IS NULL"], []
+        for column, value in (("m.person_id", person_id), ("m.from_org_id", from_org_id),
+                              ("m.from_team_id", from_team_id), ("m.to_org_id", to_org_id),
+                              ("m.to_team_id", to_team_id)):
+            if value is not None:
+                where.append(f"{column} = ?")
+                params.append(value)
+        if date_from:
+            where.append("m.date >= ?")
+            params.append(date_from)
+        if date_before:
+            where.append("m.date < ?")
+            params.append(date_before)
+        clause = " AND ".join(where)
+        order = "DESC" if newest_first else "ASC"
+        rows = await self._db.execute_fetchall(
+            f"{_MOVE_SELECT} WHERE {clause} ORDER BY m.date {order}, m.id {order} LIMIT ? OFFSET ?",
+            (*params, limit, offset))
+        if len(rows) < limit and offset == 0:
+            total = len(rows)
+        else:
+            total = (await self._db.execute_fetchall(f"SELECT count(*) FROM moves m WHERE {clause}", params))[0][0]
+        return await self._with_sources(rows), total
+
+    async def move(self, move_id: str) -> MoveRecord | None:
+        rows = await self._db.execute_fetchall(f"{_MOVE_SELECT} WHERE m.id = ?", (move_id,))
+        found = await self._with_sources(rows)
+        return found[0] if found else None
+
+    async def _with_sources(self, rows: Sequence[Sequence[Any]]) -> list[MoveRecord]:
+        ids = [row[0] for row in rows]
+        by_move: dict[str, list[SourceRecord]] = {}
+        for chunk in _chunks(ids):
+            for mid, url, title, publisher, published, language in await self._db.execute_fetchall(
+                    "SELECT move_id, url, title, publisher, published, language FROM sources"
+                    f" WHERE move_id IN ({_marks(chunk)}) ORDER BY move_id, position", chunk):
+                by_move.setdefault(mid, []).append(SourceRecord(url, title, publisher, published, language))
+        return [MoveRecord(*row, sources=tuple(by_move.get(row[0], ()))) for row in rows]
+
+    async def org_flows(self, org_id: int, *, date_from: str | None = None,
+                        date_before: str | None = None) -> list[Flow]:
+        """People in and out of an org, by counterpart org (most active first)."""
+        dates, params = "", []
+        if date_from:
+            dates += " AND date >= ?"
+            params.append(date_from)
+        if date_before:
+            dates += " AND date < ?"
+            params.append(date_before)
+        sql = f"""
+        SELECT o.name, sum(joined), sum(left_) FROM (
+            SELECT from_org_id AS other, 1 AS joined, 0 AS left_ FROM moves
+             WHERE to_org_id = ? AND retracted_at IS NULL{dates}
+            UNION ALL
+            SELECT to_org_id, 0, 1 FROM moves WHERE from_org_id = ? AND retracted_at IS NULL{dates}
+        ) JOIN orgs o ON o.id = other GROUP BY o.name ORDER BY sum(joined) + sum(left_) DESC, o.name
+        """
+        rows = await self._db.execute_fetchall(sql, (org_id, *params, org_id, *params))
+        return [Flow(name, joined, left) for name, joined, left in rows]
+
+    async def roles(self, *, org_id: int | None = None, team_id: int | None = None,
+                    person_id: int | None = None) -> list[RoleRecord]:
+        """Role holdings matching the filters, latest first."""
+        where, params = [], []
+        for column, value in (("r.org_id", org_id), ("r.team_id", team_id), ("r.person_id", person_id)):
+            if value is not None:
+                where.append(f"{column} = ?")
+                params.append(value)
+        clause = " AND ".join(where) or "1"
+        rows = await self._db.execute_fetchall(
+            "SELECT p.name, o.name, t.name, r.role, r.as_of, r.as_of_precision, r.url FROM roles r"
+            " JOIN people p ON p.id = r.person_id JOIN orgs o ON o.id = r.org_id"
+            f" LEFT JOIN teams t ON t.id = r.team_id WHERE {clause}"
+            " ORDER BY coalesce(r.as_of, '') DESC, p.name", params)
+        return [RoleRecord(*row) for row in rows]
+
+    async def events_since(self, seq: int, limit: int = 1000) -> list[tuple[int, str, str, str, bool]]:
+        """Logged changes after `seq`: (seq, move_id, kind, origin, news)."""
+        rows = await self._db.execute_fetchall(
+            "SELECT seq, move_id, kind, origin, news FROM move_events WHERE seq > ? ORDER BY seq LIMIT ?",
+            (seq, limit))
+        return [(s, m, k, o, bool(n)) for s, m, k, o, n in rows]
+
+
+def _org_names(ds: Dataset) -> list[str]:
+    names = dict.fromkeys(o.name for o in ds.orgs)
+    for m in ds.moves:
+        names.setdefault(m.from_.org)
+        names.setdefault(m.to.org)
+    for r in ds.roles:
+        names.setdefault(r.org)
+    return list(names)
+
+
+def _team_names(ds: Dataset) -> list[tuple[str, str]]:
+    names = dict.fromkeys((t.org, t.name) for t in ds.teams)
+    for m in ds.moves:
+        for place in (m.from_, m.to):
+            if place.team:
+                names.setdefault((place.org, place.team))
+    for r in ds.roles:
+        if r.team:
+            names.setdefault((r.org, r.team))
+    return list(names)
+
+
+def _person_names(ds: Dataset) -> list[str]:
+    names = dict.fromkeys(p.name for p in ds.people)
+    for m in ds.moves:
+        names.setdefault(m.person)
+    for r in ds.roles:
+        names.setdefault(r.person)
+    return list(names)
+
+
+def _move_row(move: Move, digest: str, at: str, org_ids: dict[str, int], team_ids: dict[tuple[str, str], int],
+              person_ids: dict[str, int]) -> tuple:
+    f, t = move.from_, move.to
+    return (move.id, person_ids[move.person], org_ids[f.org], team_ids[f.org, f.team] if f.team else None, f.role,
+            org_ids[t.org], team_ids[t.org, t.team] if t.team else None, t.role, move.date, move.date_precision,
+            move.date_basis, move.status, move.notes, digest, at, at)
+
+
+def _source_rows(move: Move) -> list[tuple]:
+    return [(move.id, i, s.url, s.title, s.publisher, s.published, s.language, s.supports)
+            for i, s in enumerate(move.sources)]
+
+
+def _chunks(items: Sequence[Any]) -> Iterable[list[Any]]:
+    for i in range(0, len(items), _CHUNK):
+        yield list(items[i:i + _CHUNK])
+
+
+def _marks(chunk: Sequence[Any]) -> str:
+    return ",".join("?" * len(chunk))
+
+
+def _statements(sql: str) -> list[str]:
+    """Split a migration file into statements (our migrations hold no triggers or string semicolons)."""
+    body = "\n".join(line for line in sql.splitlines() if not line.strip().startswith("--"))
+    return [s.strip() for s in body.split(";") if s.strip()]
