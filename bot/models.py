@@ -165,9 +165,17 @@ class Move(_Record):
     @classmethod
     def _date(cls, data: dict) -> dict:
         if isinstance(data, dict) and isinstance(data.get("date"), str):
-            value, precision = parse_partial_date(data["date"])
+            try:
+                value, precision = parse_partial_date(data["date"])
+            except ValueError:
+                return data  # reported by the `date` field validator, under the field's name
             data = {**data, "date": value, "date_precision": precision}
         return data
+
+    @field_validator("date")
+    @classmethod
+    def _check_date(cls, v: str) -> str:
+        return parse_partial_date(v)[0]
 
     @model_validator(mode="after")
     def _moved(self) -> Move:
@@ -216,11 +224,19 @@ class RoleHolding(_Record):
     @classmethod
     def _date(cls, data: dict) -> dict:
         if isinstance(data, dict) and isinstance(data.get("as_of"), str) and data["as_of"].strip():
-            value, precision = parse_partial_date(data["as_of"])
+            try:
+                value, precision = parse_partial_date(data["as_of"])
+            except ValueError:
+                return data  # reported by the `as_of` field validator, under the field's name
             data = {**data, "as_of": value, "as_of_precision": precision}
         elif isinstance(data, dict) and not (data.get("as_of") or "").strip():
             data = {**data, "as_of": None}
         return data
+
+    @field_validator("as_of")
+    @classmethod
+    def _check_as_of(cls, v: str | None) -> str | None:
+        return None if v is None else parse_partial_date(v)[0]
 
 
 def slugify(text: str) -> str:

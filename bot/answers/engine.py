@@ -124,12 +124,26 @@ class Engine:
             return problem
         return await self._org(subject, Period(), locale, page_size, offset)
 
+    async def lookup(self, name: str, locale: str = "en") -> Answer:
+        """Answer a bare name of a person, org or team (inline `[[name]]` lookups)."""
+        hit = self.index.lookup(name)
+        if hit.best is None:
+            return self._not_found(name, [hit], locale)
+        return await self.answer_for(hit.best, locale)
+
+    async def answer_for(self, match: Match, locale: str = "en") -> Answer:
+        """The answer about one resolved entity (after a "did you mean" choice)."""
+        if match.kind == "person":
+            return await self._person(match, locale)
+        return await self._org(match, Period(), locale, PAGE, 0)
+
     async def page(self, request: dict[str, Any], offset: int) -> Answer:
         """Another page of an earlier list answer (`answer.request` says how it was asked)."""
         method = getattr(self, request["method"])
         return await method(**request["args"], offset=offset)
 
-    def help(self, locale: str) -> Answer:
+    @staticmethod
+    def help(locale: str) -> Answer:
         return Answer("", "help", locale, t(locale, "help_title"), t(locale, "help"))
 
     async def about(self, locale: str = "en") -> Answer:
@@ -290,17 +304,19 @@ class Engine:
         return await self._recent(subject, period, locale, page_size, offset)
 
     def _not_found(self, query: str, lookups: list[Lookup], locale: str) -> Answer:
-        names: list[str] = []
+        """No sure answer: offer the closest names ("did you mean"), or say plainly that nothing matched."""
+        choices: dict[tuple[str, int], Match] = {}
         for lookup in lookups:
-            names.extend(m.label for m in lookup.candidates if m.label not in names)
-        if not names and query:
-            names = [m.label for m in self.index.fuzzy(query, limit=3, cutoff=70)]
-        names = names[:5]
-        intent = "ambiguous" if names else "not_found"
-        title = t(locale, "ambiguous_title") if names else t(locale, "not_found", query=shorten(query, 80))
-        summary = t(locale, "not_found", query=shorten(query, 80)) if not names else title
-        answer = Answer(query, intent, locale, title, summary if names else t(locale, "try"), suggestions=names)
-        return answer
+            for m in lookup.candidates:
+                choices.setdefault(m.key, m)
+        if not choices and query:
+            choices = {m.key: m for m in self.index.fuzzy(query, limit=3, cutoff=70)}
+        picked = list(choices.values())[:5]
+        shown = shorten(query, 80)
+        if picked:
+            return Answer(query, "ambiguous", locale, t(locale, "ambiguous_title"), t(locale, "several", query=shown),
+                          suggestions=[m.label for m in picked], choices=picked)
+        return Answer(query, "not_found", locale, t(locale, "not_found", query=shown), t(locale, "try"))
 
 
 def _role_fact(r: RoleRecord, who: str, locale: str) -> Fact:

@@ -43,6 +43,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "none_between": "No move from {src} to {dst} is on record{period}.",
         "not_found": "I found nothing on record for “{query}”.",
         "did_you_mean": "Did you mean: {names}?",
+        "several": "No sure match for “{query}”.",
         "try": "Try a name (“Ruoming Pang”), an org or team (“AFM”), or a question such as “who left Apple?”.",
         "ambiguous_title": "Which one did you mean?",
         "sources": "Sources",
@@ -93,6 +94,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "none_between": "Aucun passage de {src} à {dst} n'est enregistré{period}.",
         "not_found": "Je n'ai rien trouvé pour « {query} ».",
         "did_you_mean": "Vouliez-vous dire : {names} ?",
+        "several": "Pas de correspondance sûre pour « {query} ».",
         "try": "Essayez un nom (« Ruoming Pang »), une organisation ou une équipe (« AFM »), ou une question "
                "comme « qui a quitté Apple ? ».",
         "ambiguous_title": "Lequel vouliez-vous dire ?",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bot.records import MoveRecord, SourceRecord
+from bot.search import Match
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class Answer:
     offset: int = 0
     page_size: int = 10
     request: dict | None = None  # how to ask for another page (engine method + arguments)
+    choices: list[Match] = field(default_factory=list)  # the entities behind `suggestions`, for a picker
 
     @property
     def moves(self) -> list[MoveRecord]:

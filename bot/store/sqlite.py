@@ -315,6 +315,15 @@ class Store:
             " ORDER BY coalesce(r.as_of, '') DESC, p.name", params)
         return [RoleRecord(*row) for row in rows]
 
+    async def get_meta(self, key: str) -> str | None:
+        rows = await self._db.execute_fetchall("SELECT value FROM meta WHERE key = ?", (key,))
+        return rows[0][0] if rows else None
+
+    async def set_meta(self, key: str, value: str) -> None:
+        async with self._transaction() as db:
+            await db.execute("INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value=excluded.value",
+                             (key, value))
+
     async def events_since(self, seq: int, limit: int = 1000) -> list[tuple[int, str, str, str, bool]]:
         """Logged changes after `seq`: (seq, move_id, kind, origin, news)."""
         rows = await self._db.execute_fetchall(

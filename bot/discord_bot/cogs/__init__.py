@@ -1,0 +1,1 @@
+"""One cog per feature: lookup (slash commands), chat (mentions, [[name]], Q&A channels), admin, errors."""

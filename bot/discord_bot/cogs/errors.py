@@ -1,0 +1,63 @@
+"""The one error handler for slash commands and chat listeners.
+
+Order: user mistakes (checks, permissions, cooldowns, bad arguments) get a short private note; anything else
+is logged with its context and the user gets a generic apology, never a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.discord_bot.replies import apologize, locale_of, say
+
+if TYPE_CHECKING:
+    from bot.discord_bot.bot import MovesBot
+
+log = logging.getLogger(__name__)
+
+MESSAGES = {
+    "en": {"perm": "You need the {perms} permission for this.", "cooldown": "Slow down: try again in {s:.0f} s.",
+           "check": "You can't use this command here.", "transform": "I could not read `{value}`."},
+    "fr": {"perm": "Il vous faut la permission {perms}.", "cooldown": "Doucement : réessayez dans {s:.0f} s.",
+           "check": "Vous ne pouvez pas utiliser cette commande ici.", "transform": "Je n'ai pas pu lire `{value}`."},
+}
+
+
+class Errors(commands.Cog):
+    def __init__(self, bot: MovesBot):
+        self.bot = bot
+        self._previous = bot.tree.on_error
+        bot.tree.on_error = self.on_app_command_error
+
+    async def cog_unload(self) -> None:
+        self.bot.tree.on_error = self._previous
+
+    async def on_app_command_error(self, interaction: discord.Interaction,
+                                   error: app_commands.AppCommandError) -> None:
+        words = MESSAGES[locale_of(interaction)]
+        if isinstance(error, app_commands.MissingPermissions):
+            await say(interaction, words["perm"].format(perms=", ".join(error.missing_permissions)))
+        elif isinstance(error, app_commands.CommandOnCooldown):
+            await say(interaction, words["cooldown"].format(s=error.retry_after))
+        elif isinstance(error, app_commands.TransformerError):
+            value = discord.utils.escape_markdown(str(error.value)[:50])
+            await say(interaction, words["transform"].format(value=value))
+        elif isinstance(error, app_commands.CheckFailure):
+            await say(interaction, str(error) if type(error) is app_commands.CheckFailure and str(error)
+                      else words["check"])
+        else:
+            original = getattr(error, "original", error)
+            command = interaction.command.qualified_name if interaction.command else "?"
+            log.error("command /%s failed (user %s, guild %s, channel %s, options %s)", command,
+                      interaction.user.id, interaction.guild_id, interaction.channel_id,
+                      (interaction.data or {}).get("options"), exc_info=original)
+            await apologize(interaction)
+
+
+async def setup(bot: MovesBot) -> None:
+    await bot.add_cog(Errors(bot))

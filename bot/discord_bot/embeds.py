@@ -1,0 +1,83 @@
+"""Answers as Discord embeds, within Discord's limits (6,000 characters an embed, 25 fields, 1,024 a field).
+
+Built from the same `Answer` objects as the console text; user-typed text only ever appears inside embeds
+(which never ping) and every send also carries `AllowedMentions.none()`.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import discord
+
+from bot.answers import Answer, Fact
+from bot.answers.i18n import format_date, t
+from bot.answers.render import place, shorten
+
+COLOUR = discord.Colour(0x5865F2)
+EMBED_LIMIT = 6000
+
+
+def _link(url: str, label: str | None) -> str:
+    """A masked link "[publisher](url)"; URLs with brackets or spaces are shown bare to keep Markdown sane."""
+    name = label or urlsplit(url).netloc.removeprefix("www.") or url
+    name = discord.utils.escape_markdown(shorten(name, 40)).replace("[", "(").replace("]", ")")
+    if any(c in url for c in "()[] <>"):
+        return f"<{url}>"
+    return f"[{name}]({url})"
+
+
+def _links(fact: Fact, room: int) -> str:
+    out: list[str] = []
+    used = 0
+    for source in fact.sources:
+        link = _link(source.url, source.publisher)
+        if used + len(link) + 3 > room:
+            break
+        out.append(link)
+        used += len(link) + 3
+    return " · ".join(out)
+
+
+def fact_field(fact: Fact, locale: str) -> tuple[str, str]:
+    """(name, value) of one embed field: who and when as the name; the move, a note and source links below."""
+    move = fact.move
+    if move is not None:
+        name = f"{move.person} · {format_date(move.date, move.date_precision, locale)}"
+        line = f"{place(move.from_org, move.from_team)} → {place(move.to_org, move.to_team)}"
+        if move.status == "reported":
+            line += " · " + ("reportedly" if locale == "en" else "non confirmé")
+        body = [line]
+    else:
+        name, body = fact.text, []
+    if fact.detail:
+        body.append(shorten(fact.detail, 300))
+    text = "\n".join(body)
+    links = _links(fact, 1024 - len(text) - 1)
+    value = "\n".join(p for p in (text, links) if p) or "\u200b"
+    return shorten(name, 256), shorten(value, 1024)
+
+
+def answer_embed(answer: Answer, budget: int = EMBED_LIMIT) -> discord.Embed:
+    """One embed for an answer; fields stop before the character budget is spent."""
+    embed = discord.Embed(title=shorten(answer.title or "movesbot", 256), description=shorten(answer.summary, 4096),
+                          colour=COLOUR)
+    footer = ""
+    if answer.total > len(answer.facts) and answer.page_size:
+        page = answer.offset // answer.page_size + 1
+        pages = (answer.total + answer.page_size - 1) // answer.page_size
+        footer = f"{page}/{pages}"
+    spent = len(embed.title or "") + len(embed.description or "") + len(footer) + 20
+    for fact in answer.facts[:25]:
+        name, value = fact_field(fact, answer.locale)
+        if spent + len(name) + len(value) > budget:
+            break
+        embed.add_field(name=name, value=value, inline=False)
+        spent += len(name) + len(value)
+    if answer.suggestions:
+        extra = t(answer.locale, "did_you_mean", names=", ".join(answer.suggestions))
+        if spent + len(extra) < budget and len(embed.description or "") + len(extra) + 1 <= 4096:
+            embed.description = f"{embed.description}\n{extra}"
+    if footer:
+        embed.set_footer(text=footer)
+    return embed

@@ -1,0 +1,60 @@
+"""Sending answers and short notes back, whether or not the interaction was deferred."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+
+from bot.answers import Answer
+from bot.answers.i18n import normalize_locale
+from bot.discord_bot.embeds import answer_embed
+from bot.discord_bot.views import view_for
+
+if TYPE_CHECKING:
+    from bot.answers import Engine
+
+log = logging.getLogger(__name__)
+NONE = discord.AllowedMentions.none()
+APOLOGY = {"en": "Sorry, something went wrong on my side. It has been logged; please try again later.",
+           "fr": "Désolé, une erreur s'est produite de mon côté. Elle a été notée ; réessayez plus tard."}
+
+
+def locale_of(interaction: discord.Interaction) -> str:
+    """The asker's language (their Discord client's), "en" or "fr"."""
+    return normalize_locale(str(interaction.locale))
+
+
+async def send_answer(interaction: discord.Interaction, engine: Engine, answer: Answer,
+                      ephemeral: bool = False) -> None:
+    """Reply with the answer's embed (and its view), as the first response or as a follow-up."""
+    view = view_for(engine, answer, interaction.user.id)
+    kwargs: dict = {"embed": answer_embed(answer), "allowed_mentions": NONE, "ephemeral": ephemeral}
+    if view is not None:
+        kwargs["view"] = view
+    message: discord.Message | discord.InteractionMessage | None = None
+    if interaction.response.is_done():
+        message = await interaction.followup.send(wait=True, **kwargs)
+    else:
+        response = await interaction.response.send_message(**kwargs)
+        if isinstance(response.resource, discord.InteractionMessage):
+            message = response.resource
+    if view is not None:
+        view.message = message
+
+
+async def say(interaction: discord.Interaction, text: str, ephemeral: bool = True) -> None:
+    """A short plain note (user mistakes, confirmations); never pings."""
+    if interaction.response.is_done():
+        await interaction.followup.send(text, ephemeral=ephemeral, allowed_mentions=NONE)
+    else:
+        await interaction.response.send_message(text, ephemeral=ephemeral, allowed_mentions=NONE)
+
+
+async def apologize(interaction: discord.Interaction, locale: str | None = None) -> None:
+    """The generic apology for an unexpected error: no traceback reaches the user."""
+    try:
+        await say(interaction, APOLOGY[locale or locale_of(interaction)])
+    except discord.HTTPException:
+        log.warning("could not send the apology for interaction %s", interaction.id)

@@ -1,0 +1,60 @@
+"""Starting the bot process: endpoints, logging, and the fallback when Discord refuses an intent."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+
+import discord
+import yarl
+from discord.gateway import DiscordWebSocket
+from discord.http import Route
+
+from bot.config import Settings
+from bot.discord_bot.bot import MovesBot, default_intents
+
+log = logging.getLogger(__name__)
+
+INTENT_HELP = ("Discord refused the message-content intent: [[name]] lookups and Q&A channels are off; slash "
+               "commands and mentions still work. To enable it: Developer Portal > your application > Bot > "
+               "Privileged Gateway Intents > Message Content Intent.")
+
+
+def configure_endpoints(settings: Settings) -> None:
+    """Point discord.py at another Discord-compatible endpoint (development and tests only)."""
+    if settings.discord_api_base:
+        Route.BASE = settings.discord_api_base.rstrip("/")
+    if settings.discord_gateway:
+        DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord_gateway)
+
+
+async def serve(settings: Settings, db_path: Path, data_dir: Path, **options: object) -> None:
+    """Run the bot until it is closed; without the message-content intent if Discord refuses it (4014)."""
+    assert settings.discord_token is not None
+    token = settings.discord_token.get_secret_value().strip()
+    intents = default_intents(message_content=True)
+    while True:
+        bot = MovesBot(settings, db_path, data_dir, intents=intents, **options)
+        try:
+            async with bot:
+                await bot.start(token)
+            return
+        except discord.PrivilegedIntentsRequired:
+            if not intents.message_content:
+                raise
+            log.warning(INTENT_HELP)
+            intents = default_intents(message_content=False)
+
+
+def run_bot(settings: Settings, db_path: Path, data_dir: Path) -> None:
+    """`movesbot run` with a token: log to the console, then serve."""
+    discord.utils.setup_logging(level=getattr(logging, settings.log_level.upper(), logging.INFO), root=True)
+    configure_endpoints(settings)
+    try:
+        asyncio.run(serve(settings, db_path, data_dir))
+    except discord.LoginFailure:
+        log.error("Discord rejected the token (DISCORD_TOKEN): check it in the developer portal.")
+        raise SystemExit(1) from None
+    except KeyboardInterrupt:
+        pass
