@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+from collections.abc import Coroutine
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 import typer
 from tqdm import tqdm
@@ -16,6 +17,7 @@ from bot.dataset import DatasetInvalid, read_dataset
 from bot.service import load_dataset, open_engine
 from bot.store import Store
 
+T = TypeVar("T")
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 
 DbOpt = Annotated[Path | None, typer.Option("--db", help="SQLite database file (default: MOVESBOT_DB).")]
@@ -140,9 +142,129 @@ def run(db: DbOpt = None, data: DataOpt = None) -> None:
     run_bot(settings, db_path, data_dir)
 
 
-def _run_with_dataset(coro: object) -> None:
+@app.command()
+def add(person: Annotated[str, typer.Option(help="Who moved (canonical name or a known alias).")],
+        from_org: Annotated[str, typer.Option("--from-org", help="Org they left.")],
+        to_org: Annotated[str, typer.Option("--to-org", help="Org they joined.")],
+        date: Annotated[str, typer.Option(help="YYYY, YYYY-MM or YYYY-MM-DD: only the precision the sources give.")],
+        source: Annotated[list[str], typer.Option("--source", help="Source URL (repeat for several; one required).")],
+        from_team: Annotated[str | None, typer.Option("--from-team")] = None,
+        from_role: Annotated[str | None, typer.Option("--from-role")] = None,
+        to_team: Annotated[str | None, typer.Option("--to-team")] = None,
+        to_role: Annotated[str | None, typer.Option("--to-role")] = None,
+        status: Annotated[str, typer.Option(help="reported or confirmed.")] = "reported",
+        note: Annotated[str | None, typer.Option("--note")] = None,
+        new_org: Annotated[bool, typer.Option("--new-org", help="Accept an org name close to a known one.")] = False,
+        as_json: Annotated[bool, typer.Option("--json", help="Print the recorded move as JSON.")] = False,
+        db: DbOpt = None, data: DataOpt = None) -> None:
+    """Record one move (also while the bot runs: it announces it within seconds). Prints the move's id."""
+    from bot.recording import MoveInput, MoveInputError, build_move
+
+    db_path, data_dir = _paths(db, data)
+    entry = MoveInput(person=person, from_org=from_org, to_org=to_org, date=date, sources=source,
+                      from_team=from_team, from_role=from_role, to_team=to_team, to_role=to_role, status=status,
+                      note=note)
+
+    async def go() -> None:
+        engine = await open_engine(db_path, data_dir)
+        try:
+            move = await build_move(engine.store, engine.index, entry, new_org=new_org)
+            record = await engine.store.record_move(move, origin="cli", actor="cli")
+        finally:
+            await engine.store.close()
+        typer.echo(json.dumps(record.as_json(), ensure_ascii=False, indent=2) if as_json else record.id)
+
     try:
-        asyncio.run(coro)  # type: ignore[arg-type]
+        _run_with_dataset(go())
+    except MoveInputError as exc:
+        for error in exc.errors:
+            typer.echo(f"  {error}", err=True)
+        typer.echo("Nothing was recorded.", err=True)
+        raise typer.Exit(1) from None
+
+
+subscriptions_app = typer.Typer(help="Alert subscriptions: list, export and import as JSON.", no_args_is_help=True)
+app.add_typer(subscriptions_app, name="subscriptions")
+
+
+@subscriptions_app.command("list")
+def subscriptions_list(db: DbOpt = None) -> None:
+    """Every subscription with its state and last delivery."""
+    db_path, _ = _paths(db, None)
+
+    async def go() -> None:
+        async with await Store.open(db_path) as store:
+            subs = await store.subscriptions()
+        for sub in subs:
+            state = sub.state + (f" ({sub.paused_reason})" if sub.paused_reason else "")
+            typer.echo(f"#{sub.id} guild {sub.guild_id} channel {sub.channel_id}: {sub.describe()} — {state}; "
+                       f"last delivery {sub.last_delivery_at or 'never'}")
+        if not subs:
+            typer.echo("No subscriptions.")
+
+    asyncio.run(go())
+
+
+@subscriptions_app.command("export")
+def subscriptions_export(file: Annotated[Path | None, typer.Option("--file", help="Write here instead of stdout.")]
+                         = None, db: DbOpt = None) -> None:
+    """All subscriptions as a JSON list (targets by name, so they import into another database)."""
+    db_path, _ = _paths(db, None)
+
+    async def go() -> str:
+        async with await Store.open(db_path) as store:
+            return json.dumps(await store.export_subscriptions(), ensure_ascii=False, indent=2)
+
+    text = asyncio.run(go())
+    if file:
+        file.write_text(text + "\n", encoding="utf-8")
+    else:
+        typer.echo(text)
+
+
+@subscriptions_app.command("import")
+def subscriptions_import(file: Annotated[Path, typer.Argument(help="A JSON file made by export.")],
+                         db: DbOpt = None, data: DataOpt = None) -> None:
+    """Add the subscriptions of an export; targets unknown to this database are reported and skipped."""
+    db_path, data_dir = _paths(db, data)
+    try:
+        items = json.loads(file.read_text(encoding="utf-8"))
+        assert isinstance(items, list)
+    except (OSError, ValueError, AssertionError):
+        typer.echo(f"{file} is not a JSON list made by `movesbot subscriptions export`.", err=True)
+        raise typer.Exit(1) from None
+
+    async def go() -> tuple[int, int]:
+        engine = await open_engine(db_path, data_dir)
+        added = skipped = 0
+        try:
+            for item in items:
+                kind = item.get("target_kind")
+                target_id = await engine.store.resolve_target(kind, item.get("target_name", ""),
+                                                              item.get("target_org"))
+                if kind != "all" and target_id is None:
+                    typer.echo(f"  skipped: unknown {kind} {item.get('target_name')!r}", err=True)
+                    skipped += 1
+                    continue
+                await engine.store.add_subscription(
+                    guild_id=int(item["guild_id"]), channel_id=int(item["channel_id"]), target_kind=kind,
+                    target_id=target_id, target_name=item.get("target_name") or "everything",
+                    target_org=item.get("target_org"), direction=item.get("direction", "both"),
+                    mention_role_id=item.get("mention_role_id"), corrections=bool(item.get("corrections")),
+                    locale=item.get("locale", "en"))
+                added += 1
+        finally:
+            await engine.store.close()
+        return added, skipped
+
+    added, skipped = _run_with_dataset(go())
+    typer.echo(f"Imported {added} subscription(s); {skipped} skipped.")
+
+
+def _run_with_dataset(coro: Coroutine[Any, Any, T]) -> T:
+    """Run a command's coroutine; a broken dataset becomes the list of its errors and exit status 1."""
+    try:
+        return asyncio.run(coro)
     except DatasetInvalid as exc:
         _print_errors(exc)
         raise typer.Exit(1) from None

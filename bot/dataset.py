@@ -121,7 +121,7 @@ def _rows(path: Path, errors: list[DatasetError]) -> Iterator[tuple[int, dict[st
         errors.append(DatasetError(name, reader.line_num, f"is not valid CSV ({exc})"))
 
 
-def _plain(exc: ValidationError) -> list[tuple[str | None, str]]:
+def plain_errors(exc: ValidationError) -> list[tuple[str | None, str]]:
     """Turn pydantic's errors into (field, plain message) pairs."""
     out = []
     for err in exc.errors():
@@ -212,7 +212,7 @@ def read_dataset(data_dir: Path, progress: Callable[[int], None] | None = None) 
         try:
             src = Source(**row)
         except ValidationError as exc:
-            errors.extend(DatasetError("sources.csv", line, m, f) for f, m in _plain(exc))
+            errors.extend(DatasetError("sources.csv", line, m, f) for f, m in plain_errors(exc))
             continue
         if (move_id, src.url) in seen_urls:
             errors.append(DatasetError("sources.csv", line, f"repeats the source on row {seen_urls[move_id, src.url]}",
@@ -260,7 +260,7 @@ def _collect(errors: list[DatasetError], file: str, line: int, build: Callable[[
     try:
         build()
     except ValidationError as exc:
-        errors.extend(DatasetError(file, line, m, f) for f, m in _plain(exc))
+        errors.extend(DatasetError(file, line, m, f) for f, m in plain_errors(exc))
 
 
 def _place(row: dict[str, str], side: str, names: _Names, problems: list[tuple[str, str]]) -> dict[str, str | None]:
@@ -303,7 +303,7 @@ def _move(row: dict[str, str], line: int, names: _Names, person_by_key: dict[str
     try:
         move = Move.model_validate(data)
     except ValidationError as exc:
-        problems.extend(_plain(exc))
+        problems.extend(plain_errors(exc))
     for fld, msg in problems:
         errors.append(DatasetError("moves.csv", line, msg, fld))
     return None if problems else move
@@ -325,7 +325,7 @@ def _role(row: dict[str, str], line: int, names: _Names, person_by_key: dict[str
         role = RoleHolding(person=person_by_key.get(fold(row["person"]), row["person"]), org=org, team=team,
                            role=row["role"], as_of=row["as_of"], url=row["url"], supports=row["supports"] or None)
     except ValidationError as exc:
-        problems.extend(_plain(exc))
+        problems.extend(plain_errors(exc))
     errors.extend(DatasetError("roles.csv", line, m, f) for f, m in problems)
     return None if problems else role
 

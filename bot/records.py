@@ -92,3 +92,65 @@ class LoadReport:
     @property
     def total_changes(self) -> int:
         return len(self.added) + len(self.changed) + len(self.removed)
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    """A channel's standing request for alerts about an org, a team, a person, or everything."""
+
+    id: int
+    guild_id: int
+    channel_id: int
+    target_kind: str            # all | org | team | person
+    target_id: int | None
+    target_name: str
+    target_org: str | None
+    direction: str              # left | joined | both
+    mention_role_id: int | None
+    corrections: bool
+    locale: str
+    state: str                  # active | paused
+    paused_reason: str | None
+    created_at: str
+    last_delivery_at: str | None = None
+
+    def describe(self) -> str:
+        """"Apple (left)", "Foundation Models (Apple) (both)", "everything"."""
+        if self.target_kind == "all":
+            return "everything"
+        name = f"{self.target_name} ({self.target_org})" if self.target_org else self.target_name
+        return name if self.target_kind == "person" else f"{name} ({self.direction})"
+
+    def as_json(self) -> dict:
+        return {"guild_id": self.guild_id, "channel_id": self.channel_id, "target_kind": self.target_kind,
+                "target_name": self.target_name, "target_org": self.target_org, "direction": self.direction,
+                "mention_role_id": self.mention_role_id, "corrections": self.corrections, "locale": self.locale,
+                "state": self.state, "paused_reason": self.paused_reason}
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """One row of the outbox: a move to announce in a channel."""
+
+    id: int
+    move_id: str
+    subscription_id: int
+    channel_id: int
+    guild_id: int
+    kind: str
+    state: str
+    batch: str | None
+    attempts: int
+    move_date: str
+    mention_role_id: int | None
+    locale: str
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryLogEntry:
+    at: str
+    channel_id: int
+    move_ids: tuple[str, ...]
+    outcome: str
+    detail: str | None
+    message_id: int | None

@@ -89,6 +89,11 @@ class NameIndex:
         self._owners.append(entry)
         self.max_words = max(self.max_words, len(key.split()))
 
+    def spellings(self, kind: str, org: str | None = None) -> dict[str, str]:
+        """Folded spelling -> canonical name, for one kind (and one org's teams); for typo checks."""
+        return {key: e.name for key, e in zip(self._choices, self._owners, strict=True)
+                if e.kind == kind and (org is None or e.org == org)}
+
     def exact(self, text: str, kinds: Iterable[str] | None = None) -> list[Match]:
         """Entities one of whose spellings is `text` (after folding, in any word order)."""
         key = fold(text)

@@ -17,6 +17,7 @@ import aiosqlite
 from bot.dataset import Dataset
 from bot.models import Move
 from bot.records import Flow, LoadReport, MoveRecord, NameEntry, RoleRecord, SourceRecord
+from bot.store.alerts import AlertTables
 
 _MOVE_SELECT = """
 SELECT m.id, p.name, fo.name, ft.name, m.from_role, tor.name, tt.name, m.to_role,
@@ -50,7 +51,15 @@ def _migrations() -> list[tuple[int, str, str]]:
     return sorted(out)
 
 
-class Store:
+class MoveExists(Exception):
+    """A move with this id is already recorded."""
+
+
+class UnknownMove(Exception):
+    """No move has this id."""
+
+
+class Store(AlertTables):
     """movesbot's persistent record. Open with `await Store.open(path)`; close with `await store.close()`."""
 
     def __init__(self, db: aiosqlite.Connection, path: Path):
@@ -70,7 +79,11 @@ class Store:
         await db.execute("PRAGMA busy_timeout=10000")
         await db.execute("PRAGMA synchronous=NORMAL")
         store = cls(db, path)
-        await store._migrate()
+        try:
+            await store._migrate()
+        except BaseException:
+            await db.close()
+            raise
         return store
 
     async def close(self) -> None:
@@ -169,6 +182,9 @@ class Store:
             await db.executemany(
                 "INSERT INTO move_events (move_id, kind, origin, news, at) VALUES (?, ?, 'dataset', ?, ?)",
                 [(mid, kind, 0 if first_load else 1, at) for mid, kind in events])
+            if not first_load:
+                await self.enqueue(db, added, "new", at)
+                await self.enqueue(db, changed, "correction", at)
             await db.execute("DELETE FROM roles")
             await db.executemany(
                 "INSERT INTO roles (person_id, org_id, team_id, role, as_of, as_of_precision, url, supports)"
@@ -204,6 +220,115 @@ class Store:
                              [(team_ids[t.org, t.name], a) for t in ds.teams for a in t.aliases])
         await db.executemany("INSERT OR IGNORE INTO person_aliases VALUES (?, ?)",
                              [(person_ids[p.name], a) for p in ds.people for a in p.aliases])
+
+    # -- recording one move (CLI, Discord) ------------------------------------------------------------------
+
+    async def record_move(self, move: Move, *, origin: str, actor: str) -> MoveRecord:
+        """Record one new move with its sources, history, change event and alerts, in one transaction."""
+        at = now_iso()
+        async with self._transaction() as db:
+            if await db.execute_fetchall("SELECT 1 FROM moves WHERE id = ?", (move.id,)):
+                raise MoveExists(move.id)
+            row = await self._move_row_for(db, move, at)
+            await db.execute(
+                "INSERT INTO moves (id, person_id, from_org_id, from_team_id, from_role, to_org_id, to_team_id,"
+                " to_role, date, date_precision, date_basis, status, notes, origin, content_hash, recorded_at,"
+                " updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", (*row[:13], origin, *row[13:]))
+            await db.executemany("INSERT INTO sources VALUES (?,?,?,?,?,?,?,?)", _source_rows(move))
+            await db.execute("INSERT INTO move_events (move_id, kind, origin, news, at) VALUES (?, 'added', ?, 1, ?)",
+                             (move.id, origin, at))
+            await db.execute("INSERT INTO move_history (move_id, at, actor, action, changes) VALUES (?,?,?,'added',?)",
+                             (move.id, at, actor, None))
+            await self.enqueue(db, [move.id], "new", at)
+        found = await self.move(move.id)
+        assert found is not None
+        return found
+
+    async def edit_move(self, move: Move, *, actor: str) -> tuple[MoveRecord, dict[str, list]]:
+        """Correct a recorded move (same id); keeps what changed in its history. Not news: no new alert."""
+        old = await self.move(move.id)
+        if old is None:
+            raise UnknownMove(move.id)
+        at = now_iso()
+        async with self._transaction() as db:
+            row = await self._move_row_for(db, move, at)
+            await db.execute(
+                "UPDATE moves SET person_id=?, from_org_id=?, from_team_id=?, from_role=?, to_org_id=?, to_team_id=?,"
+                " to_role=?, date=?, date_precision=?, date_basis=?, status=?, notes=?, content_hash=?, updated_at=?"
+                " WHERE id = ?", (*row[1:13], row[13], at, move.id))
+            await db.execute("DELETE FROM sources WHERE move_id = ?", (move.id,))
+            await db.executemany("INSERT INTO sources VALUES (?,?,?,?,?,?,?,?)", _source_rows(move))
+            new_json = _record_of(move).as_json()
+            changes = {k: [v, new_json[k]] for k, v in old.as_json().items() if new_json[k] != v}
+            await db.execute("INSERT INTO move_events (move_id, kind, origin, news, at) VALUES (?, 'changed', ?, 1, ?)",
+                             (move.id, actor, at))
+            await db.execute("INSERT INTO move_history (move_id, at, actor, action, changes) VALUES (?,?,?,'edited',?)",
+                             (move.id, at, actor, json.dumps(changes, ensure_ascii=False)))
+            if changes:
+                await db.execute("DELETE FROM outbox WHERE move_id = ? AND kind = 'correction' AND state = 'sent'",
+                                 (move.id,))
+                await self.enqueue(db, [move.id], "correction", at)
+        found = await self.move(move.id)
+        assert found is not None
+        return found, changes
+
+    async def retract_move(self, move_id: str, *, actor: str, reason: str) -> MoveRecord:
+        """Withdraw a move from answers, keeping it and the reason in its history."""
+        old = await self.move(move_id)
+        if old is None:
+            raise UnknownMove(move_id)
+        at = now_iso()
+        async with self._transaction() as db:
+            await db.execute("UPDATE moves SET retracted_at = ?, updated_at = ? WHERE id = ?", (at, at, move_id))
+            await db.execute("UPDATE outbox SET state = 'dropped' WHERE move_id = ? AND state = 'pending'", (move_id,))
+            await db.execute("INSERT INTO move_events (move_id, kind, origin, news, at) VALUES (?, 'removed', ?, 1, ?)",
+                             (move_id, actor, at))
+            await db.execute("INSERT INTO move_history (move_id, at, actor, action, changes) VALUES (?,?,?,"
+                             "'retracted',?)", (move_id, at, actor, json.dumps({"reason": reason}, ensure_ascii=False)))
+        return old
+
+    async def move_history(self, move_id: str) -> list[tuple[str, str, str, str | None]]:
+        """(at, actor, action, changes JSON) for a move, oldest first."""
+        rows = await self._db.execute_fetchall(
+            "SELECT at, actor, action, changes FROM move_history WHERE move_id = ? ORDER BY id", (move_id,))
+        return [tuple(r) for r in rows]  # type: ignore[misc]
+
+    async def move_exists(self, move_id: str) -> bool:
+        return bool(await self._db.execute_fetchall("SELECT 1 FROM moves WHERE id = ?", (move_id,)))
+
+    async def _move_row_for(self, db: aiosqlite.Connection, move: Move, at: str) -> tuple:
+        """Ids for the names of one move (creating the new ones), then its row; targeted, no table scans."""
+        orgs = {move.from_.org, move.to.org}
+        await db.executemany("INSERT OR IGNORE INTO orgs (name) VALUES (?)", [(o,) for o in orgs])
+        org_ids = dict(await db.execute_fetchall(
+            f"SELECT name, id FROM orgs WHERE name IN ({_marks(list(orgs))})", list(orgs)))
+        teams = [(org_ids[p.org], p.team) for p in (move.from_, move.to) if p.team]
+        await db.executemany("INSERT OR IGNORE INTO teams (org_id, name) VALUES (?, ?)", teams)
+        team_ids: dict[tuple[str, str], int] = {}
+        for place in (move.from_, move.to):
+            if place.team:
+                rows = await db.execute_fetchall("SELECT id FROM teams WHERE org_id = ? AND name = ?",
+                                                 (org_ids[place.org], place.team))
+                team_ids[place.org, place.team] = rows[0][0]
+        await db.execute("INSERT OR IGNORE INTO people (name) VALUES (?)", (move.person,))
+        person_ids = dict(await db.execute_fetchall("SELECT name, id FROM people WHERE name = ?", (move.person,)))
+        return _move_row(move, move_hash(move), at, org_ids, team_ids, person_ids)
+
+    async def name_entries_for(self, move_ids: Sequence[str]) -> list[NameEntry]:
+        """The spellings behind some moves (to add the names of new moves to a running index)."""
+        out: list[NameEntry] = []
+        for chunk in _chunks(list(move_ids)):
+            marks = _marks(chunk)
+            sql = f"""
+            SELECT 'person', p.id, p.name, p.name, NULL FROM moves m JOIN people p ON p.id = m.person_id
+             WHERE m.id IN ({marks})
+            UNION SELECT 'org', o.id, o.name, o.name, NULL FROM moves m JOIN orgs o
+             ON o.id IN (m.from_org_id, m.to_org_id) WHERE m.id IN ({marks})
+            UNION SELECT 'team', t.id, t.name, t.name, o.name FROM moves m JOIN teams t
+             ON t.id IN (m.from_team_id, m.to_team_id) JOIN orgs o ON o.id = t.org_id WHERE m.id IN ({marks})
+            """
+            out.extend(NameEntry(*row) for row in await self._db.execute_fetchall(sql, chunk * 3))
+        return out
 
     # -- reading ------------------------------------------------------------------------------------------
 
@@ -324,12 +449,23 @@ class Store:
             await db.execute("INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value=excluded.value",
                              (key, value))
 
+    async def last_event_seq(self) -> int:
+        rows = await self._db.execute_fetchall("SELECT coalesce(max(seq), 0) FROM move_events")
+        return rows[0][0]
+
     async def events_since(self, seq: int, limit: int = 1000) -> list[tuple[int, str, str, str, bool]]:
         """Logged changes after `seq`: (seq, move_id, kind, origin, news)."""
         rows = await self._db.execute_fetchall(
             "SELECT seq, move_id, kind, origin, news FROM move_events WHERE seq > ? ORDER BY seq LIMIT ?",
             (seq, limit))
         return [(s, m, k, o, bool(n)) for s, m, k, o, n in rows]
+
+
+def _record_of(move: Move) -> MoveRecord:
+    f, t = move.from_, move.to
+    return MoveRecord(move.id, move.person, f.org, f.team, f.role, t.org, t.team, t.role, move.date,
+                      move.date_precision, move.date_basis, move.status, move.notes,
+                      tuple(SourceRecord(s.url, s.title, s.publisher, s.published, s.language) for s in move.sources))
 
 
 def _org_names(ds: Dataset) -> list[str]:
@@ -386,6 +522,6 @@ def _marks(chunk: Sequence[Any]) -> str:
 
 
 def _statements(sql: str) -> list[str]:
-    """Split a migration file into statements (our migrations hold no triggers or string semicolons)."""
-    body = "\n".join(line for line in sql.splitlines() if not line.strip().startswith("--"))
+    """Split a migration file into statements (our migrations hold no triggers, and no "--" or ";" in strings)."""
+    body = "\n".join(line.split("--", 1)[0] for line in sql.splitlines())
     return [s.strip() for s in body.split(";") if s.strip()]

@@ -1,0 +1,176 @@
+"""Alert delivery: from the outbox to the channels, exactly once, through a `Sender` (Discord or other).
+
+Exactly once, argued: a delivery is marked `sending` with a batch key *before* the send, and `sent` with the
+message id after it. The batch key travels with the message twice: as the message nonce (Discord then refuses a
+second message with the same nonce for a few minutes: `enforce_nonce`) and as a marker in the embed footer. A
+worker that died between sending and marking finds the batch still `sending` on restart and first looks for
+the marker among the channel's recent messages: found, the batch is marked sent (no second post); not found,
+it is sent again with the same nonce. A failed send is retried with backoff; a channel that is gone or
+forbids us pauses its subscriptions, keeps their alerts, and the server is told why.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from bot.records import Delivery, MoveRecord
+from bot.store import Store
+
+log = logging.getLogger(__name__)
+
+DIGEST_OVER = 3      # more pending alerts than this for one channel become digest messages
+DIGEST_SIZE = 20     # moves per digest message
+MAX_BACKOFF = 15 * 60.0
+
+
+class RetryLater(Exception):
+    """The send failed for a passing reason (rate limit, server error, network); try again later."""
+
+    def __init__(self, reason: str, retry_after: float | None = None):
+        super().__init__(reason)
+        self.retry_after = retry_after
+
+
+class ChannelGone(Exception):
+    """The channel was deleted or we may no longer post there: pause, keep the alerts, tell the server."""
+
+
+@dataclass(frozen=True)
+class Alert:
+    """What one message announces: one move, or a digest of several, for one channel."""
+
+    channel_id: int
+    guild_id: int
+    batch: str
+    kind: str                   # new | correction | test
+    moves: list[MoveRecord]
+    locale: str
+    mention_role_id: int | None
+
+
+class Sender(Protocol):
+    """Where alerts go. The Discord implementation lives in the Discord layer."""
+
+    async def send(self, alert: Alert) -> int:
+        """Post the alert; return the message id. Raise `RetryLater` or `ChannelGone`."""
+
+    async def find(self, channel_id: int, batch: str) -> int | None:
+        """The id of a message of ours carrying `batch`, among the channel's recent messages, if any."""
+
+    async def notify_paused(self, guild_id: int, channel_id: int, reason: str) -> None:
+        """Tell the server that alerts for a channel are paused, and why."""
+
+
+def batches(deliveries: Sequence[Delivery]) -> list[list[Delivery]]:
+    """Group one channel's due deliveries into messages: earlier attempts keep their batch; the rest go out
+    one per move, or as digests when there are more than `DIGEST_OVER`, in move-date order."""
+    by_batch: dict[str, list[Delivery]] = {}
+    fresh: dict[str, list[Delivery]] = {}
+    for d in deliveries:
+        if d.batch and d.state == "sending":
+            by_batch.setdefault(d.batch, []).append(d)
+        else:
+            fresh.setdefault(d.kind, []).append(d)
+    out = list(by_batch.values())
+    for items in fresh.values():
+        items.sort(key=lambda d: (d.move_date, d.id))
+        size = DIGEST_SIZE if len(items) > DIGEST_OVER else 1
+        out.extend(items[i:i + size] for i in range(0, len(items), size))
+    return out
+
+
+class AlertWorker:
+    """Delivers due alerts; `run_once` is one pass, `run` polls the store (so other processes' moves count)."""
+
+    def __init__(self, store: Store, sender: Sender, *, concurrency: int = 8,
+                 on_new_moves: Callable[[list[str]], object] | None = None):
+        self.store = store
+        self.sender = sender
+        self.concurrency = concurrency
+        self.on_new_moves = on_new_moves
+
+    async def run_once(self) -> int:
+        """Deliver everything due now; returns the number of messages sent."""
+        due = await self.store.due_deliveries()
+        by_channel: dict[int, list[Delivery]] = {}
+        for d in due:
+            by_channel.setdefault(d.channel_id, []).append(d)
+        gate = asyncio.Semaphore(self.concurrency)
+
+        async def channel_task(items: list[Delivery]) -> int:
+            async with gate:
+                return await self._deliver_channel(items)
+
+        results = await asyncio.gather(*(channel_task(items) for items in by_channel.values()))
+        return sum(results)
+
+    async def _deliver_channel(self, items: list[Delivery]) -> int:
+        sent = 0
+        for group in batches(items):
+            outcome = await self._deliver(group)
+            if outcome == "gone":
+                break  # the channel's subscriptions are paused: the rest waits for /subscribe resume
+            sent += outcome == "sent"
+        return sent
+
+    async def _deliver(self, group: list[Delivery]) -> str:
+        first = group[0]
+        ids = [d.id for d in group]
+        move_ids = [d.move_id for d in group]
+        where = {"channel_id": first.channel_id, "guild_id": first.guild_id, "move_ids": move_ids}
+        batch = first.batch if first.batch and first.state == "sending" else f"mb{first.id}"
+        if first.state == "sending":
+            try:
+                found = await self.sender.find(first.channel_id, batch)
+            except (RetryLater, ChannelGone):
+                found = None
+            if found is not None:
+                await self.store.mark_sent(ids, found, recovered=True, **where)
+                log.info("alert %s was already posted in %s (message %s)", batch, first.channel_id, found)
+                return "recovered"
+        moves = [m for m in [await self.store.move(mid) for mid in move_ids] if m is not None]
+        await self.store.mark_sending(ids, batch)
+        alert = Alert(first.channel_id, first.guild_id, batch, first.kind, moves, first.locale, first.mention_role_id)
+        try:
+            message_id = await self.sender.send(alert)
+        except RetryLater as exc:
+            delay = exc.retry_after or min(MAX_BACKOFF, 2.0 ** (max(d.attempts for d in group) + 1))
+            await self.store.mark_retry(ids, str(exc), delay, **where)
+            log.warning("alert %s to channel %s: %s; retrying in %.0f s", batch, first.channel_id, exc, delay)
+            return "retry"
+        except ChannelGone as exc:
+            reason = str(exc)
+            await self.store.pause_channel(first.channel_id, reason)
+            await self.store.log_paused(reason=reason, **where)
+            log.warning("alerts for channel %s paused: %s", first.channel_id, reason)
+            try:
+                await self.sender.notify_paused(first.guild_id, first.channel_id, reason)
+            except Exception:
+                log.exception("could not tell guild %s that alerts are paused", first.guild_id)
+            return "gone"
+        await self.store.mark_sent(ids, message_id, **where)
+        return "sent"
+
+    async def run(self, interval: float = 3.0) -> None:
+        """Poll forever: deliver, and report moves recorded by other processes (for the name index)."""
+        seq = await self.store.last_event_seq()
+        while True:
+            try:
+                events = await self.store.events_since(seq)
+                if events:
+                    seq = events[-1][0]
+                    added = [mid for _, mid, kind, _, _ in events if kind in ("added", "changed")]
+                    if added and self.on_new_moves is not None:
+                        result = self.on_new_moves(added)
+                        if asyncio.iscoroutine(result):
+                            await result
+                await self.run_once()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("alert worker pass failed; trying again shortly")
+            await asyncio.sleep(interval)

@@ -1,0 +1,236 @@
+"""The store's alert tables: subscriptions, the outbox, the delivery log (mixed into `Store`).
+
+The outbox is filled by `enqueue`, called inside the same transaction that records a move (dataset load,
+`movesbot add`, `/move add`), so a move is never recorded without its alerts nor the other way round.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from contextlib import AbstractAsyncContextManager
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+import aiosqlite
+
+from bot.records import Delivery, DeliveryLogEntry, Subscription
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+_SUB_COLUMNS = ("s.id, s.guild_id, s.channel_id, s.target_kind, s.target_id, s.target_name, s.target_org, s.direction,"
+                " s.mention_role_id, s.corrections, s.locale, s.state, s.paused_reason, s.created_at,"
+                " (SELECT max(sent_at) FROM outbox o WHERE o.subscription_id = s.id AND o.state = 'sent')")
+
+# Which subscriptions a move matches: everything, its person, or the org/team it left or joined.
+_MATCH = """
+    s.target_kind = 'all'
+    OR (s.target_kind = 'person' AND s.target_id = m.person_id)
+    OR (s.target_kind = 'org' AND ((s.direction IN ('left', 'both') AND s.target_id = m.from_org_id)
+                                OR (s.direction IN ('joined', 'both') AND s.target_id = m.to_org_id)))
+    OR (s.target_kind = 'team' AND ((s.direction IN ('left', 'both') AND s.target_id = m.from_team_id)
+                                 OR (s.direction IN ('joined', 'both') AND s.target_id = m.to_team_id)))
+"""
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat(timespec="seconds")
+
+
+def _sub(row: Sequence[Any]) -> Subscription:
+    values = list(row)
+    values[9] = bool(values[9])
+    return Subscription(*values)
+
+
+class AlertTables:
+    """Methods over the alert tables; `Store` provides `_db` and `_transaction`."""
+
+    _db: aiosqlite.Connection
+    _transaction: Callable[[], AbstractAsyncContextManager[aiosqlite.Connection]]
+
+    # -- called inside a recording transaction ------------------------------------------------------------
+
+    @staticmethod
+    async def enqueue(db: aiosqlite.Connection, move_ids: Sequence[str], kind: str, at: str) -> None:
+        """Queue one delivery per (move, matching channel); corrections only where a channel asked for them."""
+        extra = " AND s.corrections = 1" if kind == "correction" else ""
+        for i in range(0, len(move_ids), 500):
+            chunk = list(move_ids[i:i + 500])
+            marks = ",".join("?" * len(chunk))
+            await db.execute(
+                "INSERT OR IGNORE INTO outbox (move_id, subscription_id, channel_id, kind, created_at)"
+                " SELECT m.id, min(s.id), s.channel_id, ?, ? FROM moves m JOIN subscriptions s ON (" + _MATCH + ")"
+                f" WHERE m.id IN ({marks}) AND m.retracted_at IS NULL{extra} GROUP BY m.id, s.channel_id",
+                (kind, at, *chunk))
+
+    # -- subscriptions ------------------------------------------------------------------------------------
+
+    async def add_subscription(self, *, guild_id: int, channel_id: int, target_kind: str, target_id: int | None,
+                               target_name: str, target_org: str | None = None, direction: str = "both",
+                               mention_role_id: int | None = None, corrections: bool = False, locale: str = "en",
+                               created_by: int | None = None) -> tuple[Subscription, bool]:
+        """Create a subscription, or update the same one (same channel and filter); True when created."""
+        at = _iso(_now())
+        async with self._transaction() as db:
+            rows = await db.execute_fetchall(
+                "SELECT id FROM subscriptions WHERE channel_id = ? AND target_kind = ? AND target_id IS ?"
+                " AND direction = ?", (channel_id, target_kind, target_id, direction))
+            if rows:
+                sub_id, created = rows[0][0], False
+                await db.execute(
+                    "UPDATE subscriptions SET mention_role_id = ?, corrections = ?, locale = ?, state = 'active',"
+                    " paused_reason = NULL, paused_at = NULL WHERE id = ?",
+                    (mention_role_id, int(corrections), locale, sub_id))
+            else:
+                cursor = await db.execute(
+                    "INSERT INTO subscriptions (guild_id, channel_id, target_kind, target_id, target_name, target_org,"
+                    " direction, mention_role_id, corrections, locale, created_by, created_at)"
+                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                    (guild_id, channel_id, target_kind, target_id, target_name, target_org, direction,
+                     mention_role_id, int(corrections), locale, created_by, at))
+                sub_id, created = cursor.lastrowid, True
+        found = await self.subscription(sub_id)
+        assert found is not None
+        return found, created
+
+    async def subscription(self, sub_id: int) -> Subscription | None:
+        rows = await self._db.execute_fetchall(f"SELECT {_SUB_COLUMNS} FROM subscriptions s WHERE s.id = ?",
+                                               (sub_id,))
+        return _sub(rows[0]) if rows else None
+
+    async def subscriptions(self, *, guild_id: int | None = None, channel_id: int | None = None) -> list[Subscription]:
+        where, params = [], []
+        if guild_id is not None:
+            where.append("s.guild_id = ?")
+            params.append(guild_id)
+        if channel_id is not None:
+            where.append("s.channel_id = ?")
+            params.append(channel_id)
+        clause = " AND ".join(where) or "1"
+        rows = await self._db.execute_fetchall(
+            f"SELECT {_SUB_COLUMNS} FROM subscriptions s WHERE {clause} ORDER BY s.id", params)
+        return [_sub(r) for r in rows]
+
+    async def remove_subscription(self, guild_id: int, sub_id: int) -> bool:
+        """Delete a subscription of this guild (and its undelivered alerts); False if there is none."""
+        async with self._transaction() as db:
+            cursor = await db.execute("DELETE FROM subscriptions WHERE id = ? AND guild_id = ?", (sub_id, guild_id))
+            return cursor.rowcount > 0
+
+    async def pause_channel(self, channel_id: int, reason: str) -> list[Subscription]:
+        """Pause every active subscription of a channel (it is gone or we lost permission); keep its alerts."""
+        at = _iso(_now())
+        async with self._transaction() as db:
+            await db.execute("UPDATE subscriptions SET state = 'paused', paused_reason = ?, paused_at = ?"
+                             " WHERE channel_id = ? AND state = 'active'", (reason, at, channel_id))
+            await db.execute("UPDATE outbox SET state = 'pending', next_attempt_at = NULL"
+                             " WHERE channel_id = ? AND state = 'sending'", (channel_id,))
+        return await self.subscriptions(channel_id=channel_id)
+
+    async def resume_subscription(self, guild_id: int, sub_id: int) -> Subscription | None:
+        """Resume a paused subscription; what was queued meanwhile is delivered next."""
+        async with self._transaction() as db:
+            cursor = await db.execute(
+                "UPDATE subscriptions SET state = 'active', paused_reason = NULL, paused_at = NULL"
+                " WHERE id = ? AND guild_id = ?", (sub_id, guild_id))
+            if cursor.rowcount == 0:
+                return None
+            await db.execute("UPDATE outbox SET next_attempt_at = NULL WHERE subscription_id = ? AND state = 'pending'",
+                             (sub_id,))
+        return await self.subscription(sub_id)
+
+    async def queue_test(self, sub_id: int) -> bool:
+        """Queue the latest move as a test alert for a subscription's channel; False when there is no move."""
+        at = _iso(_now())
+        async with self._transaction() as db:
+            rows = await db.execute_fetchall(
+                "SELECT id FROM moves WHERE retracted_at IS NULL ORDER BY date DESC, id DESC LIMIT 1")
+            sub = await db.execute_fetchall("SELECT channel_id FROM subscriptions WHERE id = ?", (sub_id,))
+            if not rows or not sub:
+                return False
+            await db.execute("DELETE FROM outbox WHERE channel_id = ? AND kind = 'test'"
+                             " AND state IN ('sent', 'dropped')", (sub[0][0],))
+            await db.execute("INSERT OR IGNORE INTO outbox (move_id, subscription_id, channel_id, kind, created_at)"
+                             " VALUES (?, ?, ?, 'test', ?)", (rows[0][0], sub_id, sub[0][0], at))
+        return True
+
+    # -- delivery -----------------------------------------------------------------------------------------
+
+    async def due_deliveries(self, limit: int = 5000) -> list[Delivery]:
+        """Open deliveries whose subscription is active and whose retry time has come, in move-date order."""
+        rows = await self._db.execute_fetchall(
+            "SELECT o.id, o.move_id, o.subscription_id, o.channel_id, s.guild_id, o.kind, o.state, o.batch,"
+            " o.attempts, m.date, s.mention_role_id, s.locale FROM outbox o"
+            " JOIN subscriptions s ON s.id = o.subscription_id JOIN moves m ON m.id = o.move_id"
+            " WHERE o.state IN ('pending', 'sending') AND s.state = 'active'"
+            " AND (o.next_attempt_at IS NULL OR o.next_attempt_at <= ?)"
+            " ORDER BY o.channel_id, m.date, o.id LIMIT ?", (_iso(_now()), limit))
+        return [Delivery(*r) for r in rows]
+
+    async def mark_sending(self, ids: Sequence[int], batch: str) -> None:
+        """Record the attempt before sending, so a crash mid-send is found again (and checked) on restart."""
+        async with self._transaction() as db:
+            await db.executemany("UPDATE outbox SET state = 'sending', batch = ?, attempts = attempts + 1 WHERE id = ?",
+                                 [(batch, i) for i in ids])
+
+    async def mark_sent(self, ids: Sequence[int], message_id: int, *, channel_id: int, guild_id: int | None,
+                        move_ids: Iterable[str], recovered: bool = False) -> None:
+        at = _iso(_now())
+        async with self._transaction() as db:
+            await db.executemany("UPDATE outbox SET state = 'sent', message_id = ?, sent_at = ?, last_error = NULL"
+                                 " WHERE id = ?", [(message_id, at, i) for i in ids])
+            await self._log(db, at, guild_id, channel_id, move_ids, "recovered" if recovered else "sent", None,
+                            message_id)
+
+    async def mark_retry(self, ids: Sequence[int], error: str, delay: float, *, channel_id: int,
+                         guild_id: int | None, move_ids: Iterable[str]) -> None:
+        at = _now()
+        async with self._transaction() as db:
+            await db.executemany("UPDATE outbox SET last_error = ?, next_attempt_at = ? WHERE id = ?",
+                                 [(error[:500], _iso(at + timedelta(seconds=delay)), i) for i in ids])
+            await self._log(db, _iso(at), guild_id, channel_id, move_ids, "retry", error[:500], None)
+
+    async def log_paused(self, *, channel_id: int, guild_id: int | None, move_ids: Iterable[str], reason: str) -> None:
+        async with self._transaction() as db:
+            await self._log(db, _iso(_now()), guild_id, channel_id, move_ids, "paused", reason, None)
+
+    @staticmethod
+    async def _log(db: aiosqlite.Connection, at: str, guild_id: int | None, channel_id: int,
+                   move_ids: Iterable[str], outcome: str, detail: str | None, message_id: int | None) -> None:
+        await db.execute("INSERT INTO delivery_log (at, guild_id, channel_id, move_ids, outcome, detail, message_id)"
+                         " VALUES (?,?,?,?,?,?,?)",
+                         (at, guild_id, channel_id, ",".join(move_ids), outcome, detail, message_id))
+
+    async def delivery_log(self, *, guild_id: int | None = None, limit: int = 20) -> list[DeliveryLogEntry]:
+        where = "WHERE guild_id = ?" if guild_id is not None else ""
+        params: tuple = (guild_id, limit) if guild_id is not None else (limit,)
+        rows = await self._db.execute_fetchall(
+            f"SELECT at, channel_id, move_ids, outcome, detail, message_id FROM delivery_log {where}"
+            " ORDER BY id DESC LIMIT ?", params)
+        return [DeliveryLogEntry(at, ch, tuple(m.split(",")) if m else (), o, d, mid) for at, ch, m, o, d, mid in rows]
+
+    async def sent_count(self) -> int:
+        return (await self._db.execute_fetchall("SELECT count(*) FROM outbox WHERE state = 'sent'"))[0][0]
+
+    # -- export / import ----------------------------------------------------------------------------------
+
+    async def export_subscriptions(self) -> list[dict]:
+        return [s.as_json() for s in await self.subscriptions()]
+
+    async def resolve_target(self, kind: str, name: str, org: str | None) -> int | None:
+        """The id of a subscription target by its canonical name (for import into another database)."""
+        if kind == "person":
+            rows = await self._db.execute_fetchall("SELECT id FROM people WHERE name = ?", (name,))
+        elif kind == "org":
+            rows = await self._db.execute_fetchall("SELECT id FROM orgs WHERE name = ?", (name,))
+        elif kind == "team":
+            rows = await self._db.execute_fetchall(
+                "SELECT t.id FROM teams t JOIN orgs o ON o.id = t.org_id WHERE t.name = ? AND o.name = ?", (name, org))
+        else:
+            return None
+        return rows[0][0] if rows else None
