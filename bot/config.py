@@ -26,6 +26,9 @@ class Settings(BaseSettings):
     qa_channels: list[int] = Field(default_factory=list, validation_alias="MOVESBOT_QA_CHANNELS")
     moderator_role: int | None = Field(default=None, validation_alias="MOVESBOT_MODERATOR_ROLE")
     owner_ids: list[int] = Field(default_factory=list, validation_alias="MOVESBOT_OWNER_IDS")
+    data_poll_seconds: float = Field(default=60.0, validation_alias="MOVESBOT_DATA_POLL_SECONDS")
+    alert_poll_seconds: float = Field(default=3.0, validation_alias="MOVESBOT_ALERT_POLL_SECONDS")
+    alert_concurrency: int = Field(default=8, ge=1, le=50, validation_alias="MOVESBOT_ALERT_CONCURRENCY")
     log_level: str = Field(default="INFO", validation_alias="MOVESBOT_LOG_LEVEL")
 
     @property

@@ -17,6 +17,14 @@ async def load_dataset(store: Store, data_dir: Path, progress: Callable[[int], N
     return await store.apply_dataset(dataset, progress)
 
 
+def data_fingerprint(data_dir: Path) -> tuple[tuple[str, int, int], ...]:
+    """Names, sizes and modification times of the dataset files: cheap change detection for the watcher."""
+    path = Path(data_dir)
+    if not path.is_dir():
+        return ()
+    return tuple(sorted((f.name, f.stat().st_size, f.stat().st_mtime_ns) for f in path.glob("*.csv")))
+
+
 async def open_engine(db: Path, data_dir: Path) -> Engine:
     """An engine over `db`, loading `data_dir` first if this database has never been loaded."""
     store = await Store.open(db)

@@ -25,6 +25,7 @@ EXTENSIONS = (
     "bot.discord_bot.cogs.lookup",
     "bot.discord_bot.cogs.chat",
     "bot.discord_bot.cogs.admin",
+    "bot.discord_bot.cogs.alerts",
 )
 SYNC_KEY = "command_sync_digest"
 

@@ -12,7 +12,8 @@ import discord
 
 from bot.answers import Answer, Fact
 from bot.answers.i18n import format_date, t
-from bot.answers.render import place, shorten
+from bot.answers.render import fact_for_move, place, shorten
+from bot.records import MoveRecord
 
 COLOUR = discord.Colour(0x5865F2)
 EMBED_LIMIT = 6000
@@ -80,4 +81,37 @@ def answer_embed(answer: Answer, budget: int = EMBED_LIMIT) -> discord.Embed:
             embed.description = f"{embed.description}\n{extra}"
     if footer:
         embed.set_footer(text=footer)
+    return embed
+
+
+ALERT_TITLES = {
+    "en": {"new": "New move", "correction": "Correction", "test": "Test alert", "digest": "{count} new moves"},
+    "fr": {"new": "Nouveau mouvement", "correction": "Correction", "test": "Alerte de test",
+           "digest": "{count} nouveaux mouvements"},
+}
+
+
+def alert_embed(moves: list[MoveRecord], kind: str, locale: str, marker: str) -> discord.Embed:
+    """An alert: one move in full, or a digest with one field per move; the footer carries the batch marker
+    by which a restarted worker recognises a message it already sent."""
+    titles = ALERT_TITLES["fr" if locale == "fr" else "en"]
+    footer = f"movesbot · {marker}"
+    if len(moves) == 1:
+        move = moves[0]
+        fact = fact_for_move(move, locale, with_notes=True)
+        embed = discord.Embed(title=shorten(f"{titles[kind]}: {move.person}", 256), colour=COLOUR,
+                              description=shorten(fact.text, 4096))
+        name, value = fact_field(fact, locale)
+        embed.add_field(name=name, value=value, inline=False)
+    else:
+        title = titles["digest"].format(count=len(moves)) if kind == "new" else f"{titles[kind]} ({len(moves)})"
+        embed = discord.Embed(title=title, colour=COLOUR)
+        spent = len(title) + len(footer) + 20
+        for move in moves[:25]:
+            name, value = fact_field(fact_for_move(move, locale), locale)
+            if spent + len(name) + len(value) > EMBED_LIMIT:
+                break
+            embed.add_field(name=name, value=value, inline=False)
+            spent += len(name) + len(value)
+    embed.set_footer(text=footer)
     return embed

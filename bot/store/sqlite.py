@@ -293,6 +293,13 @@ class Store(AlertTables):
             "SELECT at, actor, action, changes FROM move_history WHERE move_id = ? ORDER BY id", (move_id,))
         return [tuple(r) for r in rows]  # type: ignore[misc]
 
+    async def move_ids_like(self, prefix: str, limit: int = 25) -> list[str]:
+        """Move ids starting with `prefix` (autocomplete of /move edit and /move retract), via the key's index."""
+        rows = await self._db.execute_fetchall(
+            "SELECT id FROM moves WHERE id >= ? AND id < ? AND retracted_at IS NULL ORDER BY id LIMIT ?",
+            (prefix, prefix + "\U0010ffff", limit))
+        return [r[0] for r in rows]
+
     async def move_exists(self, move_id: str) -> bool:
         return bool(await self._db.execute_fetchall("SELECT 1 FROM moves WHERE id = ?", (move_id,)))
 

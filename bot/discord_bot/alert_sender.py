@@ -1,0 +1,74 @@
+"""The Discord side of alert delivery: posting alerts, finding them again, and telling a server about pauses."""
+
+from __future__ import annotations
+
+import logging
+
+import aiohttp
+import discord
+
+from bot.alerts import Alert, ChannelGone, RetryLater
+from bot.discord_bot.embeds import alert_embed
+
+log = logging.getLogger(__name__)
+HISTORY_LOOKBACK = 50
+
+PAUSED = {"en": "movesbot paused alerts for <#{channel}>: {reason}. Nothing is lost: once fixed, run "
+                "`/subscribe resume` and the waiting alerts are posted.",
+          "fr": "movesbot a suspendu les alertes de <#{channel}> : {reason}. Rien n'est perdu : une fois corrigé, "
+                "lancez `/subscribe resume` et les alertes en attente seront publiées."}
+
+
+class DiscordSender:
+    """`bot.alerts.Sender` over discord.py (whose own HTTP layer already retries 429s and 5xx a few times)."""
+
+    def __init__(self, client: discord.Client):
+        self.client = client
+
+    async def send(self, alert: Alert) -> int:
+        channel = self.client.get_partial_messageable(alert.channel_id, guild_id=alert.guild_id)
+        embed = alert_embed(alert.moves, alert.kind, alert.locale, alert.batch)
+        if alert.mention_role_id:  # the one mention the bot ever makes, and only when a moderator set it
+            content = f"<@&{alert.mention_role_id}>"
+            mentions = discord.AllowedMentions(everyone=False, users=False,
+                                               roles=[discord.Object(alert.mention_role_id)])
+        else:
+            content, mentions = None, discord.AllowedMentions.none()
+        try:
+            message = await channel.send(content=content, embed=embed, nonce=alert.batch, allowed_mentions=mentions)
+        except discord.Forbidden as exc:
+            raise ChannelGone(f"missing permission to post there (Discord: {exc.text or exc.status})") from exc
+        except discord.NotFound as exc:
+            raise ChannelGone(f"the channel no longer exists (Discord: {exc.text or exc.status})") from exc
+        except discord.HTTPException as exc:
+            raise RetryLater(f"Discord answered {exc.status} {exc.text or ''}".strip()) from exc
+        except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+            raise RetryLater(f"network error: {type(exc).__name__}") from exc
+        return message.id
+
+    async def find(self, channel_id: int, batch: str) -> int | None:
+        me = self.client.user
+        if me is None:
+            return None
+        channel = self.client.get_partial_messageable(channel_id)
+        try:
+            async for message in channel.history(limit=HISTORY_LOOKBACK):
+                if message.author.id == me.id and any(batch in (e.footer.text or "") for e in message.embeds):
+                    return message.id
+        except discord.NotFound as exc:
+            raise ChannelGone("the channel no longer exists") from exc
+        except discord.HTTPException as exc:
+            raise RetryLater(f"could not read the channel history ({exc.status})") from exc
+        return None
+
+    async def notify_paused(self, guild_id: int, channel_id: int, reason: str) -> None:
+        guild = self.client.get_guild(guild_id)
+        if guild is None:
+            return
+        target = guild.system_channel or guild.public_updates_channel
+        if target is None or target.id == channel_id or not target.permissions_for(guild.me).send_messages:
+            log.info("guild %s has no channel to tell about the pause; /subscriptions shows it", guild_id)
+            return
+        locale = "fr" if str(guild.preferred_locale).startswith("fr") else "en"
+        await target.send(PAUSED[locale].format(channel=channel_id, reason=reason),
+                          allowed_mentions=discord.AllowedMentions.none())

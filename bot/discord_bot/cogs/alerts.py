@@ -1,0 +1,391 @@
+"""Alerts in Discord: /subscribe, /unsubscribe, /subscriptions, /alerts log, and /move add|edit|retract.
+
+Also runs the delivery worker (which polls the database, so moves recorded by `movesbot add` in another
+process are announced too) and, when configured, the periodic check of `data/` for dataset changes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from typing import TYPE_CHECKING, Literal
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.alerts import AlertWorker
+from bot.answers.render import move_line, shorten
+from bot.dataset import DatasetInvalid
+from bot.discord_bot.alert_sender import DiscordSender
+from bot.discord_bot.embeds import COLOUR
+from bot.discord_bot.replies import locale_of, say
+from bot.recording import MoveInput, MoveInputError, build_move
+from bot.records import MoveRecord
+from bot.service import data_fingerprint, load_dataset
+from bot.store.sqlite import MoveExists, UnknownMove
+
+if TYPE_CHECKING:
+    from bot.discord_bot.bot import MovesBot
+
+log = logging.getLogger(__name__)
+NONE = discord.AllowedMentions.none()
+Direction = Literal["left", "joined", "both"]
+_SEP = re.compile(r"\s+[/|]\s+")
+
+
+def is_moderator(interaction: discord.Interaction, role_id: int | None) -> bool:
+    """Manage Server, or the configured moderator role."""
+    member = interaction.user
+    if not isinstance(member, discord.Member):
+        return False
+    if member.guild_permissions.manage_guild:
+        return True
+    return role_id is not None and any(r.id == role_id for r in member.roles)
+
+
+def split_place(text: str) -> tuple[str, str | None, str | None]:
+    """"Apple / AFM / researcher" -> ("Apple", "AFM", "researcher"); " / " or " | " separate (AI/ML stays)."""
+    parts = [p.strip() or None for p in _SEP.split(text.strip(), maxsplit=2)]
+    parts += [None] * (3 - len(parts))
+    return parts[0] or "", parts[1], parts[2]
+
+
+def join_place(org: str, team: str | None, role: str | None) -> str:
+    return " / ".join(p or "" for p in (org, team, role)).rstrip(" /")
+
+
+def _move_embed(move: MoveRecord, locale: str, title: str) -> discord.Embed:
+    embed = discord.Embed(title=shorten(title, 256), description=shorten(move_line(move, locale, True), 4096),
+                          colour=COLOUR)
+    embed.add_field(name="id", value=f"`{move.id}`", inline=False)
+    links = "\n".join(s.url for s in move.sources[:5])
+    embed.add_field(name="Sources", value=shorten(links, 1024) or "\u200b", inline=False)
+    return embed
+
+
+class MoveForm(discord.ui.Modal):
+    """The /move add and /move edit form: five fields, Discord's maximum."""
+
+    def __init__(self, cog: Alerts, *, title: str, status: str, note: str | None, move: MoveRecord | None = None):
+        super().__init__(title=title, timeout=900)
+        self.cog = cog
+        self.status = status
+        self.note = note
+        self.editing = move
+        self.person = discord.ui.TextInput(label="Person", max_length=200,
+                                           default=move.person if move else None)
+        self.origin = discord.ui.TextInput(label="From: org / team / role", max_length=400,
+                                           placeholder="Apple / AFM / researcher",
+                                           default=join_place(move.from_org, move.from_team, move.from_role)
+                                           if move else None)
+        self.destination = discord.ui.TextInput(label="To: org / team / role", max_length=400,
+                                                placeholder="Meta / MSL",
+                                                default=join_place(move.to_org, move.to_team, move.to_role)
+                                                if move else None)
+        self.date = discord.ui.TextInput(label="Date: YYYY, YYYY-MM or YYYY-MM-DD", max_length=10, min_length=4,
+                                         default=move.date if move else None)
+        self.sources = discord.ui.TextInput(label="Source URLs, one per line", style=discord.TextStyle.paragraph,
+                                            max_length=2000,
+                                            default="\n".join(s.url for s in move.sources) if move else None)
+        for item in (self.person, self.origin, self.destination, self.date, self.sources):
+            self.add_item(item)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        await self.cog.record_from_form(interaction, self)
+
+    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
+        log.exception("move form failed for user %s", interaction.user.id, exc_info=error)
+        from bot.discord_bot.replies import apologize
+
+        await apologize(interaction)
+
+
+@app_commands.guild_only()
+@app_commands.default_permissions(manage_guild=True)
+class SubscribeGroup(app_commands.Group, name="subscribe", description="Get alerts in this channel"):
+    pass
+
+
+@app_commands.guild_only()
+@app_commands.default_permissions(manage_guild=True)
+class MoveGroup(app_commands.Group, name="move", description="Record, correct or retract a move (moderators)"):
+    pass
+
+
+class Alerts(commands.Cog):
+    subscribe = SubscribeGroup()
+    move = MoveGroup()
+
+    def __init__(self, bot: MovesBot):
+        self.bot = bot
+        self.worker: AlertWorker | None = None
+        self._tasks: list[asyncio.Task] = []
+
+    async def cog_load(self) -> None:
+        self._tasks.append(asyncio.create_task(self._run_worker(), name="movesbot-alerts"))
+        if self.bot.settings.data_poll_seconds > 0:
+            self._tasks.append(asyncio.create_task(self._watch_dataset(), name="movesbot-dataset-watch"))
+
+    async def cog_unload(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+
+    async def _run_worker(self) -> None:
+        await self.bot.ready.wait()
+        await self.bot.wait_until_ready()
+        assert self.bot.store is not None
+        self.worker = AlertWorker(self.bot.store, DiscordSender(self.bot), on_new_moves=self._index_new_moves,
+                                  concurrency=self.bot.settings.alert_concurrency)
+        await self.worker.run(self.bot.settings.alert_poll_seconds)
+
+    async def _index_new_moves(self, move_ids: list[str]) -> None:
+        """Names from moves recorded elsewhere (CLI, another process) join the running index."""
+        if self.bot.engine is not None and self.bot.store is not None:
+            self.bot.engine.add_names(await self.bot.store.name_entries_for(move_ids))
+
+    async def _watch_dataset(self) -> None:
+        """Reload `data/` when its files change; added moves are queued for alerts in the load's transaction."""
+        await self.bot.ready.wait()
+        seen = data_fingerprint(self.bot.data_dir)
+        while True:
+            await asyncio.sleep(self.bot.settings.data_poll_seconds)
+            current = data_fingerprint(self.bot.data_dir)
+            if current == seen or self.bot.store is None:
+                continue
+            seen = current
+            try:
+                report = await load_dataset(self.bot.store, self.bot.data_dir)
+            except DatasetInvalid as exc:
+                log.error("dataset changed but has %d error(s); keeping the current data: %s", len(exc.errors),
+                          "; ".join(map(str, exc.errors[:5])))
+                continue
+            log.info("dataset reloaded: %d added, %d changed, %d removed", len(report.added), len(report.changed),
+                     len(report.removed))
+            if report.total_changes and self.bot.engine is not None:
+                await self.bot.engine.refresh_index()
+
+    # -- subscriptions ------------------------------------------------------------------------------------
+
+    async def _subscribe(self, interaction: discord.Interaction, kind: str, name: str | None,
+                         direction: Direction, mention_role: discord.Role | None, corrections: bool) -> None:
+        assert interaction.guild_id is not None and interaction.channel_id is not None
+        await self.bot.ready.wait()
+        engine, store = self.bot.engine, self.bot.store
+        assert engine is not None and store is not None
+        target_id, target_name, target_org = None, "everything", None
+        if kind != "all":
+            hit = engine.index.lookup(name or "", [kind])
+            if hit.best is None:
+                options = ", ".join(m.label for m in hit.candidates[:5])
+                await say(interaction, f"I don't know the {kind} “{shorten(name or '', 80)}”."
+                          + (f" Did you mean: {options}?" if options else ""))
+                return
+            target_id, target_name, target_org = hit.best.id, hit.best.name, hit.best.org
+        sub, created = await store.add_subscription(
+            guild_id=interaction.guild_id, channel_id=interaction.channel_id, target_kind=kind, target_id=target_id,
+            target_name=target_name, target_org=target_org, direction=direction if kind in ("org", "team") else "both",
+            mention_role_id=mention_role.id if mention_role else None, corrections=corrections,
+            locale=locale_of(interaction), created_by=interaction.user.id)
+        verb = "Subscribed" if created else "Updated subscription"
+        await say(interaction, f"{verb} #{sub.id}: this channel gets an alert for each new move about "
+                  f"{sub.describe()}.", ephemeral=False)
+
+    @subscribe.command(name="org", description="Alerts for people leaving or joining an org")
+    @app_commands.describe(name="Organisation", direction="left, joined or both",
+                           mention_role="Role to mention in each alert (optional)",
+                           corrections="Also post a notice when a move is corrected")
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def subscribe_org(self, interaction: discord.Interaction, name: app_commands.Range[str, 1, 200],
+                            direction: Direction = "both", mention_role: discord.Role | None = None,
+                            corrections: bool = False) -> None:
+        await self._subscribe(interaction, "org", name, direction, mention_role, corrections)
+
+    @subscribe.command(name="team", description="Alerts for people leaving or joining a team")
+    @app_commands.describe(name="Team", direction="left, joined or both",
+                           mention_role="Role to mention in each alert (optional)",
+                           corrections="Also post a notice when a move is corrected")
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def subscribe_team(self, interaction: discord.Interaction, name: app_commands.Range[str, 1, 200],
+                             direction: Direction = "both", mention_role: discord.Role | None = None,
+                             corrections: bool = False) -> None:
+        await self._subscribe(interaction, "team", name, direction, mention_role, corrections)
+
+    @subscribe.command(name="person", description="Alerts when this person moves")
+    @app_commands.describe(name="Person", mention_role="Role to mention in each alert (optional)",
+                           corrections="Also post a notice when a move is corrected")
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def subscribe_person(self, interaction: discord.Interaction, name: app_commands.Range[str, 1, 200],
+                               mention_role: discord.Role | None = None, corrections: bool = False) -> None:
+        await self._subscribe(interaction, "person", name, "both", mention_role, corrections)
+
+    @subscribe.command(name="everything", description="Alerts for every new move")
+    @app_commands.describe(mention_role="Role to mention in each alert (optional)",
+                           corrections="Also post a notice when a move is corrected")
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def subscribe_all(self, interaction: discord.Interaction, mention_role: discord.Role | None = None,
+                            corrections: bool = False) -> None:
+        await self._subscribe(interaction, "all", None, "both", mention_role, corrections)
+
+    @subscribe.command(name="resume", description="Restart a paused subscription")
+    @app_commands.describe(subscription="Subscription number (see /subscriptions)")
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def resume(self, interaction: discord.Interaction, subscription: int) -> None:
+        assert self.bot.store is not None and interaction.guild_id is not None
+        sub = await self.bot.store.resume_subscription(interaction.guild_id, subscription)
+        if sub is None:
+            await say(interaction, f"There is no subscription #{subscription} in this server.")
+            return
+        await say(interaction, f"Subscription #{sub.id} ({sub.describe()}) is active again; waiting alerts go out "
+                  "next.", ephemeral=False)
+
+    @subscribe.command(name="test", description="Send a test alert (the latest move) to a subscription's channel")
+    @app_commands.describe(subscription="Subscription number (see /subscriptions)")
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def test(self, interaction: discord.Interaction, subscription: int) -> None:
+        assert self.bot.store is not None and interaction.guild_id is not None
+        sub = await self.bot.store.subscription(subscription)
+        if sub is None or sub.guild_id != interaction.guild_id:
+            await say(interaction, f"There is no subscription #{subscription} in this server.")
+            return
+        await self.bot.store.queue_test(sub.id)
+        await say(interaction, f"A test alert for #{sub.id} is queued for <#{sub.channel_id}>; it should appear "
+                  "within seconds. `/alerts log` says what happened.")
+
+    @app_commands.command(name="unsubscribe", description="Stop a subscription")
+    @app_commands.describe(subscription="Subscription number (see /subscriptions)")
+    @app_commands.guild_only()
+    @app_commands.default_permissions(manage_guild=True)
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def unsubscribe(self, interaction: discord.Interaction, subscription: int) -> None:
+        assert self.bot.store is not None and interaction.guild_id is not None
+        if await self.bot.store.remove_subscription(interaction.guild_id, subscription):
+            await say(interaction, f"Subscription #{subscription} removed.", ephemeral=False)
+        else:
+            await say(interaction, f"There is no subscription #{subscription} in this server.")
+
+    @app_commands.command(name="subscriptions", description="This server's alert subscriptions")
+    @app_commands.guild_only()
+    async def subscriptions(self, interaction: discord.Interaction) -> None:
+        assert self.bot.store is not None and interaction.guild_id is not None
+        subs = await self.bot.store.subscriptions(guild_id=interaction.guild_id)
+        embed = discord.Embed(title="Alert subscriptions", colour=COLOUR)
+        lines = []
+        for sub in subs:
+            state = "active" if sub.state == "active" else f"**paused**: {sub.paused_reason}"
+            role = f" · mentions <@&{sub.mention_role_id}>" if sub.mention_role_id else ""
+            lines.append(f"`#{sub.id}` <#{sub.channel_id}> · {discord.utils.escape_markdown(sub.describe())} · "
+                         f"{state}{role} · last delivery {sub.last_delivery_at or 'never'}")
+        embed.description = shorten("\n".join(lines) or "None yet: see `/subscribe`.", 4096)
+        await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=NONE)
+
+    alerts_group = app_commands.Group(name="alerts", description="Alert delivery", guild_only=True)
+
+    @alerts_group.command(name="log", description="Where recent alerts went, or why not")
+    @app_commands.describe(limit="How many entries (default 15)")
+    async def alerts_log(self, interaction: discord.Interaction,
+                         limit: app_commands.Range[int, 1, 25] = 15) -> None:
+        assert self.bot.store is not None and interaction.guild_id is not None
+        entries = await self.bot.store.delivery_log(guild_id=interaction.guild_id, limit=limit)
+        lines = [f"{e.at[:16].replace('T', ' ')} · <#{e.channel_id}> · **{e.outcome}** · "
+                 f"{shorten(', '.join(e.move_ids), 120)}" + (f" · {shorten(e.detail, 150)}" if e.detail else "")
+                 for e in entries]
+        embed = discord.Embed(title="Alert delivery log", colour=COLOUR,
+                              description=shorten("\n".join(lines) or "Nothing delivered yet.", 4096))
+        await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=NONE)
+
+    # -- moderation ---------------------------------------------------------------------------------------
+
+    async def _check_moderator(self, interaction: discord.Interaction) -> bool:
+        if is_moderator(interaction, self.bot.settings.moderator_role):
+            return True
+        await say(interaction, "Recording moves is for moderators (Manage Server or the moderator role).")
+        return False
+
+    @move.command(name="add", description="Record a new move (a form opens; a source URL is required)")
+    @app_commands.describe(status="confirmed (on record) or reported (press citing unnamed people)",
+                           note="Short context (optional)")
+    async def move_add(self, interaction: discord.Interaction,
+                       status: Literal["reported", "confirmed"] = "reported",
+                       note: app_commands.Range[str, 1, 1000] | None = None) -> None:
+        if await self._check_moderator(interaction):
+            await interaction.response.send_modal(MoveForm(self, title="Record a move", status=status, note=note))
+
+    @move.command(name="edit", description="Correct a recorded move (a form opens with its values)")
+    @app_commands.describe(move_id="The move's id", status="confirmed or reported (unchanged if empty)",
+                           note="New note (unchanged if empty)")
+    async def move_edit(self, interaction: discord.Interaction, move_id: app_commands.Range[str, 1, 120],
+                        status: Literal["reported", "confirmed"] | None = None,
+                        note: app_commands.Range[str, 1, 1000] | None = None) -> None:
+        if not await self._check_moderator(interaction):
+            return
+        assert self.bot.store is not None
+        move = await self.bot.store.move(move_id)
+        if move is None:
+            await say(interaction, f"No move has the id `{discord.utils.escape_markdown(move_id[:120])}`.")
+            return
+        await interaction.response.send_modal(MoveForm(self, title="Correct a move", status=status or move.status,
+                                                       note=note or move.notes, move=move))
+
+    @move.command(name="retract", description="Withdraw a move (kept in its history, no longer answered)")
+    @app_commands.describe(move_id="The move's id", reason="Why (kept in the history)")
+    async def move_retract(self, interaction: discord.Interaction, move_id: app_commands.Range[str, 1, 120],
+                           reason: app_commands.Range[str, 1, 500]) -> None:
+        if not await self._check_moderator(interaction):
+            return
+        assert self.bot.store is not None
+        try:
+            move = await self.bot.store.retract_move(move_id, actor=f"discord:{interaction.user.id}", reason=reason)
+        except UnknownMove:
+            await say(interaction, f"No move has the id `{discord.utils.escape_markdown(move_id[:120])}`.")
+            return
+        await interaction.response.send_message(embed=_move_embed(move, locale_of(interaction), "Retracted"),
+                                                allowed_mentions=NONE)
+
+    @move_edit.autocomplete("move_id")
+    @move_retract.autocomplete("move_id")
+    async def _move_ids(self, _: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        if self.bot.store is None:
+            return []
+        ids = await self.bot.store.move_ids_like(current.strip().lower()[:120])
+        return [app_commands.Choice(name=i[:100], value=i[:100]) for i in ids if len(i) <= 100]
+
+    async def record_from_form(self, interaction: discord.Interaction, form: MoveForm) -> None:
+        """Validate the form like the dataset, record (or correct) the move, and answer with it and its id."""
+        await self.bot.ready.wait()
+        engine, store = self.bot.engine, self.bot.store
+        assert engine is not None and store is not None
+        from_org, from_team, from_role = split_place(form.origin.value)
+        to_org, to_team, to_role = split_place(form.destination.value)
+        sources = [u.strip() for u in form.sources.value.splitlines() if u.strip()]
+        entry = MoveInput(person=form.person.value, from_org=from_org, from_team=from_team, from_role=from_role,
+                          to_org=to_org, to_team=to_team, to_role=to_role, date=form.date.value, sources=sources,
+                          status=form.status, note=form.note)
+        actor = f"discord:{interaction.user.id}"
+        locale = locale_of(interaction)
+        try:
+            if form.editing is None:
+                move = await build_move(store, engine.index, entry)
+                record = await store.record_move(move, origin="discord", actor=actor)
+                title = "Recorded"
+            else:
+                move = await build_move(store, engine.index, entry, move_id=form.editing.id)
+                record, changes = await store.edit_move(move, actor=actor)
+                title = "Corrected: " + (", ".join(changes) or "no change")
+        except MoveInputError as exc:
+            text = "Nothing was recorded:\n" + "\n".join(f"• {e}" for e in exc.errors)
+            await say(interaction, discord.utils.escape_mentions(shorten(text, 1900)))
+            return
+        except MoveExists as exc:
+            await say(interaction, f"A move with the id `{exc}` already exists: use /move edit.")
+            return
+        engine.add_names(await store.name_entries_for([record.id]))
+        await interaction.response.send_message(embed=_move_embed(record, locale, title), allowed_mentions=NONE)
+
+
+async def setup(bot: MovesBot) -> None:
+    await bot.add_cog(Alerts(bot))
+
+
+
