@@ -1,0 +1,463 @@
+"""Questions in English and French -> parser -> engine -> rendered answer, checked against the dataset."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+import pytest_asyncio
+
+from bot.answers import Engine, render_text
+from bot.answers.i18n import format_date, normalize_locale, t
+from bot.answers.parse import detect_locale, parse_period, parse_question
+from bot.answers.render import move_line
+from bot.dataset import read_dataset
+from bot.records import MoveRecord, NameEntry, SourceRecord
+from bot.search import NameIndex
+from bot.service import load_dataset
+from bot.store import Store
+from bot.text import fold
+from tests.conftest import DATA_DIR
+
+AFM_FIRST_FOUR = ["Ruoming Pang", "Mark Lee", "Tom Gunter", "Bowen Zhang"]
+
+
+@pytest.fixture(scope="module")
+def dataset():
+    return read_dataset(DATA_DIR)
+
+
+@pytest_asyncio.fixture
+async def mini_engine(make_dataset, tmp_path):
+    store = await Store.open(tmp_path / "mini.db")
+    await load_dataset(store, make_dataset())
+    try:
+        yield await Engine.create(store)
+    finally:
+        await store.close()
+
+
+def _lines(answer) -> list[str]:
+    return render_text(answer).splitlines()
+
+
+def _assert_sourced(answer):
+    """Every move fact carries its sources, and the text shows the first one right under the line."""
+    text = render_text(answer)
+    assert answer.moves, "expected moves in the answer"
+    for fact in answer.facts:
+        if fact.move is None:
+            continue
+        assert fact.sources and fact.sources == fact.move.sources
+        assert all(s.url.startswith(("http://", "https://")) for s in fact.sources)
+        assert f"• {fact.text}\n" in text and fact.sources[0].url in text
+
+
+# -- the questions of the issue ------------------------------------------------------------------------------------
+
+async def test_who_left_apples_afm_team(engine, dataset):
+    answer = await engine.ask("who left Apple's AFM team?")
+    assert (answer.intent, answer.locale, answer.title) == ("left", "en", "Who left Foundation Models (Apple)")
+    expected = [m for m in dataset.moves if m.from_.org == "Apple" and m.from_.team == "Foundation Models"]
+    assert answer.total == len(expected)
+    assert answer.summary == f"{len(expected)} people left Foundation Models (Apple)."
+    assert answer.people[:4] == AFM_FIRST_FOUR
+    lines = _lines(answer)
+    for person, day, reported in [("Ruoming Pang", 7, False), ("Mark Lee", 17, True), ("Tom Gunter", 17, True),
+                                  ("Bowen Zhang", 25, True)]:
+        verb = "reportedly moved" if reported else "moved"
+        assert f"• {person} {verb} from Apple (Foundation Models) to Meta (Superintelligence Labs) ({day} July 2025)" \
+            in lines
+    for move in answer.moves[:4]:
+        assert (move.to_org, move.to_team) == ("Meta", "Superintelligence Labs")
+    _assert_sourced(answer)
+    pang = answer.moves[0]
+    assert pang.sources[0].url == next(m for m in dataset.moves if m.id == pang.id).sources[0].url
+
+
+async def test_where_did_bowen_zhang_go(engine):
+    answer = await engine.ask("where did Bowen Zhang go?")
+    assert (answer.intent, answer.title, answer.people) == ("person", "Bowen Zhang", ["Bowen Zhang"])
+    assert answer.summary == "Bowen Zhang: 1 recorded move(s); now at Meta (Superintelligence Labs)."
+    assert answer.facts[0].text == ("Bowen Zhang reportedly moved from Apple (Foundation Models) to Meta "
+                                    "(Superintelligence Labs) (25 July 2025)")
+    assert answer.facts[0].detail  # the note is shown on a profile
+    _assert_sourced(answer)
+
+
+async def test_who_joined_meta_from_openai_in_2025(engine, dataset):
+    answer = await engine.ask("who joined Meta from OpenAI in 2025?")
+    expected = {m.id for m in dataset.moves if m.from_.org == "OpenAI" and m.to.org == "Meta"
+                and m.date.startswith("2025")}
+    assert answer.intent == "joined" and answer.total == len(expected) > 5
+    assert answer.summary == f"{len(expected)} people joined Meta from OpenAI in 2025."
+    assert all(m.from_org == "OpenAI" and m.to_org == "Meta" and m.date.startswith("2025") for m in answer.moves)
+    rest = await engine.page(answer.request, len(answer.facts))
+    assert {m.id for m in answer.moves + rest.moves} == expected
+    _assert_sourced(answer)
+
+
+async def test_who_leads_afm_now(engine):
+    answer = await engine.ask("who leads AFM now?")
+    assert (answer.intent, answer.title) == ("role", "Who leads Foundation Models (Apple)")
+    assert answer.people[0] == "Zhifeng Chen"
+    assert answer.facts[0].text.startswith("Zhifeng Chen: ")
+    assert re.search(r"\(as of \d{1,2} \w+ 20\d\d\)$", answer.facts[0].text)
+    assert answer.facts[0].sources and answer.facts[0].sources[0].url.startswith("https://")
+
+
+async def test_qui_a_quitte_apple(engine, dataset):
+    answer = await engine.ask("qui a quitté Apple ?")
+    count = sum(m.from_.org == "Apple" for m in dataset.moves)
+    assert (answer.intent, answer.locale, answer.title) == ("left", "fr", "Qui a quitté Apple")
+    assert answer.summary == f"{count} personne(s) ont quitté Apple."
+    lines = _lines(answer)
+    assert ("• Ruoming Pang est passé·e d'Apple (Foundation Models) à Meta (Superintelligence Labs) "
+            "(7 juillet 2025)") in lines
+    assert "• Mark Lee serait passé·e d'Apple (Foundation Models) à Meta (Superintelligence Labs) (17 juillet 2025)" \
+        in lines
+    assert lines[-1] == f"… et {count - 10} de plus."
+    _assert_sourced(answer)
+
+
+async def test_ou_est_parti_ruoming_pang(engine):
+    answer = await engine.ask("où est parti Ruoming Pang ?")
+    assert (answer.intent, answer.locale, answer.title) == ("person", "fr", "Ruoming Pang")
+    assert answer.summary == "Ruoming Pang : 2 départ(s) enregistré(s) ; aujourd'hui chez OpenAI."
+    texts = [f.text for f in answer.facts]
+    assert texts[0] == ("Ruoming Pang est passé·e d'Apple (Foundation Models) à Meta (Superintelligence Labs) "
+                        "(7 juillet 2025)")
+    assert texts[1].startswith("Ruoming Pang serait passé·e de Meta (Superintelligence Labs) à OpenAI (")
+    assert texts[1].endswith("février 2026)")
+    _assert_sourced(answer)
+
+
+@pytest.mark.parametrize(("question", "name"), [
+    ("Ruoming Pang", "Ruoming Pang"),
+    ("ruoming pnag", "Ruoming Pang"),
+    ("Pang Ruoming", "Ruoming Pang"),
+    ("Giannaandrea", "John Giannandrea"),
+    ("Zhifeng Cheng", "Zhifeng Chen"),
+    ("Baptiste Roziere", "Baptiste Rozière"),
+    ("what happened to John Giannandrea?", "John Giannandrea"),
+])
+async def test_bare_and_misspelled_names(engine, question, name):
+    answer = await engine.ask(question)
+    assert (answer.intent, answer.title, answer.people) == ("person", name, [name])
+    assert answer.facts, "a profile lists moves or roles"
+    assert all(f.sources for f in answer.facts)
+
+
+async def test_person_without_moves_shows_current_role(engine):
+    answer = await engine.ask("Zhifeng Cheng")
+    assert answer.summary.startswith("Zhifeng Chen: no recorded move; ")
+    assert answer.summary.endswith(" at Apple (Foundation Models).")
+
+
+async def test_nothing_found_is_short_and_helpful(engine):
+    answer = await engine.ask("who is Blorptastic Quux?")
+    assert answer.intent == "not_found" and answer.moves == []
+    text = render_text(answer)
+    assert "Blorptastic Quux" in text and "Ruoming Pang" in text and "who left Apple?" in text
+    assert len(text) < 300
+
+
+async def test_a_near_miss_offers_suggestions(engine):
+    answer = await engine.ask("ruomng")
+    assert answer.intent == "ambiguous" and answer.moves == []
+    assert answer.suggestions[0] == "Ruoming Pang" and len(answer.suggestions) <= 5
+    assert render_text(answer).endswith(f"Did you mean: {', '.join(answer.suggestions)}?")
+
+
+async def test_typo_in_a_command_in_french(engine):
+    answer = await engine.person("Rouming Pagn", "fr")
+    assert (answer.intent, answer.title) == ("person", "Ruoming Pang")
+    close = await engine.person("Ann Lee", "fr")
+    assert close.intent == "ambiguous" and "Mark Lee" in close.suggestions
+    assert render_text(close).splitlines()[0] == "Lequel vouliez-vous dire ?"
+    assert render_text(close).endswith(f"Vouliez-vous dire : {', '.join(close.suggestions)} ?")
+
+
+# -- between, since/until, recent, org summary, roles ----------------------------------------------------------
+
+@pytest.mark.parametrize("question", ["OpenAI to Meta", "who left OpenAI for Meta?", "de OpenAI à Meta",
+                                      "from OpenAI to Facebook"])
+async def test_moves_between_two_orgs(engine, dataset, question):
+    answer = await engine.ask(question)
+    expected = sum(m.from_.org == "OpenAI" and m.to.org == "Meta" for m in dataset.moves)
+    assert answer.intent == "between" and answer.title == "OpenAI → Meta" and answer.total == expected
+    assert all((m.from_org, m.to_org) == ("OpenAI", "Meta") for m in answer.moves)
+
+
+async def test_between_wording_in_both_languages(engine):
+    en = await engine.between("OpenAI", "Meta", since="2025")
+    fr = await engine.between("OpenAI", "Meta", since="2025", locale="fr")
+    assert en.summary == f"{en.total} people moved from OpenAI to Meta since 2025."
+    assert fr.summary == f"{fr.total} personne(s) sont passées d'OpenAI à Meta depuis 2025."
+    none = await engine.between("Meta", "Apple")
+    assert none.total == 0 and none.summary == "No move from Meta to Apple is on record."
+
+
+@pytest.mark.parametrize(("question", "start", "end", "label"), [
+    ("who left Apple since 2026?", "2026", None, " since 2026"),
+    ("who left Apple before March 2026?", None, "2026-03", " before March 2026"),
+    ("who left Apple between 2024 and 2025?", "2024", "2026", " between 2024 and 2025"),
+    ("who left Apple in July 2025?", "2025-07", "2025-08", " in July 2025"),
+    ("qui a quitté Apple depuis 2026 ?", "2026", None, " depuis 2026"),
+    ("qui a quitté Apple avant mars 2026 ?", None, "2026-03", " avant mars 2026"),
+    ("qui a quitté Apple entre 2024 et 2025 ?", "2024", "2026", " entre 2024 et 2025"),
+])
+async def test_left_with_a_period(engine, dataset, question, start, end, label):
+    answer = await engine.ask(question)
+    expected = [m for m in dataset.moves if m.from_.org == "Apple" and (start is None or m.date >= start)
+                and (end is None or m.date < end)]
+    assert answer.intent == "left" and answer.total == len(expected) > 0
+    assert answer.summary.endswith(f"Apple{label}.")
+    assert all((start is None or m.date >= start) and (end is None or m.date < end) for m in answer.moves)
+
+
+async def test_left_with_an_empty_period(engine):
+    answer = await engine.ask("who left Apple before 2020?")
+    assert answer.total == 0 and answer.summary == "No one is on record as having left Apple before 2020."
+    fr = await engine.ask("qui a quitté Apple avant 2020 ?")
+    assert fr.summary == "Aucun départ d'Apple n'est enregistré avant 2020."
+
+
+async def test_commands_match_the_questions(engine):
+    asked = await engine.ask("who left Apple's AFM team since 2025?")
+    command = await engine.left("Apple", "AFM", since="2025")
+    assert [m.id for m in command.moves] == [m.id for m in asked.moves] and command.total == asked.total
+    joined = await engine.joined("Facebook", from_org="OpenAI")
+    assert joined.total == (await engine.ask("who joined Meta from OpenAI?")).total
+    assert (await engine.person("ruoming pnag")).title == "Ruoming Pang"
+
+
+async def test_command_with_misspelled_org_or_team(engine):
+    assert (await engine.left("Antropic")).title == "Who left Anthropic"
+    assert (await engine.left("Apple", "Foundation Modles")).title == "Who left Foundation Models (Apple)"
+    nothing = await engine.org("Zzyzx Qwopt")
+    assert (nothing.intent, nothing.moves, nothing.suggestions) == ("not_found", [], [])
+    assert render_text(nothing).startswith("I found nothing on record for “Zzyzx Qwopt”.")
+
+
+async def test_recent_moves_newest_first(engine, dataset):
+    answer = await engine.ask("recent moves")
+    assert (answer.intent, answer.title, answer.total) == ("recent", "Recent moves", len(dataset.moves))
+    dates = [m.date for m in answer.moves]
+    assert dates == sorted(dates, reverse=True) and dates[0] == max(m.date for m in dataset.moves)
+    fr = await engine.ask("mouvements récents")
+    assert (fr.locale, fr.title, fr.summary) == ("fr", "Mouvements récents", "Les 10 mouvements les plus récents "
+                                                                            "enregistrés.")
+    assert [m.id for m in fr.moves] == [m.id for m in answer.moves]
+    _assert_sourced(answer)
+
+
+async def test_recent_pages_do_not_overlap(engine, dataset):
+    first = await engine.recent(page_size=7)
+    second = await engine.page(first.request, 7)
+    assert second.offset == 7 and len(second.moves) == 7
+    assert not {m.id for m in first.moves} & {m.id for m in second.moves}
+    assert first.moves[-1].date >= second.moves[0].date
+    last = await engine.page(first.request, len(dataset.moves) - 2)
+    assert len(last.moves) == 2 and not last.has_more
+
+
+async def test_org_summary_in_out_net(engine, dataset):
+    answer = await engine.ask("Meta")
+    joined = sum(m.to.org == "Meta" for m in dataset.moves)
+    left = sum(m.from_.org == "Meta" for m in dataset.moves)
+    assert (answer.intent, answer.title) == ("org", "Meta")
+    assert answer.summary == f"Meta: {joined} joined, {left} left (net {joined - left:+d})."
+    openai_in = sum(m.from_.org == "OpenAI" and m.to.org == "Meta" for m in dataset.moves)
+    openai_out = sum(m.from_.org == "Meta" and m.to.org == "OpenAI" for m in dataset.moves)
+    assert f"OpenAI: {openai_in} in, {openai_out} out (net {openai_in - openai_out:+d})" == answer.facts[0].text
+    assert any(f.move is not None for f in answer.facts)  # the latest moves follow the flows
+    fr = await engine.org("Facebook", "fr")
+    assert fr.summary == f"Meta : {joined} arrivée(s), {left} départ(s) (solde {joined - left:+d})."
+
+
+async def test_org_summary_of_a_team_lists_its_departures(engine):
+    answer = await engine.ask("AFM")
+    assert answer.intent == "left" and answer.people[:4] == AFM_FIRST_FOUR
+
+
+@pytest.mark.parametrize(("question", "locale"), [("who leads AFM now?", "en"), ("qui dirige AFM ?", "fr"),
+                                                  ("who heads Apple's AFM team?", "en")])
+async def test_role_holders(engine, question, locale):
+    answer = await engine.ask(question)
+    assert (answer.intent, answer.locale, answer.people[0]) == ("role", locale, "Zhifeng Chen")
+    assert answer.people.count("Zhifeng Chen") == 1  # latest holding only
+    if locale == "fr":
+        assert answer.title == "Qui dirige Foundation Models (Apple)"
+        assert re.search(r"\(au \d{1,2} \w+ 20\d\d\)$", answer.facts[0].text)
+
+
+async def test_role_none(mini_engine):
+    answer = await mini_engine.ask("who leads Meta?")
+    assert answer.intent == "role" and answer.facts == []
+    assert answer.summary == "No role holder of Meta is on record."
+
+
+async def test_help_and_about(engine):
+    for question, locale in (("help", "en"), ("", "en")):
+        answer = await engine.ask(question, locale)
+        assert answer.intent == "help" and "who left Apple's AFM team?" in answer.summary
+    assert "qui a quitté" in (await engine.ask("aide", "fr")).summary
+    about = await engine.about()
+    info = await engine.store.info()
+    assert about.summary.startswith(f"{info['moves']} moves, {info['people']} people")
+
+
+async def test_answer_json_schema(engine):
+    data = (await engine.ask("who left Apple's AFM team?")).as_json()
+    assert set(data) >= {"question", "intent", "locale", "text", "people", "moves", "suggestions", "total"}
+    assert data["question"] == "who left Apple's AFM team?" and data["people"][:4] == AFM_FIRST_FOUR
+    move = data["moves"][0]
+    assert list(move) == ["id", "person", "from_org", "from_team", "from_role", "to_org", "to_team", "to_role",
+                          "date", "date_precision", "status", "notes", "sources"]
+    assert (move["id"], move["date"], move["date_precision"], move["status"]) == \
+        ("ruoming-pang-meta-2025", "2025-07-07", "day", "confirmed")
+    assert move["sources"] and all(isinstance(u, str) and u.startswith("https://") for u in move["sources"])
+
+
+# -- dates at their precision, "reportedly" / "serait" -------------------------------------------------------
+
+@pytest.mark.parametrize(("value", "precision", "en", "fr"), [
+    ("2025", "year", "2025", "2025"),
+    ("2025-07", "month", "July 2025", "juillet 2025"),
+    ("2025-07-07", "day", "7 July 2025", "7 juillet 2025"),
+    ("2025-08-01", "day", "1 August 2025", "1er août 2025"),
+    ("2026-02-25", "day", "25 February 2026", "25 février 2026"),
+    ("2025-07-07", "month", "July 2025", "juillet 2025"),
+    (None, None, "?", "?"),
+])
+def test_format_date_at_its_precision(value, precision, en, fr):
+    assert format_date(value, precision, "en") == en
+    assert format_date(value, precision, "fr") == fr
+
+
+async def test_mini_dataset_dates_and_status_in_both_languages(mini_engine):
+    en = await mini_engine.ask("who left Apple?")
+    assert [f.text for f in en.facts] == [  # "2025-07" sorts before "2025-07-07"
+        "Tom Gunter reportedly moved from Apple (Foundation Models) to Meta (July 2025)",
+        "Ruoming Pang moved from Apple (Foundation Models) to Meta (7 July 2025)",
+    ]
+    fr = await mini_engine.ask("qui a quitté Apple ?")
+    assert [f.text for f in fr.facts] == [
+        "Tom Gunter serait passé·e d'Apple (Foundation Models) à Meta (juillet 2025)",
+        "Ruoming Pang est passé·e d'Apple (Foundation Models) à Meta (7 juillet 2025)",
+    ]
+    ada = await mini_engine.ask("Ada Example", "fr")
+    assert ada.facts[0].text == "Ada Example est passé·e d'OpenAI à Anthropic (2024)"
+    assert [s.url for s in ada.facts[0].sources] == ["https://example.com/ada"]
+
+
+def test_move_line_roles_and_elision():
+    move = MoveRecord("x-2025", "Ada Example", "OpenAI", None, None, "Anthropic", "Alignment", "head of alignment",
+                      "2025-01-01", "day", None, "reported", None, (SourceRecord("https://example.com/x"),))
+    assert move_line(move, "en") == "Ada Example reportedly moved from OpenAI to Anthropic (Alignment) (1 January 2025)"
+    assert move_line(move, "fr", with_roles=True) == ("Ada Example serait passé·e d'OpenAI à Anthropic (Alignment), "
+                                                      "comme head of alignment (1er janvier 2025)")
+
+
+def test_i18n_helpers():
+    assert normalize_locale("fr-FR") == "fr" and normalize_locale("en-GB") == "en" and normalize_locale(None) == "en"
+    assert t("fr", "left_title", place="OpenAI") == "Qui a quitté OpenAI"
+    assert t("fr", "none_left", place="Meta", period="") == "Aucun départ de Meta n'est enregistré."
+    from bot.answers.i18n import MESSAGES
+
+    assert set(MESSAGES["en"]) == set(MESSAGES["fr"])  # no message is missing in one language
+
+
+def test_render_caps_sources_and_announces_more():
+    from bot.answers.model import Answer, Fact
+
+    sources = tuple(SourceRecord(f"https://example.com/{i}") for i in range(5))
+    answer = Answer("q", "left", "en", "Title", "Summary", [Fact("line", sources)], total=3)
+    assert render_text(answer).splitlines() == ["Title", "Summary", "• line", "    https://example.com/0",
+                                                "    https://example.com/1", "    https://example.com/2",
+                                                "    (+2)", "… and 2 more."]
+
+
+# -- the parser on its own ---------------------------------------------------------------------------------------
+
+@pytest.fixture
+def tiny_index():
+    return NameIndex([
+        NameEntry("org", 1, "Nix", "Nix"), NameEntry("org", 2, "Phoenix", "Phoenix"),
+        NameEntry("org", 3, "Meta", "Meta"), NameEntry("org", 3, "Meta", "Facebook"),
+        NameEntry("org", 4, "OpenAI", "OpenAI"), NameEntry("org", 5, "Apple", "Apple"),
+        NameEntry("team", 1, "Foundation Models", "Foundation Models", "Apple"),
+        NameEntry("team", 1, "Foundation Models", "AFM", "Apple"),
+        NameEntry("person", 1, "Ruoming Pang", "Ruoming Pang"),
+        NameEntry("person", 2, "Anna Lee", "Anna Lee"), NameEntry("person", 3, "Anne Lee", "Anne Lee"),
+    ])
+
+
+@pytest.mark.parametrize(("question", "intent", "subject", "other"), [
+    ("who left Nix?", "left", "Nix", None),
+    ("who left Phoenix?", "left", "Phoenix", None),
+    ("who left Phoenx?", "left", "Phoenix", None),
+    ("who left Apple's AFM team?", "left", "Foundation Models", None),
+    ("qui a quitté l'équipe AFM d'Apple ?", "left", "Foundation Models", None),
+    ("who joined Meta from OpenAI?", "joined", "Meta", "OpenAI"),
+    ("who joined Facebook from OpenAI?", "joined", "Meta", "OpenAI"),
+    ("qui a rejoint Meta en venant d'OpenAI ?", "joined", "Meta", "OpenAI"),
+    ("who left OpenAI for Meta?", "between", "OpenAI", "Meta"),
+    ("OpenAI to Meta", "between", "OpenAI", "Meta"),
+    ("to Meta from OpenAI", "between", "OpenAI", "Meta"),
+    ("de OpenAI à Meta", "between", "OpenAI", "Meta"),
+    ("who leads AFM now?", "role", "Foundation Models", None),
+    ("qui dirige AFM ?", "role", "Foundation Models", None),
+    ("Meta", "org", "Meta", None),
+    ("recent moves at Meta", "recent", "Meta", None),
+    ("recent moves", "recent", None, None),
+])
+def test_parse_intents(tiny_index, question, intent, subject, other):
+    q = parse_question(question, tiny_index)
+    assert q.intent == intent
+    assert (q.subject.name if q.subject else None) == subject
+    assert (q.other.name if q.other else None) == other
+
+
+@pytest.mark.parametrize("question", ["where did Ruoming Pang go?", "ruoming pnag", "Pang Ruoming",
+                                      "où est parti Ruoming Pang ?", "RUOMING PANG"])
+def test_parse_person(tiny_index, question):
+    q = parse_question(question, tiny_index)
+    assert q.intent == "person" and q.person.name == "Ruoming Pang"
+
+
+def test_parse_close_call_is_ambiguous_not_a_guess(tiny_index):
+    q = parse_question("where did Ann Lee go?", tiny_index)
+    assert q.intent == "ambiguous" and q.person is None
+    assert {m.name for m in q.unresolved[0].candidates[:2]} == {"Anna Lee", "Anne Lee"}
+
+
+@pytest.mark.parametrize(("text", "start", "end", "kind"), [
+    ("since 2025", "2025", None, "since"),
+    ("depuis mars 2025", "2025-03", None, "since"),
+    ("before march 2026", None, "2026-03", "until"),
+    ("avant 2026", None, "2026", "until"),
+    ("between 2024 and 2025", "2024", "2026", "between"),
+    ("entre janvier 2025 et decembre 2025", "2025-01", "2026-01", "between"),
+    ("in july 2025", "2025-07", "2025-08", "in"),
+    ("en decembre 2025", "2025-12", "2026-01", "in"),
+    ("this year", "2026", "2027", "in"),
+    ("l annee derniere", "2025", "2026", "in"),
+    ("who left apple", None, None, None),
+])
+def test_parse_period(text, start, end, kind):
+    period, rest = parse_period(fold(text), today=date(2026, 5, 1))
+    assert (period.start, period.end, period.label_kind) == (start, end, kind)
+    if kind:
+        assert rest.strip() == ""
+
+
+@pytest.mark.parametrize(("question", "locale"), [
+    ("qui a quitté Apple ?", "fr"), ("où est parti Ruoming Pang ?", "fr"), ("qui dirige AFM ?", "fr"),
+    ("mouvements récents", "fr"), ("who left Apple's AFM team?", "en"), ("where did Bowen Zhang go?", "en"),
+    ("ruoming pnag", "en"),
+])
+def test_detect_locale(question, locale):
+    assert detect_locale(question) == locale

@@ -1,0 +1,309 @@
+"""The SQLite store: schema and pragmas, incremental loads with an event log, and indexed queries."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.answers import Engine
+from bot.dataset import read_dataset
+from bot.models import Move
+from bot.store import Store
+from bot.store import sqlite as store_module
+from tests.conftest import DATA_DIR, move_row, read_rows, source_row, write_rows
+
+
+async def _load(store: Store, folder):
+    return await store.apply_dataset(read_dataset(folder))
+
+
+async def _events(store: Store):
+    return [(m, k, o, n) for _, m, k, o, n in await store.events_since(0)]
+
+
+async def _ids(store: Store) -> set[str]:
+    moves, _ = await store.moves(limit=10_000)
+    return {m.id for m in moves}
+
+
+# -- schema ------------------------------------------------------------------------------------------------------
+
+async def test_pragmas_wal_and_foreign_keys(empty_store):
+    assert (await empty_store._db.execute_fetchall("PRAGMA journal_mode"))[0][0] == "wal"
+    assert (await empty_store._db.execute_fetchall("PRAGMA foreign_keys"))[0][0] == 1
+
+
+async def test_migrations_are_recorded_once(tmp_path):
+    path = tmp_path / "m.db"
+    files = [(version, name) for version, name, _ in store_module._migrations()]
+    assert files[0] == (1, "0001_initial.sql")
+    async with await Store.open(path) as store:
+        assert await store.schema_version() == files[-1][0]
+        rows = await store._db.execute_fetchall("SELECT version, name FROM schema_migrations ORDER BY version")
+        assert rows == files
+    async with await Store.open(path) as store:  # reopening applies nothing twice
+        assert await store._db.execute_fetchall("SELECT count(*) FROM schema_migrations") == [(len(files),)]
+        tables = {r[0] for r in await store._db.execute_fetchall("SELECT name FROM sqlite_master WHERE type='table'")}
+        assert {"moves", "sources", "people", "orgs", "teams", "roles", "move_events", "meta"} <= tables
+
+
+async def test_a_failing_migration_raises_and_releases_the_connection(tmp_path, monkeypatch):
+    """A broken migration must fail loudly, leave earlier ones applied, and not leak the connection's thread
+    (a leaked aiosqlite thread keeps the process from exiting)."""
+    import sqlite3
+    import threading
+
+    good = store_module._migrations()
+    monkeypatch.setattr(store_module, "_migrations", lambda: [*good, (999, "0999_bad.sql", "CREATE TABLE (;")])
+    threads = set(threading.enumerate())
+    with pytest.raises(sqlite3.OperationalError):
+        await Store.open(tmp_path / "bad.db")
+    started = [t for t in threading.enumerate() if t not in threads]
+    for thread in started:  # a closed connection's worker ends promptly; a leaked one never does
+        thread.join(timeout=5)
+    assert not [t for t in started if t.is_alive()]
+    monkeypatch.undo()
+    async with await Store.open(tmp_path / "bad.db") as store:
+        assert await store.schema_version() == good[-1][0]
+
+
+async def test_foreign_keys_are_enforced(empty_store):
+    import sqlite3
+
+    with pytest.raises(sqlite3.IntegrityError):
+        await empty_store._db.execute(
+            "INSERT INTO sources (move_id, position, url) VALUES ('no-such-move', 0, 'https://example.com')")
+
+
+# -- loading -----------------------------------------------------------------------------------------------------
+
+async def test_first_load_into_empty_db_is_history_not_news(empty_store, make_dataset):
+    assert not await empty_store.is_loaded()
+    report = await _load(empty_store, make_dataset())
+    assert report.first_load
+    assert sorted(report.added) == ["ada-example-anthropic-2024", "ruoming-pang-meta-2025", "tom-gunter-meta-2025"]
+    assert report.changed == [] and report.removed == [] and report.roles == 1
+    events = await _events(empty_store)
+    assert sorted(events) == sorted((m, "added", "dataset", False) for m in report.added)
+    assert await empty_store.is_loaded()
+
+
+async def test_default_dataset_first_load_logs_no_news(store):
+    events = await _events(store)
+    assert len(events) == (await store.info())["moves"] > 150
+    assert not any(news for *_, news in events)
+
+
+async def test_second_load_changes_nothing(store):
+    before = await store.events_since(0)
+    report = await _load(store, DATA_DIR)
+    assert report.total_changes == 0 and not report.first_load
+    assert await store.events_since(0) == before
+
+
+async def test_reordering_rows_changes_nothing(empty_store, data_copy):
+    """The id is written in the dataset: moving rows around never makes a move look new."""
+    await _load(empty_store, data_copy)
+    for name in ("moves.csv", "sources.csv", "people.csv"):
+        rows = read_rows(data_copy / name)
+        if name == "sources.csv":  # sources keep their order within a move (best first)
+            by_move: dict[str, list] = {}
+            for row in rows:
+                by_move.setdefault(row["move_id"], []).append(row)
+            rows = [r for mid in reversed(list(by_move)) for r in by_move[mid]]
+        else:
+            rows.reverse()
+        write_rows(data_copy / name, rows)
+    report = await _load(empty_store, data_copy)
+    assert (report.added, report.changed, report.removed) == ([], [], [])
+
+
+async def test_edit_a_note_is_one_change_with_the_same_id(empty_store, data_copy):
+    await _load(empty_store, data_copy)
+    seq = (await empty_store.events_since(0))[-1][0]
+    rows = read_rows(data_copy / "moves.csv")
+    target = next(r for r in rows if r["id"] == "bowen-zhang-meta-2025")
+    target["notes"] = "Edited note."
+    write_rows(data_copy / "moves.csv", rows)
+    report = await _load(empty_store, data_copy)
+    assert (report.added, report.changed, report.removed) == ([], ["bowen-zhang-meta-2025"], [])
+    assert (await empty_store.move("bowen-zhang-meta-2025")).notes == "Edited note."
+    assert [(m, k, n) for _, m, k, _, n in await empty_store.events_since(seq)] == \
+        [("bowen-zhang-meta-2025", "changed", True)]
+
+
+async def test_editing_a_source_is_a_change(empty_store, make_dataset):
+    await _load(empty_store, make_dataset())
+    report = await _load(empty_store, make_dataset(lambda files: {**files, "sources.csv": [
+        *files["sources.csv"], source_row("tom-gunter-meta-2025", "https://example.com/gunter-2")]}))
+    assert report.changed == ["tom-gunter-meta-2025"]
+    move = await empty_store.move("tom-gunter-meta-2025")
+    assert [s.url for s in move.sources] == ["https://example.com/gunter", "https://example.com/gunter-2"]
+
+
+async def test_removed_row_is_retracted_and_no_longer_answered(empty_store, make_dataset):
+    await _load(empty_store, make_dataset())
+    report = await _load(empty_store, make_dataset(lambda files: {
+        **files, "moves.csv": files["moves.csv"][:2], "sources.csv": files["sources.csv"][:3]}))
+    assert (report.added, report.changed, report.removed) == ([], [], ["ada-example-anthropic-2024"])
+    assert "ada-example-anthropic-2024" not in await _ids(empty_store)
+    assert (await empty_store.info())["moves"] == 2
+    engine = await Engine.create(empty_store)
+    assert (await engine.ask("who left OpenAI?")).summary == "No one is on record as having left OpenAI."
+    profile = await engine.ask("Ada Example")
+    assert profile.moves == [] and profile.summary.startswith("Ada Example: no recorded move; researcher")
+    events = await _events(empty_store)
+    assert events[-1] == ("ada-example-anthropic-2024", "removed", "dataset", True)
+    # and a second identical load does not remove it again
+    again = await _load(empty_store, make_dataset(lambda files: {
+        **files, "moves.csv": files["moves.csv"][:2], "sources.csv": files["sources.csv"][:3]}, name="again"))
+    assert again.total_changes == 0
+
+
+async def test_added_row_is_news(empty_store, make_dataset):
+    await _load(empty_store, make_dataset())
+    seq = (await empty_store.events_since(0))[-1][0]
+    report = await _load(empty_store, make_dataset(lambda files: {
+        **files,
+        "moves.csv": [*files["moves.csv"], move_row("ada-example-meta-2026", "Ada Example", "Anthropic", "Meta",
+                                                    "2026-01")],
+        "sources.csv": [*files["sources.csv"], source_row("ada-example-meta-2026", "https://example.com/ada-2")]}))
+    assert (report.added, report.changed, report.removed, report.first_load) == \
+        (["ada-example-meta-2026"], [], [], False)
+    assert [(m, k, o, n) for _, m, k, o, n in await empty_store.events_since(seq)] == \
+        [("ada-example-meta-2026", "added", "dataset", True)]
+    assert "ada-example-meta-2026" in await _ids(empty_store)
+
+
+async def test_readding_a_removed_move_is_added_again(empty_store, make_dataset):
+    await _load(empty_store, make_dataset())
+    await _load(empty_store, make_dataset(lambda files: {
+        **files, "moves.csv": files["moves.csv"][1:], "sources.csv": files["sources.csv"][2:]}))
+    report = await _load(empty_store, make_dataset(name="back"))
+    assert report.added == ["ruoming-pang-meta-2025"]
+    assert "ruoming-pang-meta-2025" in await _ids(empty_store)
+
+
+async def test_moves_recorded_elsewhere_survive_a_load(empty_store, make_dataset):
+    """Only dataset moves can be removed by a dataset: a move recorded from Discord or the CLI stays."""
+    await _load(empty_store, make_dataset())
+    move = Move.model_validate({"id": "tom-gunter-anthropic-2026", "person": "Tom Gunter", "from": {"org": "Meta"},
+                                "to": {"org": "Anthropic"}, "date": "2026", "status": "reported",
+                                "sources": [{"url": "https://example.com/discord"}]})
+    await empty_store.record_move(move, origin="discord", actor="discord:1")
+    report = await _load(empty_store, make_dataset(name="again"))
+    assert report.total_changes == 0
+    assert "tom-gunter-anthropic-2026" in await _ids(empty_store)
+    rows = await empty_store._db.execute_fetchall(
+        "SELECT origin, retracted_at FROM moves WHERE id = 'tom-gunter-anthropic-2026'")
+    assert rows == [("discord", None)]
+
+
+async def test_failed_apply_rolls_back_everything(empty_store, make_dataset, monkeypatch):
+    await _load(empty_store, make_dataset())
+    before = await empty_store._db.execute_fetchall("SELECT id, content_hash, notes FROM moves ORDER BY id")
+    events = await empty_store.events_since(0)
+
+    def boom(move):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(store_module, "_source_rows", boom)
+    changed = make_dataset(lambda files: {**files, "moves.csv": [
+        {**files["moves.csv"][0], "notes": "new note"}, *files["moves.csv"][1:]]}, name="changed")
+    with pytest.raises(RuntimeError):
+        await _load(empty_store, changed)
+    assert await empty_store._db.execute_fetchall("SELECT id, content_hash, notes FROM moves ORDER BY id") == before
+    assert await empty_store.events_since(0) == events
+
+
+# -- reading -----------------------------------------------------------------------------------------------------
+
+async def test_info_counts(store):
+    info = await store.info()
+    assert info["moves"] == len(read_rows(DATA_DIR / "moves.csv"))
+    assert info["sources"] == len(read_rows(DATA_DIR / "sources.csv"))
+    assert info["people"] >= len(read_rows(DATA_DIR / "people.csv"))
+    assert info["latest_move"] >= "2026" and info["loaded_at"]
+
+
+async def test_moves_filters_order_and_total(store):
+    entries = {(e.kind, e.name): e.id for e in await store.name_entries()}
+    apple, meta = entries["org", "Apple"], entries["org", "Meta"]
+    first, total = await store.moves(from_org_id=apple, to_org_id=meta, limit=3)
+    rest, total2 = await store.moves(from_org_id=apple, to_org_id=meta, limit=50, offset=3)
+    everything, total3 = await store.moves(from_org_id=apple, to_org_id=meta, limit=100)
+    assert total == total2 == total3 == len(everything) > 10
+    assert [m.id for m in first + rest] == [m.id for m in everything]
+    assert [m.date for m in everything] == sorted(m.date for m in everything)
+    assert all(m.from_org == "Apple" and m.to_org == "Meta" and m.sources for m in everything)
+    newest, _ = await store.moves(newest_first=True, limit=5)
+    assert [m.date for m in newest] == sorted((m.date for m in newest), reverse=True)
+    in_2025, _ = await store.moves(from_org_id=apple, date_from="2025", date_before="2026", limit=100)
+    assert in_2025 and all(m.date.startswith("2025") for m in in_2025)
+
+
+async def test_team_filter_and_sources_in_order(store):
+    team = next(e.id for e in await store.name_entries() if e.kind == "team" and e.name == "Foundation Models")
+    moves, _ = await store.moves(from_team_id=team, limit=100)
+    assert {"Ruoming Pang", "Tom Gunter", "Mark Lee", "Bowen Zhang"} <= {m.person for m in moves}
+    pang = next(m for m in moves if m.id == "ruoming-pang-meta-2025")
+    expected = [r["url"] for r in read_rows(DATA_DIR / "sources.csv") if r["move_id"] == "ruoming-pang-meta-2025"]
+    assert [s.url for s in pang.sources] == expected
+
+
+async def test_org_flows_counts_both_ways(empty_store, make_dataset):
+    await _load(empty_store, make_dataset())
+    ids = {e.name: e.id for e in await empty_store.name_entries() if e.kind == "org"}
+    flows = await empty_store.org_flows(ids["Meta"])
+    assert [(f.counterpart, f.joined, f.left, f.net) for f in flows] == [("Apple", 2, 0, 2)]
+    flows = await empty_store.org_flows(ids["Apple"])
+    assert [(f.counterpart, f.joined, f.left, f.net) for f in flows] == [("Meta", 0, 2, -2)]
+    assert await empty_store.org_flows(ids["Apple"], date_from="2026") == []
+
+
+async def test_name_entries_hold_aliases(store):
+    entries = await store.name_entries()
+    spellings = {(e.kind, e.spelling): e for e in entries}
+    assert spellings["person", "Pang Ruoming"].name == "Ruoming Pang"
+    assert spellings["org", "Facebook"].name == "Meta"
+    assert spellings["team", "AFM"].name == "Foundation Models" and spellings["team", "AFM"].org == "Apple"
+
+
+async def test_roles_latest_first(store):
+    person = next(e.id for e in await store.name_entries() if e.kind == "person" and e.name == "Zhifeng Chen")
+    roles = await store.roles(person_id=person)
+    assert [r.as_of for r in roles] == sorted((r.as_of for r in roles), reverse=True)
+    assert roles[0].team == "Foundation Models" and roles[0].url.startswith("https://")
+
+
+# -- indexes -----------------------------------------------------------------------------------------------------
+
+async def test_main_move_queries_use_an_index(engine, monkeypatch):
+    """Record the SQL the engine really runs, then check its plan: no full scan of moves."""
+    db = engine.store._db
+    seen: list[tuple[str, tuple]] = []
+    real = db.execute_fetchall
+
+    async def spy(sql, parameters=None):
+        seen.append((sql, tuple(parameters or ())))
+        return await real(sql, parameters)
+
+    monkeypatch.setattr(db, "execute_fetchall", spy)
+    for question in ("who left Apple's AFM team?", "who left Apple since 2025?", "where did Bowen Zhang go?",
+                     "who joined Meta from OpenAI in 2025?", "OpenAI to Meta", "recent moves", "Meta",
+                     "who joined Apple?"):
+        answer = await engine.ask(question)
+        assert answer.total, question
+    assert (await engine.joined("Meta", "Superintelligence Labs")).total  # the to_team index
+    monkeypatch.undo()
+    queries = [(sql, params) for sql, params in seen if "FROM moves" in sql]
+    assert len(queries) >= 8
+    # Counting every live move (the total of "recent moves") has to visit every row: the one scan allowed.
+    unfiltered = [sql for sql, params in queries if sql.strip().endswith("WHERE m.retracted_at IS NULL")]
+    assert all(sql.startswith("SELECT count(*)") for sql in unfiltered)
+    for sql, params in queries:
+        if sql in unfiltered:
+            continue
+        plan = [row[3] for row in await db.execute_fetchall(f"EXPLAIN QUERY PLAN {sql}", params)]
+        scans = [step for step in plan if step.startswith("SCAN m") or step.startswith("SCAN moves")]
+        assert all("USING INDEX" in step or "COVERING INDEX" in step for step in scans), (sql, plan)
+        assert any("moves" in step or " m " in f"{step} " for step in plan), plan
