@@ -461,3 +461,21 @@ def test_parse_period(text, start, end, kind):
 ])
 def test_detect_locale(question, locale):
     assert detect_locale(question) == locale
+
+
+@pytest.mark.parametrize(("question", "intent", "title"), [
+    ("who moved from Apple to Meta?", "between", "Apple → Meta"),
+    ("who went to Meta in 2026", "joined", "Who joined Meta"),
+    ("qui est passé chez Anthropic ?", "joined", "Qui a rejoint Anthropic"),
+    ("who moved from OpenAI", "left", "Who left OpenAI"),
+])
+async def test_neutral_movement_verbs_follow_the_small_words(engine, question, intent, title):
+    """"moved"/"went"/"passé" say nothing of direction: "from X to Y", "to X", "chez X" do."""
+    answer = await engine.ask(question)
+    assert (answer.intent, answer.title) == (intent, title)
+    assert answer.moves
+
+
+async def test_french_help_word_alone_answers_in_french(engine):
+    answer = await engine.ask("aide")
+    assert (answer.intent, answer.locale) == ("help", "fr")

@@ -25,7 +25,7 @@ loses losing quitte quitter quittent quittes quittees partis parties partir part
 """)
 JOINED = _words("""
 joined join joins joining hired hire hires hiring recruited recruit recruits recruiting poached poach poaches
-poaching arrivals arrival arrived went moved gone rejoint rejoindre rejoignent rejoints recrute recrutes
+poaching arrivals arrival arrived rejoint rejoindre rejoignent rejoints recrute recrutes
 recrutee recrutees recrutement recrue recrues embauche embauches embauchee embauchees arrive arrivee arrivees
 arrives debauche debauches debauchee attire attires signed signe
 """)
@@ -118,7 +118,11 @@ _THIS_YEAR = re.compile(r"\b(this year|cette annee)\b")
 _LAST_YEAR = re.compile(r"\b(last year|l annee derniere|annee derniere)\b")
 _FRENCH = _words("""
 qui quoi ou est sont ont quitte rejoint parti partie partis depuis chez vers pour equipe les des une dirige
-aujourd dernier derniers recents
+aujourd dernier derniers recents aide quel quelle quels arrivees departs mouvements recrues passe bonjour
+""")
+# Neutral verbs of movement: the small words around the names say which way ("moved to Meta", "went from X").
+MOVED = _words("""
+moved move went gone switched jumped defected passe passes passee passees alle allee alles
 """)
 
 
@@ -254,7 +258,7 @@ def _prefer(hits: list[Match]) -> Match:
 
 
 def _keyword(token: str) -> bool:
-    return any(token in group for group in (LEFT, JOINED, ROLE, RECENT, SUMMARY, HELP, PERSON_Q))
+    return any(token in group for group in (LEFT, JOINED, MOVED, ROLE, RECENT, SUMMARY, HELP, PERSON_Q))
 
 
 def parse_question(question: str, index: NameIndex, locale: str | None = None, today: date | None = None) -> Query:
@@ -280,7 +284,7 @@ def parse_question(question: str, index: NameIndex, locale: str | None = None, t
             return "to"
         return None
 
-    left, joined = bool(words & LEFT), bool(words & JOINED)
+    left, joined, moved = bool(words & LEFT), bool(words & JOINED), bool(words & MOVED)
     if words & HELP and not mentions:
         query.intent = "help"
     elif people:
@@ -304,6 +308,9 @@ def parse_question(question: str, index: NameIndex, locale: str | None = None, t
         query.intent, query.subject = "joined", subject.match
         other = next((p for p in places if p is not subject), None)
         query.other = other.match if other is not None else None
+    elif moved and len(places) == 1 and marker(places[0]) in ("to", "from"):
+        query.intent = "joined" if marker(places[0]) == "to" else "left"
+        query.subject = places[0].match
     elif len(places) >= 2:
         first, second = places[0], places[1]
         if marker(first) == "to" and marker(second) == "from":
