@@ -158,7 +158,7 @@ def test_ask_json_suggestions(db_path):
 def test_ask_text_in_french(db_path):
     result = invoke("ask", "Ruoming Pang", "--locale", "fr", "--db", db_path)
     assert result.exit_code == 0
-    assert result.stdout.splitlines()[:2] == ["Ruoming Pang", "Ruoming Pang : 2 départ(s) enregistré(s) ; "
+    assert result.stdout.splitlines()[:2] == ["Ruoming Pang", "Ruoming Pang : 2 départs enregistrés ; "
                                                               "aujourd'hui chez OpenAI."]
     assert "(7 juillet 2025)" in result.stdout
 
@@ -166,7 +166,7 @@ def test_ask_text_in_french(db_path):
 def test_ask_loads_a_never_loaded_database(tmp_path, make_dataset):
     result = invoke("ask", "qui a quitté Apple ?", "--db", tmp_path / "new.db", "--data", make_dataset())
     assert result.exit_code == 0, result.output
-    assert "2 personne(s) ont quitté Apple." in result.stdout
+    assert "2 personnes ont quitté Apple." in result.stdout
 
 
 def test_ask_with_a_broken_dataset_and_no_database(tmp_path, make_dataset):
@@ -181,7 +181,7 @@ def test_console_answers_and_exits_cleanly_on_eof(db_path):
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert out.startswith("movesbot console: ") and "Ctrl-D to quit." in out
-    assert "Bowen Zhang: 1 recorded move(s); now at Meta (Superintelligence Labs)." in out
+    assert "Bowen Zhang: 1 recorded move; now at Meta (Superintelligence Labs)." in out
     assert "What you can ask" in out and "Unknown command /nope. Type /help." in out
 
 

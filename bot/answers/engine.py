@@ -59,7 +59,7 @@ class Engine:
         if q.intent == "person" and q.person is not None:
             return await self._person(q.person, loc)
         if q.intent == "role" and q.subject is not None:
-            return await self._role(q.subject, loc)
+            return await self._role(q.subject, loc, q.role_words)
         if q.intent == "left" and q.subject is not None:
             return await self._left(q.subject, None, q.period, loc, page_size, offset)
         if q.intent == "between" and q.subject is not None and q.other is not None:
@@ -205,7 +205,7 @@ class Engine:
         return Answer("", "person", locale, who.name, summary, facts, [who.name], total=len(facts),
                       page_size=len(facts) or PAGE)
 
-    async def _role(self, subject: Match, locale: str) -> Answer:
+    async def _role(self, subject: Match, locale: str, asked: tuple[str, ...] = ()) -> Answer:
         if subject.kind == "team":
             roles = await self.store.roles(team_id=subject.id)
         else:
@@ -213,8 +213,11 @@ class Engine:
         latest: dict[str, Any] = {}
         for r in roles:  # newest first: keep each person's latest holding
             latest.setdefault(r.person, r)
-        ranked = sorted(latest.values(), key=lambda r: (not any(w in r.role.lower() for w in LEAD_WORDS),
-                                                         "" if r.as_of is None else _neg(r.as_of)))
+        named = [w for w in asked if len(w) <= 4]  # "ceo", "cto": the exact title asked for comes first
+        ranked = sorted(latest.values(), key=lambda r: (
+            not any(w in fold(r.role).split() for w in named),
+            not any(w in r.role.lower() for w in LEAD_WORDS),
+            "" if r.as_of is None else _neg(r.as_of)))
         label = subject.label
         facts = [_role_fact(r, r.person, locale) for r in ranked]
         summary = t(locale, "role_summary", place=label) if facts else t(locale, "role_none", place=label)
@@ -264,30 +267,51 @@ class Engine:
 
     async def _org(self, subject: Match, period: Period, locale: str, page_size: int, offset: int) -> Answer:
         if subject.kind == "team":
-            return await self._left(subject, None, period, locale, page_size, offset)
+            return await self._team(subject, period, locale)
         flows = await self.store.org_flows(subject.id, date_from=period.start, date_before=period.end)
         joined, left = sum(f.joined for f in flows), sum(f.left for f in flows)
         facts = [Fact(t(locale, "flow_line", other=f.counterpart, joined=f.joined, left=f.left, net=f.net))
                  for f in flows[:15]]
-        moves, _ = await self.store.moves(to_org_id=subject.id, date_from=period.start,
-                                              date_before=period.end, newest_first=True, limit=5)
-        out, _ = await self.store.moves(from_org_id=subject.id, date_from=period.start, date_before=period.end,
-                                        newest_first=True, limit=5)
-        latest = sorted([*moves, *out], key=lambda m: (m.date, m.id), reverse=True)[:5]
+        latest, _ = await self._involving(subject, period, 5, 0)
         facts.extend(fact_for_move(m, locale) for m in latest)
         summary = t(locale, "org_summary", org=subject.name, joined=joined, left=left, net=joined - left,
                     period=_period_label(period, locale))
         return Answer("", "org", locale, t(locale, "org_title", org=subject.name), summary, facts,
+                      list(dict.fromkeys(m.person for m in latest)), total=len(facts), page_size=len(facts) or PAGE)
+
+    async def _team(self, subject: Match, period: Period, locale: str) -> Answer:
+        """A team: its departures, then its arrivals, each in date order."""
+        dates = {"date_from": period.start, "date_before": period.end}
+        out, left = await self.store.moves(from_team_id=subject.id, limit=25, **dates)
+        came, joined = await self.store.moves(to_team_id=subject.id, limit=25, **dates)
+        moves = out + [m for m in came if m.id not in {o.id for o in out}]
+        summary = t(locale, "org_summary", org=subject.label, joined=joined, left=left, net=joined - left,
+                    period=_period_label(period, locale))
+        facts = [fact_for_move(m, locale) for m in moves]
+        return Answer("", "org", locale, subject.label, summary, facts, list(dict.fromkeys(m.person for m in moves)),
                       total=len(facts), page_size=len(facts) or PAGE)
+
+    async def _involving(self, subject: Match, period: Period, limit: int, offset: int) -> tuple[list[MoveRecord], int]:
+        """Moves into or out of an org or team, newest first (one page of the merged two lists)."""
+        dates = {"date_from": period.start, "date_before": period.end, "newest_first": True,
+                 "limit": limit + offset, "offset": 0}
+        came, n_in = await self.store.moves(**_side(subject, "to"), **dates)
+        out, n_out = await self.store.moves(**_side(subject, "from"), **dates)
+        merged = {m.id: m for m in [*came, *out]}
+        ordered = sorted(merged.values(), key=lambda m: (m.date, m.id), reverse=True)
+        return ordered[offset:offset + limit], n_in + n_out
 
     async def _recent(self, subject: Match | None, period: Period, locale: str, page_size: int,
                       offset: int) -> Answer:
-        filters = _side(subject, "to") if subject is not None else {}
-        moves, total = await self.store.moves(**filters, date_from=period.start, date_before=period.end,
-                                              newest_first=True, limit=page_size, offset=offset)
+        if subject is None:
+            moves, total = await self.store.moves(date_from=period.start, date_before=period.end, newest_first=True,
+                                                  limit=page_size, offset=offset)
+            title = t(locale, "recent_title")
+        else:
+            moves, total = await self._involving(subject, period, page_size, offset)
+            title = t(locale, "recent_at_title", place=subject.label)
         request = {"method": "_page_recent", "args": {"subject": subject, "period": period, "locale": locale,
                                                       "page_size": page_size}}
-        title = t(locale, "recent_title") if subject is None else t(locale, "joined_title", place=subject.label)
         return _list_answer("recent", locale, title, t(locale, "recent_summary", count=len(moves)), moves, total,
                             offset, page_size, request)
 

@@ -30,6 +30,7 @@ recrutee recrutees recrutement recrue recrues embauche embauches embauchee embau
 arrives debauche debauches debauchee attire attires signed signe
 """)
 ROLE = _words("""
+ceo cto coo cfo cso president vp director founder cofounder co-founder
 leads lead leading led heads head heading runs run running charge manages manage boss chief chiefs dirige
 dirigent diriger chef chefs patron patronne responsable tete leader leaders
 """)
@@ -52,6 +53,7 @@ TO_MARK = _words("""
 to for pour vers chez a au aux into towards toward at
 """)
 STOP = _words("""
+many much number count combien nombre
 who whom whose what which when why how is are was were did do does has have had the a an of in on at to for from
 and or by with about me tell show list give get find any all people person someone anyone researchers researcher
 engineers engineer employees staff team teams org orgs company companies lab labs moves move movement movements
@@ -148,6 +150,7 @@ class Query:
     period: Period = field(default_factory=Period)
     unresolved: list[Lookup] = field(default_factory=list)
     text: str = ""
+    role_words: tuple[str, ...] = ()  # "ceo", "head"...: which holders to list first
 
 
 def detect_locale(question: str) -> str:
@@ -230,7 +233,9 @@ def _mentions(tokens: list[str], index: NameIndex) -> tuple[list[_Mention], list
             continue
         if run:
             text = " ".join(tokens[j] for j in run)
-            if len(text) >= 3:
+            # In a longer question, a lone short word is more likely English or French than a misspelled name.
+            whole = len(run) == len(tokens)
+            if len(text) >= 3 and (whole or len(run) > 1 or len(text) >= 5):
                 hit = index.lookup(text)
                 if hit.best is not None:
                     found.append(_Mention(run[0], run[-1] + 1, hit.best))
@@ -293,6 +298,7 @@ def parse_question(question: str, index: NameIndex, locale: str | None = None, t
     elif places and words & ROLE and not (left or joined):
         query.intent = "role"
         query.subject = places[0].match
+        query.role_words = tuple(w for w in tokens if w in ROLE)
     elif left and places:
         to = [p for p in places if marker(p) == "to"]
         subject = next((p for p in places if p not in to), places[0])
