@@ -5,8 +5,10 @@ message id after it. The batch key travels with the message twice: as the messag
 second message with the same nonce for a few minutes: `enforce_nonce`) and as a marker in the embed footer. A
 worker that died between sending and marking finds the batch still `sending` on restart and first looks for
 the marker among the channel's recent messages: found, the batch is marked sent (no second post); not found,
-it is sent again with the same nonce. A failed send is retried with backoff; a channel that is gone or
-forbids us pauses its subscriptions, keeps their alerts, and the server is told why.
+it is sent again with the same nonce; the history unreadable, nothing is posted until it can be read (retry,
+or pause). A failed send is retried with backoff; a channel that is gone or forbids us pauses its
+subscriptions, keeps their alerts (mid-attempt ones stay `sending`, so they are looked for again after
+`/subscribe resume`), and the server is told why.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from bot.records import Delivery, MoveRecord
+from bot.records import Delivery, MoveRecord, Subscription
+from bot.search import NameIndex
 from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -123,19 +126,19 @@ class AlertWorker:
         move_ids = [d.move_id for d in group]
         where = {"channel_id": first.channel_id, "guild_id": first.guild_id, "move_ids": move_ids}
         batch = first.batch if first.batch and first.state == "sending" else f"mb{first.id}"
-        if first.state == "sending":
-            try:
-                found = await self.sender.find(first.channel_id, batch)
-            except (RetryLater, ChannelGone):
-                found = None
-            if found is not None:
-                await self.store.mark_sent(ids, found, recovered=True, **where)
-                log.info("alert %s was already posted in %s (message %s)", batch, first.channel_id, found)
-                return "recovered"
-        moves = [m for m in [await self.store.move(mid) for mid in move_ids] if m is not None]
-        await self.store.mark_sending(ids, batch)
-        alert = Alert(first.channel_id, first.guild_id, batch, first.kind, moves, first.locale, first.mention_role_id)
         try:
+            if first.state == "sending":
+                # An earlier attempt may have posted it: look before sending again. Not knowing is no answer,
+                # so a history that cannot be read now means trying again later, never posting blind.
+                found = await self.sender.find(first.channel_id, batch)
+                if found is not None:
+                    await self.store.mark_sent(ids, found, recovered=True, **where)
+                    log.info("alert %s was already posted in %s (message %s)", batch, first.channel_id, found)
+                    return "recovered"
+            moves = [m for m in [await self.store.move(mid) for mid in move_ids] if m is not None]
+            await self.store.mark_sending(ids, batch)
+            alert = Alert(first.channel_id, first.guild_id, batch, first.kind, moves, first.locale,
+                          first.mention_role_id)
             message_id = await self.sender.send(alert)
         except RetryLater as exc:
             delay = exc.retry_after or min(MAX_BACKOFF, 2.0 ** (max(d.attempts for d in group) + 1))
@@ -174,3 +177,31 @@ class AlertWorker:
             except Exception:
                 log.exception("alert worker pass failed; trying again shortly")
             await asyncio.sleep(interval)
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What a subscription would deliver: its target as /subscriptions shows it and the latest matching moves."""
+
+    target: str | None          # None: the name is unknown (see `suggestions`)
+    moves: list[MoveRecord]
+    total: int
+    suggestions: list[str]
+
+
+async def preview_subscription(store: Store, index: NameIndex, kind: str, name: str | None = None,
+                               direction: str = "both", limit: int = 10) -> Preview:
+    """The recent moves a subscription to an org, team, person or everything (`kind` "all") would have announced,
+    newest first; names are resolved as `/subscribe` resolves them, moves matched by the outbox's own rule."""
+    target_id, target_name, target_org = None, "everything", None
+    if kind != "all":
+        hit = index.lookup(name or "", [kind])
+        if hit.best is None:
+            return Preview(None, [], 0, [m.label for m in hit.candidates[:5]])
+        target_id, target_name, target_org = hit.best.id, hit.best.name, hit.best.org
+    direction = direction if kind in ("org", "team") else "both"
+    described = Subscription(0, 0, 0, kind, target_id, target_name, target_org, direction, None, False, "en",
+                             "active", None, "").describe()
+    ids, total = await store.matching_moves(kind, target_id, direction, limit=limit)
+    moves = [m for m in [await store.move(i) for i in ids] if m is not None]
+    return Preview(described, moves, total, [])

@@ -6,13 +6,17 @@ import sys
 from collections.abc import Callable
 from typing import TextIO
 
+from bot.alerts import preview_subscription
 from bot.answers import Answer, Engine, render_text
 from bot.answers.i18n import normalize_locale
+from bot.answers.render import move_line
 
 # Commands that are questions in disguise: the same parser answers them, so "/left Apple AFM since 2025"
 # and "who left Apple's AFM team since 2025?" can never disagree.
 TEMPLATES = {"/left": "who left {}", "/joined": "who joined {}", "/moves": "moves from {}", "/ask": "{}"}
 PROMPT = "movesbot> "
+PREVIEW_USAGE = "Usage: /preview org|team NAME [left|joined|both], /preview person NAME, /preview everything"
+PREVIEW_KINDS = {"org": "org", "team": "team", "person": "person", "everything": "all", "all": "all"}
 
 
 class Console:
@@ -42,6 +46,8 @@ class Console:
             "/recent": lambda: self.engine.recent(loc),
             "/about": lambda: self.engine.about(loc),
         }
+        if command == "/preview":
+            return await self.preview(rest, loc)
         if command in ("/more", "more", "plus"):
             if self.last is None or not self.last.has_more or self.last.request is None:
                 return "Nothing more."
@@ -65,6 +71,31 @@ class Console:
         if answer.has_more:
             text += "\n(/more for the next page)"
         return text
+
+    async def preview(self, rest: str, locale: str) -> str:
+        """`/preview org Apple left`: the recent moves such a subscription would deliver (the core decides)."""
+        kind_word, _, name = rest.partition(" ")
+        kind = PREVIEW_KINDS.get(kind_word.lower())
+        words = name.split()
+        direction = "both"
+        if kind in ("org", "team") and len(words) > 1 and words[-1].lower() in ("left", "joined", "both"):
+            direction = words.pop().lower()
+        name = " ".join(words)
+        if kind is None or (kind != "all" and not name):
+            return PREVIEW_USAGE
+        found = await preview_subscription(self.engine.store, self.engine.index, kind, name, direction)
+        if found.target is None:
+            hint = f" Did you mean: {', '.join(found.suggestions)}?" if found.suggestions else ""
+            return f"I don't know the {kind} “{name}”.{hint}"
+        if not found.moves:
+            return f"A subscription to {found.target} would deliver no move on record yet."
+        shown = f"all {found.total}" if found.total == len(found.moves) else \
+            f"{len(found.moves)} most recent of {found.total}"
+        lines = [f"A subscription to {found.target} would deliver these moves ({shown}):"]
+        for move in found.moves:
+            lines.append(f"• {move_line(move, locale)}")
+            lines.extend(f"    {s.url}" for s in move.sources[:1])
+        return "\n".join(lines)
 
     async def run(self, stdin: TextIO | None = None) -> None:
         """The read-answer loop; ends cleanly on EOF or /quit."""

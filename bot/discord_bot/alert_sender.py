@@ -57,6 +57,9 @@ class DiscordSender:
                     return message.id
         except discord.NotFound as exc:
             raise ChannelGone("the channel no longer exists") from exc
+        except discord.Forbidden as exc:  # without it an alert that may be posted already cannot be checked
+            raise ChannelGone("missing permission to read the channel history (needed to check alerts already "
+                              f"posted; Discord: {exc.text or exc.status})") from exc
         except discord.HTTPException as exc:
             raise RetryLater(f"could not read the channel history ({exc.status})") from exc
         return None

@@ -106,12 +106,24 @@ def alert_embed(moves: list[MoveRecord], kind: str, locale: str, marker: str) ->
     else:
         title = titles["digest"].format(count=len(moves)) if kind == "new" else f"{titles[kind]} ({len(moves)})"
         embed = discord.Embed(title=title, colour=COLOUR)
-        spent = len(title) + len(footer) + 20
-        for move in moves[:25]:
-            name, value = fact_field(fact_for_move(move, locale), locale)
-            if spent + len(name) + len(value) > EMBED_LIMIT:
-                break
+        shown = moves[:25]
+        # Every move of a digest is in it (the worker marks them all sent): each gets an equal share of the
+        # embed's 6,000 characters, and a move too long for its share loses source links, then characters.
+        room = (EMBED_LIMIT - len(title) - len(footer) - 20) // max(1, len(shown))
+        for move in shown:
+            name, value = _digest_field(fact_for_move(move, locale), locale, room)
             embed.add_field(name=name, value=value, inline=False)
-            spent += len(name) + len(value)
     embed.set_footer(text=footer)
     return embed
+
+
+def _digest_field(fact: Fact, locale: str, room: int) -> tuple[str, str]:
+    """A digest field within `room` characters (name and value together)."""
+    name, value = fact_field(fact, locale)
+    if len(name) + len(value) <= room:
+        return name, value
+    name = shorten(name, min(256, max(room // 3, 20)))
+    left = max(room - len(name), 20)
+    line = shorten(value.split("\n", 1)[0], left)
+    links = _links(fact, left - len(line) - 1)
+    return name, f"{line}\n{links}" if links else line

@@ -57,11 +57,18 @@ class AlertTables:
 
     @staticmethod
     async def enqueue(db: aiosqlite.Connection, move_ids: Sequence[str], kind: str, at: str) -> None:
-        """Queue one delivery per (move, matching channel); corrections only where a channel asked for them."""
-        extra = " AND s.corrections = 1" if kind == "correction" else ""
+        """Queue one delivery per (move, matching channel); corrections only where a channel asked for them, and
+        not where the move's own alert has not gone out yet (it will carry the corrected move)."""
+        extra = ""
+        if kind == "correction":
+            extra = (" AND s.corrections = 1 AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.move_id = m.id"
+                     " AND o.channel_id = s.channel_id AND o.kind = 'new' AND o.state = 'pending')")
         for i in range(0, len(move_ids), 500):
             chunk = list(move_ids[i:i + 500])
             marks = ",".join("?" * len(chunk))
+            if kind == "correction":  # every correction is noticed, not only the first one
+                await db.execute(f"DELETE FROM outbox WHERE move_id IN ({marks}) AND kind = 'correction'"
+                                 " AND state = 'sent'", chunk)
             await db.execute(
                 "INSERT OR IGNORE INTO outbox (move_id, subscription_id, channel_id, kind, created_at)"
                 " SELECT m.id, min(s.id), s.channel_id, ?, ? FROM moves m JOIN subscriptions s ON (" + _MATCH + ")"
@@ -117,19 +124,31 @@ class AlertTables:
         return [_sub(r) for r in rows]
 
     async def remove_subscription(self, guild_id: int, sub_id: int) -> bool:
-        """Delete a subscription of this guild (and its undelivered alerts); False if there is none."""
+        """Delete a subscription of this guild and the alerts only it asked for; False if there is none.
+
+        An alert that another subscription of the same channel also matches is kept (handed over to it)."""
+        other = ("SELECT min(s.id) FROM subscriptions s JOIN moves m ON m.id = outbox.move_id"
+                 " WHERE s.channel_id = outbox.channel_id AND s.id != ? AND (" + _MATCH + ")"
+                 " AND (outbox.kind = 'new' OR s.corrections = 1)")
         async with self._transaction() as db:
+            if not await db.execute_fetchall("SELECT 1 FROM subscriptions WHERE id = ? AND guild_id = ?",
+                                             (sub_id, guild_id)):
+                return False
+            await db.execute(f"UPDATE outbox SET subscription_id = ({other}) WHERE subscription_id = ?"
+                             f" AND state IN ('pending', 'sending') AND kind != 'test' AND ({other}) IS NOT NULL",
+                             (sub_id, sub_id, sub_id))
             cursor = await db.execute("DELETE FROM subscriptions WHERE id = ? AND guild_id = ?", (sub_id, guild_id))
             return cursor.rowcount > 0
 
     async def pause_channel(self, channel_id: int, reason: str) -> list[Subscription]:
-        """Pause every active subscription of a channel (it is gone or we lost permission); keep its alerts."""
+        """Pause every active subscription of a channel (it is gone or we lost permission); keep its alerts.
+
+        An alert caught mid-attempt stays `sending`: it may have been posted before, so after `/subscribe resume`
+        the worker looks for it in the channel before posting it again."""
         at = _iso(_now())
         async with self._transaction() as db:
             await db.execute("UPDATE subscriptions SET state = 'paused', paused_reason = ?, paused_at = ?"
                              " WHERE channel_id = ? AND state = 'active'", (reason, at, channel_id))
-            await db.execute("UPDATE outbox SET state = 'pending', next_attempt_at = NULL"
-                             " WHERE channel_id = ? AND state = 'sending'", (channel_id,))
         return await self.subscriptions(channel_id=channel_id)
 
     async def resume_subscription(self, guild_id: int, sub_id: int) -> Subscription | None:
@@ -140,8 +159,8 @@ class AlertTables:
                 " WHERE id = ? AND guild_id = ?", (sub_id, guild_id))
             if cursor.rowcount == 0:
                 return None
-            await db.execute("UPDATE outbox SET next_attempt_at = NULL WHERE subscription_id = ? AND state = 'pending'",
-                             (sub_id,))
+            await db.execute("UPDATE outbox SET next_attempt_at = NULL WHERE subscription_id = ?"
+                             " AND state IN ('pending', 'sending')", (sub_id,))
         return await self.subscription(sub_id)
 
     async def queue_test(self, sub_id: int) -> bool:
@@ -159,15 +178,29 @@ class AlertTables:
                              " VALUES (?, ?, ?, 'test', ?)", (rows[0][0], sub_id, sub[0][0], at))
         return True
 
+    async def matching_moves(self, kind: str, target_id: int | None, direction: str = "both", *,
+                             limit: int = 10) -> tuple[list[str], int]:
+        """Ids of the live moves a subscription with this filter matches (newest first), and how many in all:
+        the same rule as `enqueue`, for previews."""
+        target = "(SELECT ? AS target_kind, ? AS target_id, ? AS direction) s"
+        params = (kind, target_id, direction)
+        rows = await self._db.execute_fetchall(
+            f"SELECT m.id FROM moves m JOIN {target} ON ({_MATCH}) WHERE m.retracted_at IS NULL"
+            " ORDER BY m.date DESC, m.id DESC LIMIT ?", (*params, limit))
+        total = await self._db.execute_fetchall(
+            f"SELECT count(*) FROM moves m JOIN {target} ON ({_MATCH}) WHERE m.retracted_at IS NULL", params)
+        return [r[0] for r in rows], total[0][0]
+
     # -- delivery -----------------------------------------------------------------------------------------
 
     async def due_deliveries(self, limit: int = 5000) -> list[Delivery]:
-        """Open deliveries whose subscription is active and whose retry time has come, in move-date order."""
+        """Open deliveries of live moves whose subscription is active and whose retry time has come, in
+        move-date order (a move retracted meanwhile, by `/move retract` or by the dataset, is not announced)."""
         rows = await self._db.execute_fetchall(
             "SELECT o.id, o.move_id, o.subscription_id, o.channel_id, s.guild_id, o.kind, o.state, o.batch,"
             " o.attempts, m.date, s.mention_role_id, s.locale FROM outbox o"
             " JOIN subscriptions s ON s.id = o.subscription_id JOIN moves m ON m.id = o.move_id"
-            " WHERE o.state IN ('pending', 'sending') AND s.state = 'active'"
+            " WHERE o.state IN ('pending', 'sending') AND s.state = 'active' AND m.retracted_at IS NULL"
             " AND (o.next_attempt_at IS NULL OR o.next_attempt_at <= ?)"
             " ORDER BY o.channel_id, m.date, o.id LIMIT ?", (_iso(_now()), limit))
         return [Delivery(*r) for r in rows]
