@@ -38,6 +38,10 @@ class RetryLater(Exception):
         self.retry_after = retry_after
 
 
+class Rejected(Exception):
+    """Discord refused this message for good (a 4xx other than 429/403/404): retrying cannot help."""
+
+
 class ChannelGone(Exception):
     """The channel was deleted or we may no longer post there: pause, keep the alerts, tell the server."""
 
@@ -145,6 +149,10 @@ class AlertWorker:
             await self.store.mark_retry(ids, str(exc), delay, **where)
             log.warning("alert %s to channel %s: %s; retrying in %.0f s", batch, first.channel_id, exc, delay)
             return "retry"
+        except Rejected as exc:
+            await self.store.mark_dropped(ids, str(exc), **where)
+            log.error("alert %s to channel %s rejected by Discord, dropped: %s", batch, first.channel_id, exc)
+            return "dropped"
         except ChannelGone as exc:
             reason = str(exc)
             await self.store.pause_channel(first.channel_id, reason)

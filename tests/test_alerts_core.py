@@ -693,3 +693,33 @@ async def test_console_preview_command(engine):
 def test_preview_core_knows_nothing_of_discord():
     source = Path(alerts_module.__file__).read_text(encoding="utf-8")
     assert "import discord" not in source and "bot.discord_bot" not in source
+
+
+async def test_resume_restarts_every_subscription_the_channel_pause_stopped(store, worker, sender):
+    """A pause is the channel's (deleted, permission lost): resuming one of its subscriptions resumes the channel,
+    so alerts attached to its other subscriptions are not left waiting."""
+    first = await subscribe(store, 1, "org", "Meta", direction="joined")
+    second = await subscribe(store, 1)
+    sender.gone[1] = "the channel no longer exists"
+    await store.record_move(make_move("Chan Person", "OpenAI", "Meta", "2026-03"), origin="cli", actor="cli")
+    await store.record_move(make_move("Other Person", "Meta", "Apple", "2026-04"), origin="cli", actor="cli")
+    assert await worker.run_once() == 0
+    del sender.gone[1]
+    await store.resume_subscription(GUILD, second)
+    assert {s.state for s in await store.subscriptions(channel_id=1)} == {"active"}
+    assert {s.id for s in await store.subscriptions(channel_id=1)} == {first, second}
+    await worker.run_once()
+    assert sorted(mid for message in sender.moves_in(1) for mid in message) == sorted(
+        ["chan-person-meta-2026-03", "other-person-apple-2026-04"])
+
+
+async def test_a_message_discord_rejects_for_good_is_dropped_and_logged_not_retried(store, worker, sender):
+    """A 400 will not pass on the next try: retrying it forever hid the problem and blocked nothing useful."""
+    await subscribe(store, 1)
+    await store.record_move(make_move("Bad Payload", "OpenAI", "Meta", "2026-05"), origin="cli", actor="cli")
+    sender.failures.append(alerts_module.Rejected("Discord answered 400 Invalid Form Body"))
+    assert await worker.run_once() == 0
+    assert await outbox(store) == [("bad-payload-meta-2026-05", 1, "new", "dropped")]
+    entries = await store.delivery_log()
+    assert [(e.outcome, e.detail) for e in entries] == [("dropped", "Discord answered 400 Invalid Form Body")]
+    assert await worker.run_once() == 0 and len(sender.attempts) == 1

@@ -7,7 +7,7 @@ import logging
 import aiohttp
 import discord
 
-from bot.alerts import Alert, ChannelGone, RetryLater
+from bot.alerts import Alert, ChannelGone, Rejected, RetryLater
 from bot.discord_bot.embeds import alert_embed
 
 log = logging.getLogger(__name__)
@@ -41,7 +41,10 @@ class DiscordSender:
         except discord.NotFound as exc:
             raise ChannelGone(f"the channel no longer exists (Discord: {exc.text or exc.status})") from exc
         except discord.HTTPException as exc:
-            raise RetryLater(f"Discord answered {exc.status} {exc.text or ''}".strip()) from exc
+            answer = f"Discord answered {exc.status} {exc.text or ''}".strip()
+            if 400 <= exc.status < 500 and exc.status != 429:
+                raise Rejected(answer) from exc
+            raise RetryLater(answer) from exc
         except (aiohttp.ClientError, TimeoutError, OSError) as exc:
             raise RetryLater(f"network error: {type(exc).__name__}") from exc
         return message.id

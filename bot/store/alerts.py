@@ -152,15 +152,20 @@ class AlertTables:
         return await self.subscriptions(channel_id=channel_id)
 
     async def resume_subscription(self, guild_id: int, sub_id: int) -> Subscription | None:
-        """Resume a paused subscription; what was queued meanwhile is delivered next."""
+        """Resume a paused subscription and the others its channel's pause stopped (a pause is the channel's:
+        it was deleted or we lost permission); what was queued meanwhile is delivered next."""
         async with self._transaction() as db:
-            cursor = await db.execute(
-                "UPDATE subscriptions SET state = 'active', paused_reason = NULL, paused_at = NULL"
-                " WHERE id = ? AND guild_id = ?", (sub_id, guild_id))
-            if cursor.rowcount == 0:
+            rows = await db.execute_fetchall("SELECT channel_id FROM subscriptions WHERE id = ? AND guild_id = ?",
+                                             (sub_id, guild_id))
+            if not rows:
                 return None
-            await db.execute("UPDATE outbox SET next_attempt_at = NULL WHERE subscription_id = ?"
-                             " AND state IN ('pending', 'sending')", (sub_id,))
+            channel_id = rows[0][0]
+            await db.execute(
+                "UPDATE subscriptions SET state = 'active', paused_reason = NULL, paused_at = NULL"
+                " WHERE channel_id = ? AND guild_id = ? AND (state = 'paused' OR id = ?)",
+                (channel_id, guild_id, sub_id))
+            await db.execute("UPDATE outbox SET next_attempt_at = NULL WHERE channel_id = ?"
+                             " AND state IN ('pending', 'sending')", (channel_id,))
         return await self.subscription(sub_id)
 
     async def queue_test(self, sub_id: int) -> bool:
@@ -227,6 +232,14 @@ class AlertTables:
             await db.executemany("UPDATE outbox SET last_error = ?, next_attempt_at = ? WHERE id = ?",
                                  [(error[:500], _iso(at + timedelta(seconds=delay)), i) for i in ids])
             await self._log(db, _iso(at), guild_id, channel_id, move_ids, "retry", error[:500], None)
+
+    async def mark_dropped(self, ids: Sequence[int], error: str, *, channel_id: int, guild_id: int | None,
+                           move_ids: Iterable[str]) -> None:
+        """Give up on deliveries Discord refused for good; the log keeps why."""
+        async with self._transaction() as db:
+            await db.executemany("UPDATE outbox SET state = 'dropped', last_error = ? WHERE id = ?",
+                                 [(error[:500], i) for i in ids])
+            await self._log(db, _iso(_now()), guild_id, channel_id, move_ids, "dropped", error[:500], None)
 
     async def log_paused(self, *, channel_id: int, guild_id: int | None, move_ids: Iterable[str], reason: str) -> None:
         async with self._transaction() as db:
