@@ -252,6 +252,9 @@ def subscriptions_import(file: Annotated[Path, typer.Argument(help="A JSON file 
                     target_org=item.get("target_org"), direction=item.get("direction", "both"),
                     mention_role_id=item.get("mention_role_id"), corrections=bool(item.get("corrections")),
                     locale=item.get("locale", "en"))
+                if item.get("state") == "paused":
+                    await engine.store.pause_channel(int(item["channel_id"]),
+                                                     item.get("paused_reason") or "paused before the export")
                 added += 1
         finally:
             await engine.store.close()

@@ -607,6 +607,7 @@ def test_subscriptions_export_import_round_trip(tmp_path, db_path, monkeypatch):
             await subscribe(store, 11, "team", "Foundation Models", org="Apple", direction="joined", locale="fr")
             await subscribe(store, 12, "person", "Ruoming Pang")
             await subscribe(store, 13)
+            await store.pause_channel(12, "the channel no longer exists")  # a paused one stays paused
 
     asyncio.run(setup())
     exported = tmp_path / "subs.json"
