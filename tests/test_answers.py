@@ -151,8 +151,8 @@ async def test_bare_and_misspelled_names(engine, question, name):
 
 async def test_person_without_moves_shows_current_role(engine):
     answer = await engine.ask("Zhifeng Cheng")
-    assert answer.summary.startswith("Zhifeng Chen: no recorded move; ")
-    assert answer.summary.endswith(" at Apple (Foundation Models).")
+    assert answer.summary == ("Zhifeng Chen: no recorded move. Latest role on record: Apple (Foundation Models), "
+                              "leads the Foundation Models team (3 February 2026).")
 
 
 async def test_nothing_found_is_short_and_helpful(engine):

@@ -150,7 +150,8 @@ async def test_removed_row_is_retracted_and_no_longer_answered(empty_store, make
     engine = await Engine.create(empty_store)
     assert (await engine.ask("who left OpenAI?")).summary == "No one is on record as having left OpenAI."
     profile = await engine.ask("Ada Example")
-    assert profile.moves == [] and profile.summary.startswith("Ada Example: no recorded move; researcher")
+    assert profile.moves == []
+    assert profile.summary.startswith("Ada Example: no recorded move. Latest role on record: Anthropic, researcher")
     events = await _events(empty_store)
     assert events[-1] == ("ada-example-anthropic-2024", "removed", "dataset", True)
     # and a second identical load does not remove it again

@@ -198,8 +198,10 @@ class Engine:
             if last is not None:
                 summary = t(locale, "person_summary", person=who.name, count=total, where=where)
             else:
-                summary = t(locale, "person_summary_role", person=who.name, role=shorten(latest_role.role, 80),
-                            where=where)
+                when = (f" ({format_date(latest_role.as_of, latest_role.as_of_precision, locale)})"
+                        if latest_role.as_of else "")
+                summary = t(locale, "person_summary_role", person=who.name, role=shorten(latest_role.role, 100),
+                            where=where, when=when)
         else:
             summary = t(locale, "not_found", query=who.name)
         return Answer("", "person", locale, who.name, summary, facts, [who.name], total=len(facts),
