@@ -9,6 +9,7 @@ from bot.answers.i18n import format_date, normalize_locale, t
 from bot.answers.model import Answer, Fact
 from bot.answers.parse import Period, Query, detect_locale, parse_period, parse_question
 from bot.answers.render import fact_for_move, place, shorten
+from bot.models import parse_partial_date
 from bot.records import MoveRecord, NameEntry, RoleRecord, SourceRecord
 from bot.search import Lookup, Match, NameIndex
 from bot.store import Store
@@ -178,10 +179,16 @@ class Engine:
 
     @staticmethod
     def _since(since: str | None) -> Period:
+        """A `since` option: a partial date keeps its precision ("2025-07-10" is not "2025"); other words
+        ("March 2025") go through the question parser."""
         if not since:
             return Period()
-        period, _ = parse_period(fold(f"since {since}"))
-        return period
+        try:
+            value, precision = parse_partial_date(since)
+        except ValueError:
+            period, _ = parse_period(fold(f"since {since}"))
+            return period
+        return Period(value, None, "since", ((value, precision),))
 
     async def _person(self, who: Match, locale: str) -> Answer:
         moves, total = await self.store.moves(person_id=who.id, limit=100)

@@ -45,10 +45,10 @@ def fact_field(fact: Fact, locale: str) -> tuple[str, str]:
     move = fact.move
     if move is not None:
         name = f"{move.person} · {format_date(move.date, move.date_precision, locale)}"
-        line = f"{place(move.from_org, move.from_team)} → {place(move.to_org, move.to_team)}"
-        if move.status == "reported":
-            line += " · " + ("reportedly" if locale == "en" else "non confirmé")
-        body = [line]
+        # The answers' own words (i18n), so a reported move reads "reportedly" / "serait passé·e" everywhere.
+        key = "moved_reported" if move.status == "reported" else "moved"
+        body = [t(locale, key, person=move.person, src=place(move.from_org, move.from_team),
+                  dst=place(move.to_org, move.to_team))]
     else:
         name, body = fact.text, []
     if fact.detail:

@@ -27,8 +27,9 @@ MAX_INLINE = 3
 MAX_QUESTION = 300
 
 _CODE_BLOCK = re.compile(r"```.*?(?:```|$)", re.S)
-_INLINE_CODE = re.compile(r"`[^`]*`")
+_INLINE_CODE = re.compile(r"``.+?``|`[^`]+`", re.S)  # ``code with a ` inside`` too
 _SPOILER = re.compile(r"\|\|.*?\|\|", re.S)
+_BLOCK_QUOTE = re.compile(r"^>>> .*", re.M | re.S)  # ">>> " quotes everything after it
 _QUOTE_LINE = re.compile(r"^>.*$", re.M)
 _INLINE = re.compile(r"\[\[([^\[\]\n]{1,100})\]\]")
 _MENTION = re.compile(r"<@!?\d+>|<@&\d+>|<#\d+>")
@@ -39,6 +40,7 @@ def inline_names(content: str) -> list[str]:
     text = _CODE_BLOCK.sub(" ", content)
     text = _INLINE_CODE.sub(" ", text)
     text = _SPOILER.sub(" ", text)
+    text = _BLOCK_QUOTE.sub(" ", text)
     text = _QUOTE_LINE.sub(" ", text)
     seen: dict[str, str] = {}
     for raw in _INLINE.findall(text):
@@ -63,7 +65,8 @@ class Chat(commands.Cog):
             return
         mentioned = self.bot.user in message.mentions
         names = inline_names(message.content)
-        in_qa = message.channel.id in self.bot.settings.qa_channels
+        # Without the message-content intent every message reaches us empty: not a question to answer.
+        in_qa = message.channel.id in self.bot.settings.qa_channels and bool(message.content.strip())
         if not (mentioned or names or in_qa):
             return
         bucket = self.cooldown.get_bucket(message)

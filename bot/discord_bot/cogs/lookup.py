@@ -45,8 +45,8 @@ class Lookup(commands.Cog):
         try:
             return parse_partial_date(since)[0]
         except ValueError:
-            await say(interaction, BAD_DATE[locale_of(interaction)].format(value=discord.utils.escape_markdown(
-                shorten(since, 40))))
+            value = discord.utils.escape_mentions(discord.utils.escape_markdown(shorten(since, 40)))
+            await say(interaction, BAD_DATE[locale_of(interaction)].format(value=value))
             return False
 
     # -- autocomplete ------------------------------------------------------------------------------------
