@@ -138,3 +138,23 @@ async def test_mentions_in_messages_never_ping(fake_discord: FakeDiscord, movesb
         reply = await reply_to(fake, message)
         assert "@everyone" not in reply["content"] and not reply["mention_everyone"]
     assert assert_bodies_safe(fake) == len(messages)
+
+
+async def test_an_exception_while_answering_in_chat_is_logged_and_apologised(fake_discord: FakeDiscord, movesbot,
+                                                                            monkeypatch, caplog) -> None:
+    """A failing chat answer used to vanish into discord.py's default handler: the asker heard nothing."""
+    from bot.discord_bot.replies import APOLOGY
+
+    async def broken(*args, **kwargs):
+        raise RuntimeError("the index is on fire")
+
+    monkeypatch.setattr(movesbot.engine, "lookup", broken)
+    caplog.set_level(logging.ERROR)
+    asked = await fake_discord.send_user_message("who is [[Ruoming Pang]]?")
+    channel = asked["channel_id"]
+    apology = await fake_discord.wait_until(
+        lambda: [m for m in fake_discord.messages_in(channel) if m.get("content") == APOLOGY["en"]], 5.0, "apology")
+    assert apology[0]["embeds"] == []
+    record = await eventually(lambda: [r for r in caplog.records if r.name == "bot.discord_bot.cogs.chat"])
+    assert record[0].getMessage().startswith("chat answer failed") and record[0].exc_info is not None
+    assert_bodies_safe(fake_discord)

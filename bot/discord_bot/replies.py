@@ -21,6 +21,12 @@ APOLOGY = {"en": "Sorry, something went wrong on my side. It has been logged; pl
            "fr": "Désolé, une erreur s'est produite de mon côté. Elle a été notée ; réessayez plus tard."}
 
 
+def quoted(text: str, limit: int = 80) -> str:
+    """User-typed text echoed in a reply: shortened, Markdown and mentions neutralised (belt and braces with
+    `AllowedMentions.none()`: a reply must not even read like a ping)."""
+    return discord.utils.escape_mentions(discord.utils.escape_markdown(text[: limit * 2].strip()))[: limit + 20]
+
+
 def locale_of(interaction: discord.Interaction) -> str:
     """The asker's language (their Discord client's), "en" or "fr"."""
     return normalize_locale(str(interaction.locale))

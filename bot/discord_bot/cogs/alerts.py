@@ -20,7 +20,7 @@ from bot.answers.render import move_line, shorten
 from bot.dataset import DatasetInvalid
 from bot.discord_bot.alert_sender import DiscordSender
 from bot.discord_bot.embeds import COLOUR
-from bot.discord_bot.replies import locale_of, say
+from bot.discord_bot.replies import locale_of, quoted, say
 from bot.recording import MoveInput, MoveInputError, build_move
 from bot.records import MoveRecord
 from bot.service import data_fingerprint, load_dataset
@@ -179,7 +179,7 @@ class Alerts(commands.Cog):
             hit = engine.index.lookup(name or "", [kind])
             if hit.best is None:
                 options = ", ".join(m.label for m in hit.candidates[:5])
-                await say(interaction, f"I don't know the {kind} “{shorten(name or '', 80)}”."
+                await say(interaction, f"I don't know the {kind} “{quoted(name or '')}”."
                           + (f" Did you mean: {options}?" if options else ""))
                 return
             target_id, target_name, target_org = hit.best.id, hit.best.name, hit.best.org
@@ -323,7 +323,7 @@ class Alerts(commands.Cog):
         assert self.bot.store is not None
         move = await self.bot.store.move(move_id)
         if move is None:
-            await say(interaction, f"No move has the id `{discord.utils.escape_markdown(move_id[:120])}`.")
+            await say(interaction, f"No move has the id “{quoted(move_id, 120)}”.")
             return
         await interaction.response.send_modal(MoveForm(self, title="Correct a move", status=status or move.status,
                                                        note=note or move.notes, move=move))
@@ -338,7 +338,7 @@ class Alerts(commands.Cog):
         try:
             move = await self.bot.store.retract_move(move_id, actor=f"discord:{interaction.user.id}", reason=reason)
         except UnknownMove:
-            await say(interaction, f"No move has the id `{discord.utils.escape_markdown(move_id[:120])}`.")
+            await say(interaction, f"No move has the id “{quoted(move_id, 120)}”.")
             return
         await interaction.response.send_message(embed=_move_embed(move, locale_of(interaction), "Retracted"),
                                                 allowed_mentions=NONE)
@@ -375,7 +375,7 @@ class Alerts(commands.Cog):
                 title = "Corrected: " + (", ".join(changes) or "no change")
         except MoveInputError as exc:
             text = "Nothing was recorded:\n" + "\n".join(f"• {e}" for e in exc.errors)
-            await say(interaction, discord.utils.escape_mentions(shorten(text, 1900)))
+            await say(interaction, quoted(text, 1900))
             return
         except MoveExists as exc:
             await say(interaction, f"A move with the id `{exc}` already exists: use /move edit.")

@@ -15,6 +15,7 @@ from discord.ext import commands
 
 from bot.answers.parse import detect_locale
 from bot.discord_bot.embeds import answer_embed
+from bot.discord_bot.replies import APOLOGY
 from bot.discord_bot.views import view_for
 from bot.text import fold
 
@@ -74,7 +75,21 @@ class Chat(commands.Cog):
             log.info("chat cooldown for user %s", message.author.id)
             return
         await self.bot.ready.wait()
+        try:
+            await self._answer(message, names)
+        except discord.Forbidden:
+            log.warning("no permission to answer in channel %s", message.channel.id)
+        except Exception:
+            log.exception("chat answer failed (user %s, channel %s, message %r)", message.author.id,
+                          message.channel.id, message.content[:120])
+            try:
+                await message.channel.send(APOLOGY[detect_locale(message.content)], allowed_mentions=NONE)
+            except discord.HTTPException:
+                log.warning("could not send the apology in channel %s", message.channel.id)
+
+    async def _answer(self, message: discord.Message, names: list[str]) -> None:
         engine = self.bot.engine
+        assert engine is not None
         if names:
             question = " ".join(names)
             locale = detect_locale(message.content)

@@ -13,7 +13,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord_bot.replies import apologize, locale_of, say
+from bot.discord_bot.replies import apologize, locale_of, quoted, say
 
 if TYPE_CHECKING:
     from bot.discord_bot.bot import MovesBot
@@ -22,9 +22,9 @@ log = logging.getLogger(__name__)
 
 MESSAGES = {
     "en": {"perm": "You need the {perms} permission for this.", "cooldown": "Slow down: try again in {s:.0f} s.",
-           "check": "You can't use this command here.", "transform": "I could not read `{value}`."},
+           "check": "You can't use this command here.", "transform": "I could not read “{value}”."},
     "fr": {"perm": "Il vous faut la permission {perms}.", "cooldown": "Doucement : réessayez dans {s:.0f} s.",
-           "check": "Vous ne pouvez pas utiliser cette commande ici.", "transform": "Je n'ai pas pu lire `{value}`."},
+           "check": "Vous ne pouvez pas utiliser cette commande ici.", "transform": "Je n'ai pas pu lire « {value} »."},
 }
 
 
@@ -45,7 +45,7 @@ class Errors(commands.Cog):
         elif isinstance(error, app_commands.CommandOnCooldown):
             await say(interaction, words["cooldown"].format(s=error.retry_after))
         elif isinstance(error, app_commands.TransformerError):
-            value = discord.utils.escape_markdown(str(error.value)[:50])
+            value = quoted(str(error.value), 50)
             await say(interaction, words["transform"].format(value=value))
         elif isinstance(error, app_commands.CheckFailure):
             await say(interaction, str(error) if type(error) is app_commands.CheckFailure and str(error)

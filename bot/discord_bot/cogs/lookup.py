@@ -11,14 +11,14 @@ from discord.ext import commands
 
 from bot.answers import Answer, Engine
 from bot.answers.render import shorten
-from bot.discord_bot.replies import locale_of, say, send_answer
+from bot.discord_bot.replies import locale_of, quoted, say, send_answer
 from bot.models import parse_partial_date
 
 if TYPE_CHECKING:
     from bot.discord_bot.bot import MovesBot
 
-BAD_DATE = {"en": "`{value}` is not a date: use YYYY, YYYY-MM or YYYY-MM-DD.",
-            "fr": "`{value}` n'est pas une date : utilisez AAAA, AAAA-MM ou AAAA-MM-JJ."}
+BAD_DATE = {"en": "“{value}” is not a date: use YYYY, YYYY-MM or YYYY-MM-DD.",
+            "fr": "« {value} » n'est pas une date : utilisez AAAA, AAAA-MM ou AAAA-MM-JJ."}
 MAX_OPTION = 200  # longer option values are cut: names are never that long, and huge input costs time
 
 
@@ -45,7 +45,7 @@ class Lookup(commands.Cog):
         try:
             return parse_partial_date(since)[0]
         except ValueError:
-            value = discord.utils.escape_mentions(discord.utils.escape_markdown(shorten(since, 40)))
+            value = quoted(since, 40)
             await say(interaction, BAD_DATE[locale_of(interaction)].format(value=value))
             return False
 
