@@ -143,7 +143,7 @@ async def test_each_command_answers_with_people_and_sources(fake_discord: FakeDi
     for since in ("2025-13", "soon", "2025-02-30"):
         body = await (await fake.send_slash_command("left", {"org": "Apple", "since": since})).wait_response()
         assert body["type"] == 4 and body["data"]["flags"] == EPHEMERAL
-        assert body["data"]["content"] == f"`{since}` is not a date: use YYYY, YYYY-MM or YYYY-MM-DD."
+        assert body["data"]["content"] == f"“{since}” is not a date: use YYYY, YYYY-MM or YYYY-MM-DD."
         assert not body["data"].get("embeds")
 
     emb = embed(await answer_of(await fake.send_slash_command("joined", {"org": "Meta", "from_org": "OpenAI"})))
@@ -284,7 +284,7 @@ async def test_french_locale_answers_in_french(fake_discord: FakeDiscord, movesb
 
     inter = await fake.send_slash_command("left", {"org": "Apple", "since": "demain"}, locale="fr")
     bad = await inter.wait_response()
-    assert bad["data"]["content"].startswith("`demain` n'est pas une date")
+    assert bad["data"]["content"].startswith("« demain » n'est pas une date")
     helped = await (await fake.send_slash_command("help", locale="fr")).wait_response()
     assert helped["data"]["embeds"][0]["title"] == "Ce que vous pouvez demander"
     menu = await answer_of(await fake.send_slash_command("person", {"name": "bowen"}, locale="fr"))
