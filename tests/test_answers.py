@@ -510,3 +510,20 @@ async def test_neutral_movement_verbs_follow_the_small_words(engine, question, i
 async def test_french_help_word_alone_answers_in_french(engine):
     answer = await engine.ask("aide")
     assert (answer.intent, answer.locale) == ("help", "fr")
+
+
+@pytest.mark.parametrize(("question", "intent", "title"), [
+    ("who joined gogle deepmind", "joined", "Who joined Google DeepMind"),
+    ("qui est parti d'Apple pour rejoindre Meta ?", "between", "Apple → Meta"),
+    ("qui a quitté l'équipe AFM d'Apple ?", "left", "Qui a quitté Foundation Models (Apple)"),
+])
+async def test_misspelled_word_next_to_a_name_and_french_elisions(engine, question, intent, title):
+    """"gogle" beside "deepmind" once became a second org (Google); "d'Apple" once lost its "from"."""
+    answer = await engine.ask(question)
+    assert (answer.intent, answer.title) == (intent, title)
+
+
+@pytest.mark.parametrize("question", ["who founded Thinking Machines?", "qui a fondé Thinking Machines ?"])
+async def test_founders_question_lists_founders_first(engine, question):
+    answer = await engine.ask(question)
+    assert answer.intent == "role" and "found" in answer.facts[0].text.lower()

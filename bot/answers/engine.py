@@ -16,6 +16,9 @@ from bot.store import Store
 from bot.text import fold
 
 PAGE = 10
+_TITLE_STEMS = {"fondateur": "found", "fondateurs": "found", "fondatrice": "found", "cofondateur": "found",
+                "fonde": "found", "cofounded": "found", "cofounder": "found", "patron": "ceo", "patronne": "ceo",
+                "dirige": "ceo", "chef": "head", "responsable": "head"}
 LEAD_WORDS = ("lead", "head", "chief", "ceo", "cto", "director", "president", "vice president", "vp", "founder",
               "svp", "manager", "runs", "in charge")
 
@@ -222,9 +225,11 @@ class Engine:
         latest: dict[str, Any] = {}
         for r in roles:  # newest first: keep each person's latest holding
             latest.setdefault(r.person, r)
-        named = [w for w in asked if len(w) <= 4]  # "ceo", "cto": the exact title asked for comes first
+        # The title asked for comes first: "ceo", "cto", "founded" (-> founder, co-founder), "fondateur".
+        generic = {"lead", "leads", "leading", "led", "head", "heads", "heading", "runs", "run", "running", "charge"}
+        named = {_TITLE_STEMS.get(w, w[:5]) for w in asked if w not in generic}
         ranked = sorted(latest.values(), key=lambda r: (
-            not any(w in fold(r.role).split() for w in named),
+            not any(word.startswith(n) for n in named for word in fold(r.role).replace("co ", "").split()),
             not any(w in r.role.lower() for w in LEAD_WORDS),
             "" if r.as_of is None else _neg(r.as_of)))
         label = subject.label

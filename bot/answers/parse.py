@@ -21,7 +21,7 @@ def _words(text: str) -> frozenset[str]:
 
 LEFT = _words("""
 left leave leaves leaving quit quits quitting departed departure departures exit exits exited exodus lost lose
-loses losing quitte quitter quittent quittes quittees partis parties partir partent depart departs fled
+loses losing quitte quitter quittent quittes quittees parti partie partis parties partir partent depart departs fled
 """)
 JOINED = _words("""
 joined join joins joining hired hire hires hiring recruited recruit recruits recruiting poached poach poaches
@@ -30,7 +30,8 @@ recrutee recrutees recrutement recrue recrues embauche embauches embauchee embau
 arrives debauche debauches debauchee attire attires signed signe
 """)
 ROLE = _words("""
-ceo cto coo cfo cso president vp director founder cofounder co-founder
+ceo cto coo cfo cso president vp director founder founders cofounder co-founder founded cofounded fondateur
+fondateurs fondatrice cofondateur fonde
 leads lead leading led heads head heading runs run running charge manages manage boss chief chiefs dirige
 dirigent diriger chef chefs patron patronne responsable tete leader leaders
 """)
@@ -47,7 +48,7 @@ PERSON_Q = _words("""
 where wheres ou whereabouts happened devenu devenue travaille works working
 """)
 FROM_MARK = _words("""
-from de du des depuis venant provenance ex former formerly quittant via
+from de d du des depuis venant provenance ex former formerly quittant via
 """)
 TO_MARK = _words("""
 to for pour vers chez a au aux into towards toward at
@@ -236,6 +237,9 @@ def _mentions(tokens: list[str], index: NameIndex) -> tuple[list[_Mention], list
             # In a longer question, a lone short word is more likely English or French than a misspelled name.
             whole = len(run) == len(tokens)
             if len(text) >= 3 and (whole or len(run) > 1 or len(text) >= 5):
+                if _extends_a_neighbour(run, tokens, found, index):
+                    run = []
+                    continue
                 hit = index.lookup(text)
                 if hit.best is not None:
                     found.append(_Mention(run[0], run[-1] + 1, hit.best))
@@ -254,6 +258,18 @@ def _mentions(tokens: list[str], index: NameIndex) -> tuple[list[_Mention], list
             ):
                 unresolved.append(Lookup(" ".join(tokens[mention.start : mention.end]), None, mention.alternatives))
     return found, unresolved
+
+
+def _extends_a_neighbour(run: list[int], tokens: list[str], found: list[_Mention], index: NameIndex) -> bool:
+    """"gogle deepmind": a misspelled word next to a name it belongs to widens that name, not a second one."""
+    for mention in found:
+        if mention.start == run[-1] + 1 or mention.end == run[0]:
+            start, end = min(run[0], mention.start), max(run[-1] + 1, mention.end)
+            hit = index.lookup(" ".join(tokens[start:end]), [mention.match.kind])
+            if hit.best is not None and hit.best.key == mention.match.key:
+                mention.start, mention.end = start, end
+                return True
+    return False
 
 
 def _prefer(hits: list[Match]) -> Match:
