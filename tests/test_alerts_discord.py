@@ -66,9 +66,7 @@ class World:
         self.ch: dict[str, FakeChannel] = {n: fake.add_channel(n) for n in names}
         self.role = P.role(P.snowflake(), "Movers", permissions=0, position=1)
         fake.guild.roles.append(self.role)
-        plain = fake.guild_payload
-        system = self.ch["mod-log"].id
-        monkeypatch.setattr(fake, "guild_payload", lambda guild: {**plain(guild), "system_channel_id": system})
+        fake.guild.system_channel_id = self.ch["mod-log"].id
         self.bot: MovesBot | None = None
 
     @contextlib.asynccontextmanager

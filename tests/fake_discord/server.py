@@ -123,6 +123,7 @@ class FakeGuild:
     owner_id: str
     preferred_locale: str = "en-US"
     roles: list[dict[str, Any]] = field(default_factory=list)
+    system_channel_id: str | None = None  # where Discord (and bots) post notices to the server
 
     @property
     def everyone_permissions(self) -> int:
@@ -540,7 +541,7 @@ class FakeDiscord:
             "id": guild.id, "name": guild.name, "icon": None, "description": None, "home_header": None,
             "splash": None, "discovery_splash": None, "features": [], "banner": None, "owner_id": guild.owner_id,
             "application_id": None, "region": "deprecated", "afk_channel_id": None, "afk_timeout": 300,
-            "system_channel_id": None, "system_channel_flags": 0, "widget_enabled": False,
+            "system_channel_id": guild.system_channel_id, "system_channel_flags": 0, "widget_enabled": False,
             "widget_channel_id": None, "verification_level": 0, "roles": guild.roles,
             "default_message_notifications": 0, "mfa_level": 0, "explicit_content_filter": 0,
             "max_presences": None, "max_members": 500_000, "max_stage_video_channel_users": 50,
