@@ -19,13 +19,26 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import ValidationError
 from rapidfuzz import fuzz, process
 
-from bot.models import Move, Org, Person, Place, RoleHolding, Source, Team
+from bot.models import (
+    SOURCE_FIELDS,
+    Move,
+    MoveRow,
+    Org,
+    Person,
+    Place,
+    RoleHolding,
+    Source,
+    SourceValues,
+    Team,
+    move_values,
+    source_values,
+)
 from bot.text import fold, split_aliases
 
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -64,61 +77,101 @@ class DatasetInvalid(Exception):
         super().__init__(f"{len(errors)} error(s) in the dataset")
 
 
-@dataclass
 class Dataset:
-    """A whole, validated dataset with every org, team and person name in canonical form."""
+    """A whole, validated dataset with every org, team and person name in canonical form.
 
-    moves: list[Move] = field(default_factory=list)
-    people: list[Person] = field(default_factory=list)
-    orgs: list[Org] = field(default_factory=list)
-    teams: list[Team] = field(default_factory=list)
-    roles: list[RoleHolding] = field(default_factory=list)
+    Moves are held as `MoveRow` tuples (`rows`, what the store writes); `moves` gives them as `Move` models, built
+    on first use. A dataset is built once (by `read_dataset`, or from `Move`s) and not changed afterwards.
+    """
+
+    def __init__(self, moves: list[Move] | None = None, people: list[Person] | None = None,
+                 orgs: list[Org] | None = None, teams: list[Team] | None = None,
+                 roles: list[RoleHolding] | None = None, *, rows: list[MoveRow] | None = None):
+        self._moves = moves
+        self._rows = rows if rows is not None or moves is not None else []
+        self.people: list[Person] = people if people is not None else []
+        self.orgs: list[Org] = orgs if orgs is not None else []
+        self.teams: list[Team] = teams if teams is not None else []
+        self.roles: list[RoleHolding] = roles if roles is not None else []
+
+    @property
+    def rows(self) -> list[MoveRow]:
+        if self._rows is None:
+            self._rows = [MoveRow.of(m) for m in self._moves or ()]
+        return self._rows
+
+    @property
+    def moves(self) -> list[Move]:
+        if self._moves is None:
+            self._moves = [row.to_move() for row in self._rows or ()]
+        return self._moves
+
+    def __len__(self) -> int:
+        """The number of moves."""
+        return len(self._rows if self._rows is not None else self._moves or ())
 
 
-def _rows(path: Path, errors: list[DatasetError]) -> Iterator[tuple[int, dict[str, str]]]:
-    """Yield (line, row) for a CSV file, reporting encoding, header and column-count problems."""
+def _table(path: Path, errors: list[DatasetError]) -> tuple[dict[str, int], Iterator[tuple[int, list[str]]]]:
+    """The columns of a CSV file (name -> position) and its (line, cells) rows; encoding, header and column-count
+    problems go to `errors` (no columns and no rows when the file cannot be read at all)."""
     name = path.name
     try:
         raw = path.read_bytes()
     except OSError as exc:
         errors.append(DatasetError(name, None, f"cannot be read ({exc.strerror})"))
-        return
+        return {}, iter(())
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         errors.append(DatasetError(name, line, f"is not valid UTF-8 (byte 0x{raw[exc.start]:02x}); "
                                                "save the file as UTF-8"))
-        return
+        return {}, iter(())
+    del raw
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader, None)
-        if header is None or not any(h.strip() for h in header):
-            errors.append(DatasetError(name, None, "is empty: it needs at least a header row"))
-            return
-        header = [h.strip() for h in header]
-        expected = COLUMNS[name]
-        missing = [c for c in expected if c not in header]
-        unknown = [c for c in header if c not in expected]
-        if missing or unknown:
-            parts = []
-            if missing:
-                parts.append("missing column(s) " + ", ".join(missing))
-            if unknown:
-                parts.append("unknown column(s) " + ", ".join(unknown))
-            errors.append(DatasetError(name, 1, "; ".join(parts) + f" (expected: {', '.join(expected)})"))
-            return
-        width = len(header)
-        for cells in reader:
-            line = reader.line_num
-            if not cells or (len(cells) == 1 and not cells[0].strip()):
-                continue
-            if len(cells) != width:
-                errors.append(DatasetError(name, line, f"has {len(cells)} columns, expected {width}"))
-                continue
-            yield line, dict(zip(header, cells, strict=True))
     except csv.Error as exc:
         errors.append(DatasetError(name, reader.line_num, f"is not valid CSV ({exc})"))
+        return {}, iter(())
+    if header is None or not any(h.strip() for h in header):
+        errors.append(DatasetError(name, None, "is empty: it needs at least a header row"))
+        return {}, iter(())
+    header = [h.strip() for h in header]
+    expected = COLUMNS[name]
+    missing = [c for c in expected if c not in header]
+    unknown = [c for c in header if c not in expected]
+    if missing or unknown:
+        parts = []
+        if missing:
+            parts.append("missing column(s) " + ", ".join(missing))
+        if unknown:
+            parts.append("unknown column(s) " + ", ".join(unknown))
+        errors.append(DatasetError(name, 1, "; ".join(parts) + f" (expected: {', '.join(expected)})"))
+        return {}, iter(())
+
+    def cells() -> Iterator[tuple[int, list[str]]]:
+        width = len(header)
+        try:
+            for row in reader:
+                if len(row) != width:
+                    if not row or (len(row) == 1 and not row[0].strip()):
+                        continue
+                    errors.append(DatasetError(name, reader.line_num, f"has {len(row)} columns, expected {width}"))
+                    continue
+                yield reader.line_num, row
+        except csv.Error as exc:
+            errors.append(DatasetError(name, reader.line_num, f"is not valid CSV ({exc})"))
+
+    return {c: i for i, c in enumerate(header)}, cells()
+
+
+def _rows(path: Path, errors: list[DatasetError]) -> Iterator[tuple[int, dict[str, str]]]:
+    """Yield (line, row) for a CSV file, reporting encoding, header and column-count problems."""
+    columns, rows = _table(path, errors)
+    names = list(columns)
+    for line, cells in rows:
+        yield line, dict(zip(names, cells, strict=True))
 
 
 def plain_errors(exc: ValidationError) -> list[tuple[str | None, str]]:
@@ -137,7 +190,10 @@ def plain_errors(exc: ValidationError) -> list[tuple[str | None, str]]:
 
 
 class _Names:
-    """Resolves org/team spellings through aliases and flags likely typos of known names."""
+    """Resolves org/team spellings through aliases and flags likely typos of known names.
+
+    Answers are kept per spelling as written: a dataset names the same few orgs and teams on many rows.
+    """
 
     def __init__(self, orgs: list[Org], teams: list[Team]):
         self.org_by_key: dict[str, str] = {}
@@ -145,34 +201,70 @@ class _Names:
             for spelling in (org.name, *org.aliases):
                 self.org_by_key.setdefault(fold(spelling), org.name)
         self.team_by_key: dict[tuple[str, str], str] = {}
+        self.team_keys: dict[str, list[str]] = {}
         for team in teams:
             for spelling in (team.name, *team.aliases):
-                self.team_by_key.setdefault((team.org, fold(spelling)), team.name)
-        self._new_orgs: dict[str, str | None] = {}
+                key = fold(spelling)
+                if (team.org, key) not in self.team_by_key:
+                    self.team_by_key[team.org, key] = team.name
+                    self.team_keys.setdefault(team.org, []).append(key)
+        self._orgs: dict[str, tuple[str, str | None]] = {}
+        self._teams: dict[tuple[str, str], tuple[str, str | None]] = {}
 
     def org(self, name: str) -> tuple[str, str | None]:
         """Return (canonical name, error) for an org as written."""
+        found = self._orgs.get(name)
+        if found is None:
+            found = self._orgs[name] = self._org(name)
+        return found
+
+    def _org(self, name: str) -> tuple[str, str | None]:
         key = fold(name)
         if key in self.org_by_key:
             return self.org_by_key[key], None
-        if key not in self._new_orgs:
-            hit = process.extractOne(key, list(self.org_by_key), scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
-            self._new_orgs[key] = None if hit is None else self.org_by_key[hit[0]]
-        near = self._new_orgs[key]
-        if near is not None:
+        hit = process.extractOne(key, list(self.org_by_key), scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
+        if hit is not None:
+            near = self.org_by_key[hit[0]]
             return name, f"'{name}' looks like a typo of the known org '{near}' (add it to orgs.csv if it is new)"
         return name, None
 
     def team(self, org: str, name: str) -> tuple[str, str | None]:
+        found = self._teams.get((org, name))
+        if found is None:
+            found = self._teams[org, name] = self._team(org, name)
+        return found
+
+    def _team(self, org: str, name: str) -> tuple[str, str | None]:
         key = fold(name)
         if (org, key) in self.team_by_key:
             return self.team_by_key[(org, key)], None
-        known = [k for (o, k) in self.team_by_key if o == org]
+        known = self.team_keys.get(org)
         hit = process.extractOne(key, known, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF) if known else None
         if hit is not None:
             near = self.team_by_key[(org, hit[0])]
             return name, f"'{name}' looks like a typo of {org}'s team '{near}' (add it to teams.csv if it is new)"
         return name, None
+
+
+class _People:
+    """A person as written -> canonical name, and a name -> its folded key; each worked out once."""
+
+    def __init__(self, people: list[Person]):
+        self.by_key = {fold(a): p.name for p in people for a in (p.name, *p.aliases)}
+        self._canonical: dict[str, str] = {}
+        self._keys: dict[str, str] = {}
+
+    def canonical(self, name: str) -> str:
+        found = self._canonical.get(name)
+        if found is None:
+            found = self._canonical[name] = self.by_key.get(self.key(name), name)
+        return found
+
+    def key(self, name: str) -> str:
+        found = self._keys.get(name)
+        if found is None:
+            found = self._keys[name] = fold(name)
+        return found
 
 
 def read_dataset(data_dir: Path, progress: Callable[[int], None] | None = None) -> Dataset:
@@ -191,7 +283,7 @@ def read_dataset(data_dir: Path, progress: Callable[[int], None] | None = None) 
         path = data_dir / name
         return _rows(path, errors) if path.is_file() else iter(())
 
-    ds = Dataset()
+    ds = Dataset(rows=[])
     for line, row in rows("orgs.csv"):
         _collect(errors, "orgs.csv", line, lambda r=row: ds.orgs.append(
             Org(name=r["name"], aliases=split_aliases(r["aliases"]))))
@@ -202,58 +294,77 @@ def read_dataset(data_dir: Path, progress: Callable[[int], None] | None = None) 
         _collect(errors, "people.csv", line, lambda r=row: ds.people.append(
             Person(name=r["name"], aliases=split_aliases(r["aliases"]))))
     names = _Names(ds.orgs, ds.teams)
-    person_by_key = {fold(a): p.name for p in ds.people for a in (p.name, *p.aliases)}
+    people = _People(ds.people)
 
-    sources: dict[str, list[Source]] = {}
-    source_lines: dict[str, int] = {}
-    seen_urls: dict[tuple[str, str], int] = {}
-    for line, row in rows("sources.csv"):
-        move_id = row.pop("move_id").strip()
-        try:
-            src = Source(**row)
-        except ValidationError as exc:
-            errors.extend(DatasetError("sources.csv", line, m, f) for f, m in plain_errors(exc))
-            continue
-        if (move_id, src.url) in seen_urls:
-            errors.append(DatasetError("sources.csv", line, f"repeats the source on row {seen_urls[move_id, src.url]}",
-                                       "url"))
-            continue
-        seen_urls[move_id, src.url] = line
-        sources.setdefault(move_id, []).append(src)
-        source_lines.setdefault(move_id, line)
-
+    sources = _read_sources(data_dir / "sources.csv", errors)
     move_lines: dict[str, int] = {}
     same_move: dict[tuple[str, str, str, str], int] = {}
-    for count, (line, row) in enumerate(rows("moves.csv"), 1):
+    columns, table = _table(data_dir / "moves.csv", errors)
+    at = tuple(columns[c] for c in COLUMNS["moves.csv"]) if columns else ()
+    places: dict[tuple[str, str, str], tuple[dict[str, str | None], list[tuple[str, str]]]] = {}
+    checked: dict[tuple, tuple | None] = {}
+    for count, (line, cells) in enumerate(table, 1):
         if progress is not None and count % 1000 == 0:
             progress(1000)
-        move = _move(row, line, names, person_by_key, sources, errors)
-        if move is None:
+        row = _move([cells[i] for i in at], line, names, people, places, checked, sources, errors)
+        if row is None:
             continue
-        if move.id in move_lines:
-            errors.append(DatasetError("moves.csv", line, f"id '{move.id}' is already used on row "
-                                                          f"{move_lines[move.id]}", "id"))
+        if row.id in move_lines:
+            errors.append(DatasetError("moves.csv", line, f"id '{row.id}' is already used on row "
+                                                          f"{move_lines[row.id]}", "id"))
             continue
-        key = (fold(move.person), move.from_.org, move.to.org, move.date)
+        key = (people.key(row.person), row.from_org, row.to_org, row.date)
         if key in same_move:
             errors.append(DatasetError("moves.csv", line, f"duplicates the move on row {same_move[key]} "
                                                           "(same person, orgs and date)"))
             continue
-        move_lines[move.id] = line
+        move_lines[row.id] = line
         same_move[key] = line
-        ds.moves.append(move)
-    for move_id, line in source_lines.items():
-        if move_id not in move_lines and not any(e.file == "moves.csv" for e in errors):
-            errors.append(DatasetError("sources.csv", line, f"names move '{move_id}', which moves.csv does not have",
-                                       "move_id"))
+        ds.rows.append(row)
+    del same_move, places, checked
+    if not any(e.file == "moves.csv" for e in errors):
+        for move_id, srcs in sources.items():
+            if move_id not in move_lines:
+                errors.append(DatasetError("sources.csv", srcs[0][1], f"names move '{move_id}', which moves.csv does "
+                                                                      "not have", "move_id"))
 
     for line, row in rows("roles.csv"):
-        role = _role(row, line, names, person_by_key, errors)
+        role = _role(row, line, names, people, errors)
         if role is not None:
             ds.roles.append(role)
     if errors:
         raise DatasetInvalid(errors)
     return ds
+
+
+def _read_sources(path: Path, errors: list[DatasetError]) -> dict[str, list[tuple[SourceValues, int]]]:
+    """Every valid source by move id, best first, each with its line (a repeated URL for one move is an error)."""
+    sources: dict[str, list[tuple[SourceValues, int]]] = {}
+    columns, table = _table(path, errors)
+    if not columns:
+        return sources
+    mi, u, ti, pu, pd, la, su = (columns[c] for c in ("move_id", *SOURCE_FIELDS))
+    for line, cells in table:
+        move_id = cells[mi].strip()
+        values = source_values(cells[u], cells[ti], cells[pu], cells[pd], cells[la], cells[su])
+        if values is None:  # the model words the errors (or accepts what the quick checks would not)
+            try:
+                src = Source(url=cells[u], title=cells[ti], publisher=cells[pu], published=cells[pd],
+                             language=cells[la], supports=cells[su])
+            except ValidationError as exc:
+                errors.extend(DatasetError("sources.csv", line, m, f) for f, m in plain_errors(exc))
+                continue
+            values = (src.url, src.title, src.publisher, src.published, src.language, src.supports)
+        found = sources.get(move_id)
+        if found is None:
+            sources[move_id] = [(values, line)]
+            continue
+        earlier = next((ln for v, ln in found if v[0] == values[0]), None)
+        if earlier is not None:
+            errors.append(DatasetError("sources.csv", line, f"repeats the source on row {earlier}", "url"))
+            continue
+        found.append((values, line))
+    return sources
 
 
 def _collect(errors: list[DatasetError], file: str, line: int, build: Callable[[], object]) -> None:
@@ -263,53 +374,78 @@ def _collect(errors: list[DatasetError], file: str, line: int, build: Callable[[
         errors.extend(DatasetError(file, line, m, f) for f, m in plain_errors(exc))
 
 
-def _place(row: dict[str, str], side: str, names: _Names, problems: list[tuple[str, str]]) -> dict[str, str | None]:
-    org = row[f"{side}_org"].strip()
-    team = row[f"{side}_team"].strip() or None
+def _place(org: str, team: str, role: str, side: str, names: _Names,
+           places: dict[tuple[str, str, str], tuple[dict[str, str | None], list[tuple[str, str]]]],
+           problems: list[tuple[str, str]]) -> dict[str, str | None]:
+    """One side of a move as the model takes it (canonical org and team), with its problems; kept per spelling."""
+    found = places.get((org, team, role))
+    if found is None:
+        found = places[org, team, role] = _resolve_place(org, team, role, side, names)
+    place, trouble = found
+    if trouble:
+        problems.extend((f"{side}_{fld}", msg) for fld, msg in trouble)
+    return place
+
+
+def _resolve_place(org: str, team: str, role: str, side: str,
+                   names: _Names) -> tuple[dict[str, str | None], list[tuple[str, str]]]:
+    trouble: list[tuple[str, str]] = []
+    org = org.strip()
+    team_name: str | None = team.strip() or None
     if not org:
-        problems.append((f"{side}_org", "is required"))
-        return {"org": org, "team": team, "role": row[f"{side}_role"]}
+        return {"org": org, "team": team_name, "role": role}, [("org", "is required")]
     org, problem = names.org(org)
     if problem:
-        problems.append((f"{side}_org", problem))
-    if team:
-        team, problem = names.team(org, team)
+        trouble.append(("org", problem))
+    if team_name:
+        team_name, problem = names.team(org, team_name)
         if problem:
-            problems.append((f"{side}_team", problem))
-    return {"org": org, "team": team, "role": row[f"{side}_role"]}
+            trouble.append(("team", problem))
+    return {"org": org, "team": team_name, "role": role}, trouble
 
 
-def _move(row: dict[str, str], line: int, names: _Names, person_by_key: dict[str, str],
-          sources: dict[str, list[Source]], errors: list[DatasetError]) -> Move | None:
+def _move(cells: list[str], line: int, names: _Names, people: _People,
+          places: dict[tuple[str, str, str], tuple[dict[str, str | None], list[tuple[str, str]]]],
+          checked: dict[tuple, tuple | None], sources: dict[str, list[tuple[SourceValues, int]]],
+          errors: list[DatasetError]) -> MoveRow | None:
+    """One moves.csv row (its cells in COLUMNS order) as a valid row, or None with its errors recorded."""
+    (move_id, person, from_org, from_team, from_role, to_org, to_team, to_role, date, date_basis, status,
+     notes) = cells
     problems: list[tuple[str, str]] = []
-    move_id = row["id"].strip()
+    move_id = move_id.strip()
     if not move_id:
         problems.append(("id", "is required"))
-    srcs = sources.get(move_id, [])
+    srcs = sources.get(move_id, ())
     if move_id and not srcs:
         problems.append(("sources", f"move '{move_id}' has no source in sources.csv (at least one is required)"))
     data = {
         "id": move_id or "-",
-        "person": person_by_key.get(fold(row["person"]), row["person"]),
-        "from": _place(row, "from", names, problems),
-        "to": _place(row, "to", names, problems),
-        "date": row["date"],
-        "date_basis": row["date_basis"].strip() or None,
-        "status": row["status"].strip() or "reported",
-        "notes": row["notes"],
-        "sources": srcs or [Source(url="https://placeholder.invalid")],
+        "person": people.canonical(person),
+        "from": _place(from_org, from_team, from_role, "from", names, places, problems),
+        "to": _place(to_org, to_team, to_role, "to", names, places, problems),
+        "date": date,
+        "date_basis": date_basis.strip() or None,
+        "status": status.strip() or "reported",
+        "notes": notes,
+        "sources": tuple([v for v, _ in srcs]),
     }
-    move = None
-    try:
-        move = Move.model_validate(data)
+    if not problems:
+        row = move_values(data, checked)
+        if row is not None:
+            return row
+    row = None
+    data["sources"] = [dict(zip(SOURCE_FIELDS, v, strict=True)) for v in data["sources"]] or \
+        [Source(url="https://placeholder.invalid")]
+    try:  # the model has the last word: it words the errors, and accepts what the quick checks would not
+        row = MoveRow.of(Move.model_validate(data))
     except ValidationError as exc:
         problems.extend(plain_errors(exc))
     for fld, msg in problems:
         errors.append(DatasetError("moves.csv", line, msg, fld))
-    return None if problems else move
+    return None if problems else row
 
 
-def _role(row: dict[str, str], line: int, names: _Names, person_by_key: dict[str, str],
+def _role(row: dict[str, str], line: int, names: _Names, people: _People,
           errors: list[DatasetError]) -> RoleHolding | None:
     problems: list[tuple[str, str]] = []
     org, problem = names.org(row["org"].strip()) if row["org"].strip() else (row["org"], None)
@@ -322,7 +458,7 @@ def _role(row: dict[str, str], line: int, names: _Names, person_by_key: dict[str
             problems.append(("team", problem))
     role = None
     try:
-        role = RoleHolding(person=person_by_key.get(fold(row["person"]), row["person"]), org=org, team=team,
+        role = RoleHolding(person=people.canonical(row["person"]), org=org, team=team,
                            role=row["role"], as_of=row["as_of"], url=row["url"], supports=row["supports"] or None)
     except ValidationError as exc:
         problems.extend(plain_errors(exc))

@@ -7,8 +7,9 @@ Discord `/move add` form all validate through them, so a move is checked the sam
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date as _date
-from typing import Literal
+from typing import Any, Literal, NamedTuple, get_args
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -20,6 +21,10 @@ DateBasis = Literal["announced", "reported", "effective"]
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,119}$")
 _MAX_TEXT = 2000
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")  # control characters other than tab and newline
+# URLs of this shape pass `check_url`'s rules by construction (scheme http(s), a dotted ASCII host, nothing that
+# `urlsplit` would treat specially): checked with one regex instead of `urlsplit`. Anything else takes the full path.
+_PLAIN_URL = re.compile(r"https?://[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?::[0-9]{1,5})?(?:[/?#][^\s\x00-\x1f\x7f]*)?")
 
 
 def parse_partial_date(value: str) -> tuple[str, DatePrecision]:
@@ -50,6 +55,8 @@ def parse_partial_date(value: str) -> tuple[str, DatePrecision]:
 def check_url(value: str) -> str:
     """Accept an absolute http(s) URL, kept exactly as written (sources are cited verbatim)."""
     url = value.strip()
+    if len(url) <= 1000 and _PLAIN_URL.fullmatch(url):
+        return url
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc or " " in url or "." not in parts.netloc:
         raise ValueError(f"'{value}' is not an http(s) URL")
@@ -67,7 +74,7 @@ def clean_text(value: str | None, *, limit: int = _MAX_TEXT) -> str | None:
         return None
     if len(text) > limit:
         raise ValueError(f"is longer than {limit} characters")
-    if any(ord(c) < 32 and c not in "\t\n" for c in text):
+    if _CONTROL.search(text):
         raise ValueError("contains control characters")
     return text
 
@@ -237,6 +244,119 @@ class RoleHolding(_Record):
     @classmethod
     def _check_as_of(cls, v: str | None) -> str | None:
         return None if v is None else parse_partial_date(v)[0]
+
+
+# -- the same records as plain tuples, for bulk paths (a dataset load of a million moves) --------------------------
+
+SourceValues = tuple[str, str | None, str | None, str | None, str | None, str | None]
+"""A valid `Source` as (url, title, publisher, published, language, supports)."""
+SOURCE_FIELDS = ("url", "title", "publisher", "published", "language", "supports")
+_STATUSES = frozenset(get_args(Status))
+_DATE_BASES = frozenset(get_args(DateBasis))
+
+
+class MoveRow(NamedTuple):
+    """A valid `Move` as a flat tuple (what the store writes), without the cost of a pydantic model per row."""
+
+    id: str
+    person: str
+    from_org: str
+    from_team: str | None
+    from_role: str | None
+    to_org: str
+    to_team: str | None
+    to_role: str | None
+    date: str
+    date_precision: DatePrecision
+    date_basis: DateBasis | None
+    status: Status
+    notes: str | None
+    sources: tuple[SourceValues, ...]
+
+    @classmethod
+    def of(cls, move: Move) -> MoveRow:
+        f, t = move.from_, move.to
+        return cls(move.id, move.person, f.org, f.team, f.role, t.org, t.team, t.role, move.date, move.date_precision,
+                   move.date_basis, move.status, move.notes,
+                   tuple((s.url, s.title, s.publisher, s.published, s.language, s.supports) for s in move.sources))
+
+    def to_move(self) -> Move:
+        """The model (validated again: a row is only ever made from values the model accepts)."""
+        return Move.model_validate({
+            "id": self.id, "person": self.person,
+            "from": {"org": self.from_org, "team": self.from_team, "role": self.from_role},
+            "to": {"org": self.to_org, "team": self.to_team, "role": self.to_role},
+            "date": self.date, "date_basis": self.date_basis, "status": self.status, "notes": self.notes,
+            "sources": [dict(zip(SOURCE_FIELDS, s, strict=True)) for s in self.sources]})
+
+
+def source_values(url: str, title: str, publisher: str, published: str, language: str,
+                  supports: str) -> SourceValues | None:
+    """What `Source(url=..., ...)` holds for these cells, by the very checks its validators run (`check_url`,
+    `clean_text`, `parse_partial_date`), without building it; None when a value is refused or unusual (validate
+    through `Source` then: it words the errors per field). tests/test_models.py holds both paths equal."""
+    try:
+        url = check_url(url)
+        texts = title.strip(), publisher.strip(), published.strip(), language.strip(), supports.strip()
+        if max(map(len, texts)) > _MAX_TEXT or _CONTROL.search("".join(texts)):
+            return None
+        title, publisher, published, language, supports = texts
+        return (url, title or None, publisher or None, parse_partial_date(published)[0] if published else None,
+                language or None, supports or None)
+    except (ValueError, TypeError, AttributeError):
+        return None
+
+
+def move_values(data: Mapping[str, Any], places: dict[tuple, tuple | None] | None = None) -> MoveRow | None:
+    """What `Move.model_validate(data)` holds, as a `MoveRow`, by the very checks its validators run, without
+    building the model; None when anything is refused or unusual (validate through `Move` then, for its errors).
+
+    `data` has the shape the dataset reader builds: string (or None) values, "from"/"to" as {org, team, role}
+    dicts, "sources" as a tuple of `SourceValues` already checked. `places` may keep the cleaned places from one
+    call to the next (a dataset names the same few). tests/test_models.py holds both paths equal.
+    """
+    try:
+        move_id, date, notes, sources = data["id"], data["date"], data["notes"], data["sources"]
+        person = data["person"].strip()
+        if (len(data) != 9 or not sources or not person or len(person) > 200 or _CONTROL.search(person)
+                or not isinstance(move_id, str) or move_id != move_id.strip() or not _ID_RE.match(move_id)):
+            return None
+        sides = []
+        for side in (data["from"], data["to"]):
+            key = (side["org"], side["team"], side["role"], len(side))
+            place = places.get(key, False) if places is not None else False
+            if place is False:
+                place = _place_values(side)
+                if places is not None:
+                    places[key] = place
+            if place is None:
+                return None
+            sides.append(place)
+        basis, status = data["date_basis"], data["status"]
+        if (sides[0] == sides[1] or (basis is not None and basis not in _DATE_BASES) or status not in _STATUSES
+                or not isinstance(date, str)):
+            return None
+        if notes is not None:
+            notes = notes.strip()
+            if len(notes) > _MAX_TEXT or _CONTROL.search(notes):
+                return None
+        value, precision = parse_partial_date(date)
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None
+    (from_org, from_team, from_role), (to_org, to_team, to_role) = sides
+    return MoveRow(move_id, person, from_org, from_team, from_role, to_org, to_team, to_role, value, precision, basis,
+                   status, notes or None, sources)
+
+
+def _place_values(side: Mapping[str, Any]) -> tuple[str, str | None, str | None] | None:
+    """(org, team, role) as `Place` holds them, or None when `Place` must decide."""
+    try:
+        org = clean_text(side["org"], limit=200)
+        if org is None or len(side) != 3:
+            return None
+        return org, clean_text(side["team"], limit=300), clean_text(side["role"], limit=300)
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None
 
 
 def slugify(text: str) -> str:

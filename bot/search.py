@@ -5,14 +5,29 @@ folded (case, accents, punctuation) and also keyed with their words sorted, so "
 for "Ruoming Pang". An exact or alias hit always beats a fuzzy one ("Nix" never answers "Phoenix" when a
 "Nix" exists); a fuzzy winner is taken only when it leads the runner-up clearly, otherwise the caller gets
 the candidates to offer.
+
+Fuzzy scores are rapidfuzz's WRatio, exactly as a full scan over every spelling would give them, but without
+the full scan: for a threshold T, `_Part.candidates` lists every spelling that *could* score T or more (an
+upper bound on each part of WRatio, from the longest common subsequence of the query with each word, see
+`_need`), and only those are scored. The threshold starts high and comes down until the answer is decided, so
+a query close to one name scores a few dozen spellings instead of all of them. Everything else is held in flat
+arrays and sorted lists (a million spellings fit in well under 200 MB).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import heapq
+import math
+import re
+from array import array
+from bisect import bisect_left, bisect_right, insort
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import combinations
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import LCSseq
 
 from bot.records import NameEntry
 from bot.text import fold
@@ -21,6 +36,21 @@ ACCEPT = 85.0      # a fuzzy hit at least this good may be taken without asking
 SUGGEST = 60.0     # below this a spelling is not worth offering
 MARGIN = 4.0       # a fuzzy winner must lead the next entity by this much
 COMPLETE_CUTOFF = 80.0  # autocomplete fills up with fuzzy hits only this good (no noise under a typed prefix)
+
+KINDS = ("person", "org", "team")
+_CODE = {kind: code for code, kind in enumerate(KINDS)}
+_BUDGET = 3000       # most spellings worth bounding rather than scanning
+_SMALL = 500         # kinds with this many spellings or fewer are scanned in full
+_RESEMBLES = 65.0  # a word resembles a query word at this fuzz.ratio or more (one typo in three letters)
+_RESEMBLES_SHORT = 55.0  # ... for query words of 4 or 5 letters (two typos in five)
+_RESEMBLES_START = 65.0  # a word starts like the last query word when it is still being typed (autocomplete)
+_RESEMBLING_FLOOR = 75.0  # below this, the spellings resembling every query word are not enough
+_MANY_WORDS = 40     # a bucket where more words than this could count is taken whole
+_EPS = 1e-6
+# WRatio's score for a spelling 1.5 (and 8) times longer or shorter than the query, sharing a word with it and not
+# otherwise close: partial_token_ratio's 100, scaled (taken from rapidfuzz itself, to the last bit)
+_SHARED = fuzz.WRatio("xy aa", "aa zzzzzzzzzz")
+_SHARED_FAR = fuzz.WRatio("xy aa", "aa " + "z" * 40)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,62 +92,511 @@ def _sorted_key(key: str) -> str:
     return " ".join(sorted(key.split()))
 
 
+_INITIAL = re.compile(r"(?<![^ ])([^\W\d_])(?![^ ])")  # a one-letter word
+
+
+def _display(key: str) -> str:
+    """The usual way a folded name is written ("maria k lopez" -> "Maria K. Lopez"): names written so are not
+    stored twice (a million people fit in less memory); any other name is kept as written."""
+    return _INITIAL.sub(r"\1.", key.title())
+
+
+# -- bounds on WRatio ---------------------------------------------------------------------------------------------
+#
+# For a query q and a spelling c that share no word, every part of WRatio(q, c) is a function of the longest common
+# subsequence (LCS) of q (or of q with its words sorted) with c (or with c's words sorted, or of a window of one
+# within the other), and each of these is at most U(c) = sum over c's words w of L(w) + (number of words - 1),
+# where L(w) = max(LCS(q, w), LCS(sorted q, w)): the letters of c matched to q come word by word, plus the spaces.
+# `_need` turns a threshold into the least U that could reach it for a spelling of length lc. Shared words add
+# three ways to score high that U does not bound (token_set's subset rule and its "intersection" ratios, and
+# partial_token_ratio's shared-word rule); `_Part.candidates` adds those spellings by their words.
+
+def _need(threshold: float, lq: int, lc: int) -> int:
+    """The least U(c) with which a spelling of length `lc` could score `threshold` against a query of length `lq`."""
+    t = threshold - _EPS
+    need = math.ceil(t * (lq + lc) / 200)                    # ratio, token_sort_ratio, token_set_ratio
+    ratio = max(lq, lc) / min(lq, lc)
+    if ratio >= 1.5:                                         # partial_ratio (and partial_token_ratio, scaled less)
+        p = t / (0.9 if ratio <= 8.0 else 0.6)
+        if p <= 100:
+            short = min(lq, lc)
+            for window in range(1, short + 1):
+                lcs = math.ceil(p * (short + window) / 200)
+                if lcs <= window:
+                    need = min(need, lcs)
+    return need
+
+
+Bucket = tuple[int, int, int]
+
+
+def _bucket(key: str, words: list[str]) -> Bucket:
+    light = sum(len(w) == 1 for w in words)
+    return (len(words) - light, light, len(key))
+
+
+@dataclass
+class _Query:
+    key: str
+    words: list[str]            # distinct words, in order
+    lq: int
+    by_part: dict[int, dict[str, int]] = field(default_factory=dict)   # part -> word -> L(word)
+
+
+class _Part:
+    """The spellings of one kind: word postings by (word, number of words, length), for bounds and completion."""
+
+    def __init__(self, keys: list[str]):
+        self.keys = keys                                 # the index's folded spellings (shared, by number)
+        self.nums = array("i")                           # this kind's spellings, by number (insertion order)
+        self.canonical = array("i")                      # those that are an entity's own name
+        # A bucket is (words of two letters or more, one-letter words, length): the bounds count initials as 1.
+        self.buckets: dict[Bucket, array] = {}            # bucket -> spellings, sorted by (key, number)
+        self.post: dict[tuple[str, int, int, int], array] = {}  # (word, *bucket) -> spellings, same order
+        self.word_buckets: dict[str, list[Bucket]] = {}   # word -> its buckets, sorted by length
+        self.vocab: list[str] = []                       # distinct words, sorted
+        self.dups = array("i")                           # spellings that repeat a word (bounds do not hold)
+        self.counts: dict[str, int] = {}                 # word -> how many spellings hold it
+
+    def __len__(self) -> int:
+        return len(self.nums)
+
+    # -- building -------------------------------------------------------------------------------------------
+
+    def extend(self, numbers: Iterable[int], canonical: Iterable[int]) -> None:
+        """Index many spellings at once (numbers ascending); `finish` sorts what needs sorting."""
+        keys = self.keys
+        for n in numbers:
+            key = keys[n]
+            words = key.split()
+            bucket = _bucket(key, words)
+            self.nums.append(n)
+            found = self.buckets.get(bucket)
+            if found is None:
+                found = self.buckets[bucket] = array("i")
+            found.append(n)
+            distinct = set(words)
+            if len(distinct) != len(words):
+                self.dups.append(n)
+            for word in distinct:
+                posting = self.post.get((word, *bucket))
+                if posting is None:
+                    posting = self.post[(word, *bucket)] = array("i")
+                    self.word_buckets.setdefault(word, []).append(bucket)
+                posting.append(n)
+        self.canonical.extend(canonical)
+
+    def finish(self) -> None:
+        by_key = self.keys.__getitem__
+        for table in (self.buckets, self.post):
+            for name, nums in table.items():
+                table[name] = array("i", sorted(nums, key=by_key))  # stable: equal keys stay by number
+        for buckets in self.word_buckets.values():
+            buckets.sort(key=lambda b: (b[2], b))
+        self.vocab = sorted(self.word_buckets)
+        self.counts = {w: sum(len(self.post[(w, *b)]) for b in bs) for w, bs in self.word_buckets.items()}
+
+    def add(self, n: int, canonical: bool) -> None:
+        """Index one more spelling (its number is the largest so far)."""
+        key = self.keys[n]
+        words = key.split()
+        bucket = _bucket(key, words)
+        self.nums.append(n)
+        if canonical:
+            self.canonical.append(n)
+        by_key = self.keys.__getitem__
+        nums = self.buckets.setdefault(bucket, array("i"))
+        nums.insert(bisect_right(nums, key, key=by_key), n)
+        distinct = set(words)
+        if len(distinct) != len(words):
+            self.dups.append(n)
+        for word in distinct:
+            posting = self.post.get((word, *bucket))
+            if posting is None:
+                posting = self.post[(word, *bucket)] = array("i")
+                if word not in self.word_buckets:
+                    insort(self.vocab, word)
+                buckets = self.word_buckets.setdefault(word, [])
+                buckets.append(bucket)
+                buckets.sort(key=lambda b: (b[2], b))
+            posting.insert(bisect_right(posting, key, key=by_key), n)
+            self.counts[word] = self.counts.get(word, 0) + 1
+
+    # -- fuzzy --------------------------------------------------------------------------------------------------
+
+    def word_lcs(self, q: _Query, code: int) -> dict[str, int]:
+        """L(w) for every word of this kind that shares a letter with the query (see the bounds above)."""
+        found = q.by_part.get(code)
+        if found is None:
+            found = {}
+            variants = {q.key, " ".join(sorted(q.words))}
+            for variant in variants:
+                for word, lcs, _ in process.extract(variant, self.vocab, scorer=LCSseq.similarity, processor=None,
+                                                    limit=None, score_cutoff=1):
+                    if lcs > found.get(word, 0):
+                        found[word] = int(lcs)
+            q.by_part[code] = found
+        return found
+
+    def candidates(self, q: _Query, threshold: float, code: int) -> set[int] | None:
+        """Every spelling of this kind that could score `threshold` or more against the query (a superset), or
+        None when that would be more than `_BUDGET`."""
+        lq = q.lq
+        lcs = self.word_lcs(q, code)
+        ranked = sorted(lcs.items(), key=lambda item: -item[1])
+        budget = _BUDGET
+        found: set[int] = set(self.dups)
+        self.shared_words(q, threshold, found, found)
+        if len(found) > budget:
+            return None
+
+        # Everything else: U(c) must reach `_need`, bucket by bucket (U counts shared words in full, initials as 1).
+        # In a bucket: the spellings holding a word whose L could be their largest, and (two longer words or more)
+        # a second one whose L could make up the rest; a bucket where either would be most words is taken whole.
+        at_least = [0] * (max((v for _, v in ranked), default=0) + 2)   # at_least[v]: words with L >= v
+        for _, value in ranked:
+            at_least[value] += 1
+        for v in range(len(at_least) - 2, -1, -1):
+            at_least[v] += at_least[v + 1]
+        many = _MANY_WORDS
+        for bucket, nums in self.buckets.items():
+            heavy, light, length = bucket
+            total = _need(threshold, lq, length) - (heavy + light - 1) - light  # what the longer words must add up to
+            if total <= 0:
+                found.update(nums)
+                continue
+            room = length - (heavy + light - 1) - light
+            if heavy == 0 or total > room:
+                continue
+            least = math.ceil(total / heavy)             # the largest L among them, at least
+            if least >= len(at_least):
+                continue
+            if least <= 1 or at_least[least] > many:
+                found.update(nums)
+                continue
+            unions: dict[int, set[int] | None] = {}
+            for word, value in ranked[:at_least[least]]:
+                posting = self.post.get((word, *bucket))
+                if posting is None:
+                    continue
+                partner = math.ceil((total - value) / (heavy - 1)) if heavy > 1 else 0  # the next largest L, at least
+                if partner >= len(at_least):
+                    continue
+                if partner <= 1 or at_least[partner] > many:
+                    found.update(posting)
+                    continue
+                others = unions.get(partner, False)
+                if others is False:
+                    others = set()
+                    for other, _ in ranked[:at_least[partner]]:
+                        more = self.post.get((other, *bucket))
+                        if more is not None:
+                            others.update(more)
+                    unions[partner] = others
+                if others:
+                    found.update(others.intersection(posting))
+            if len(found) > budget:
+                return None
+        return found
+
+    def shared_words(self, q: _Query, threshold: float, found: set[int], far: set[int] | None = None) -> None:
+        """Add the spellings that share words with the query in the ways WRatio rewards beyond U (see above); into
+        `far` (when given), those that partial_token_ratio's rule scores: spellings 1.5 times longer or shorter than
+        the query holding one of its words (85.5 at least; see `_Search._score_far`)."""
+        lq, words = q.lq, q.words
+        # Spellings whose words are the query's, or all of the query's words and more: token_set_ratio says 100.
+        if threshold <= 95 + _EPS:
+            for size in range(1, len(words) + 1):
+                for subset in combinations(words, size):
+                    length = sum(map(len, subset)) + size - 1
+                    light = sum(len(w) == 1 for w in subset)
+                    if max(lq, length) / min(lq, length) < 1.5:
+                        self._with_all(subset, [(size - light, light, length)], found)
+            self._with_all(words, [b for b in self.word_buckets.get(min(words, key=self._rarity), ())
+                                   if b[0] + b[1] > len(words) and b[2] < 1.5 * lq], found)
+        # token_set_ratio's "intersection" ratios: shared words long enough against the shorter string.
+        for size in range(1, len(words) + 1):
+            for subset in combinations(words, size):
+                shared = sum(map(len, subset)) + size - 1
+                if 95 * 2 * shared / (shared + lq / 1.5) + _EPS < threshold:  # not even against the shortest
+                    continue
+                rarest = min(subset, key=self._rarity)
+                buckets = [b for b in self.word_buckets.get(rarest, ())
+                           if b[0] + b[1] >= size and max(lq, b[2]) / min(lq, b[2]) < 1.5
+                           and 95 * 2 * shared / (shared + min(lq, b[2])) + _EPS >= threshold]
+                self._with_all(subset, buckets, found)
+        # partial_token_ratio: any shared word gives 100 when the lengths differ 1.5 times or more.
+        if far is not None and threshold <= _SHARED + _EPS:
+            for word in words:
+                for bucket in self.word_buckets.get(word, ()):
+                    ratio = max(lq, bucket[2]) / min(lq, bucket[2])
+                    if ratio >= 1.5 and (ratio <= 8.0 or threshold <= _SHARED_FAR + _EPS):
+                        far.update(self.post[(word, *bucket)])
+
+    def resembling(self, q: _Query, every: bool = True, prefix: bool = False) -> set[int]:
+        """The spellings holding, for every query word of three letters or more (`every`; else for any query
+        word), a word that resembles it: equal, as close as one typo in three letters (ratio 65), or contained in
+        the query word (a missing space). Not a bound: `make bench` checks answers from these against a full
+        scan, on misspelled names."""
+        sets = []
+        for word in q.words:
+            if every and len(word) < 3:
+                continue
+            words: set[str] = set()
+            if word in self.word_buckets and len(word) > 1:
+                words.add(word)
+            if len(word) >= 3:
+                cutoff = _RESEMBLES_SHORT if 4 <= len(word) <= 5 else _RESEMBLES
+                words.update(w for w, _, _ in process.extract(word, self.vocab, scorer=fuzz.ratio, processor=None,
+                                                             limit=None, score_cutoff=cutoff))
+            if prefix and word == q.words[-1] and len(word) >= 3:  # still being typed: the start of a word
+                words.update(w for w, _, _ in process.extract(word, self.vocab, scorer=fuzz.partial_ratio,
+                                                             processor=None, limit=None, score_cutoff=_RESEMBLES_START)
+                             if len(w) > len(word) and fuzz.ratio(word, w[:len(word)]) >= _RESEMBLES_START)
+            if len(word) >= 5:
+                words.update(w for w, _, _ in process.extract(word, self.vocab, scorer=fuzz.partial_ratio,
+                                                             processor=None, limit=None, score_cutoff=90)
+                             if 3 <= len(w) < len(word))
+            found: set[int] = set()
+            for w in words:
+                for bucket in self.word_buckets.get(w, ()):
+                    found.update(self.post[(w, *bucket)])
+            sets.append(found)
+        if not sets:
+            return self.resembling(q, every=False, prefix=prefix) if every else set()
+        if not every:
+            return set().union(*sets)
+        sets.sort(key=len)
+        return sets[0].intersection(*sets[1:])
+
+    def _rarity(self, word: str) -> int:
+        return self.counts.get(word, 0)
+
+    def _with_all(self, words: Sequence[str], buckets: Iterable[Bucket], found: set[int]) -> None:
+        """Add the spellings of these buckets that hold every one of `words`."""
+        for bucket in buckets:
+            lists = [self.post.get((w, *bucket)) for w in words]
+            if not all(lists):
+                continue
+            lists.sort(key=len)
+            common = set(lists[0])
+            for other in lists[1:]:
+                common.intersection_update(other)
+                if not common:
+                    break
+            found.update(common)
+
+    # -- completion ---------------------------------------------------------------------------------------------
+
+    def starting_with(self, prefix: str) -> Iterator[tuple[int, str, int]]:
+        """(length, key, number) of the spellings that start with `prefix`, in that order."""
+        by_key = self.keys.__getitem__
+        lengths: dict[int, list[array]] = {}
+        for (_, _, length), nums in self.buckets.items():
+            if length >= len(prefix):
+                lengths.setdefault(length, []).append(nums)
+        for length in sorted(lengths):
+            runs = []
+            for nums in lengths[length]:
+                start = bisect_left(nums, prefix, key=by_key)
+                end = bisect_left(nums, prefix + "\U0010ffff", lo=start, key=by_key)
+                if start < end:
+                    runs.append((length, by_key(n), n) for n in nums[start:end])
+            yield from heapq.merge(*runs)
+
+    def word_starting_with(self, key: str) -> Iterator[tuple[int, str, int]]:
+        """(length, key, number) of the spellings where `key` starts a word other than the first, in that order."""
+        first, *rest = key.split()
+        if rest:
+            words = [first] if first in self.word_buckets else []
+        else:
+            start = bisect_left(self.vocab, first)
+            words = self.vocab[start:bisect_left(self.vocab, first + "\U0010ffff", lo=start)]
+        streams = [self._by_length(word) for word in words]
+        needle = " " + key
+        seen: set[int] = set()
+        for item in heapq.merge(*streams):
+            n = item[2]
+            if n not in seen and needle in item[1] and not item[1].startswith(key):
+                seen.add(n)
+                yield item
+
+    def _by_length(self, word: str) -> Iterator[tuple[int, str, int]]:
+        by_key = self.keys.__getitem__
+        buckets = self.word_buckets.get(word, [])
+        i = 0
+        while i < len(buckets):
+            length = buckets[i][2]
+            runs = []
+            while i < len(buckets) and buckets[i][2] == length:
+                nums = self.post[(word, *buckets[i])]
+                runs.append((length, by_key(n), n) for n in nums)
+                i += 1
+            yield from heapq.merge(*runs)
+
+
 class NameIndex:
     """In-memory index over `NameEntry` spellings; `add` keeps it current when one move is recorded."""
 
-    def __init__(self, entries: Iterable[NameEntry] = ()):
-        self._exact: dict[str, dict[tuple[str, int], NameEntry]] = {}
-        self._choices: list[str] = []
-        self._owners: list[NameEntry] = []
-        self._seen: set[tuple[str, int, str]] = set()
+    def __init__(self, entries: Iterable[NameEntry | tuple] = ()):
+        self._keys: list[str] = []          # folded spelling, by spelling number (insertion order)
+        self._names: dict[int, str] = {}    # the entity's canonical name, where `_display` of the key is not it
+        self._kinds = bytearray()
+        self._ids = array("q")
+        self._spellings: dict[int, str] = {}   # the spelling itself, where it is not the name (aliases)
+        self._orgs: dict[int, str] = {}        # a team's org
+        self._dead = 0                          # spellings dropped as repeats (kept in the arrays, indexed nowhere)
+        self._exact_hashes = array("q")         # hash of each spelling with its words sorted, ascending
+        self._exact_nums = array("i")           # the spellings in that order: exact lookups by bisection
+        self._parts = {code: _Part(self._keys) for code in range(len(KINDS))}
         self.max_words = 1
-        for entry in entries:
-            self.add(entry)
+        self.extend(entries)
 
     def __len__(self) -> int:
-        return len(self._choices)
+        return len(self._keys) - self._dead
 
-    def add(self, entry: NameEntry) -> None:
-        """Index one spelling (idempotent)."""
-        key = fold(entry.spelling)
-        if not key or (entry.kind, entry.id, key) in self._seen:
+    # -- building -------------------------------------------------------------------------------------------
+
+    def extend(self, entries: Iterable[NameEntry | tuple]) -> None:
+        """Index many spellings: (kind, id, name, spelling, org) tuples or `NameEntry`s. Fast for a whole store."""
+        with self.bulk() as add:
+            add(entries)
+
+    @contextmanager
+    def bulk(self) -> Iterator[Callable[[Iterable[NameEntry | tuple]], None]]:
+        """`with index.bulk() as add:` then `add(entries)` as often as needed; the index is built once, at the end
+        (a whole store in batches, without holding all its rows at once)."""
+        if self._keys:  # already built: one at a time keeps every structure sorted
+            def add_each(entries: Iterable[NameEntry | tuple]) -> None:
+                for entry in entries:
+                    self.add(entry)
+
+            yield add_each
             return
-        self._seen.add((entry.kind, entry.id, key))
-        for k in {key, _sorted_key(key)}:
-            self._exact.setdefault(k, {})[(entry.kind, entry.id)] = entry
-        self._choices.append(key)
-        self._owners.append(entry)
-        self.max_words = max(self.max_words, len(key.split()))
+        hashes = array("q")
+        org_names: dict[str, str] = {}
+        yield lambda entries: self._append(entries, hashes, org_names)
+        self._build(hashes)
+
+    def _append(self, entries: Iterable[NameEntry | tuple], hashes: array, org_names: dict[str, str]) -> None:
+        keys = self._keys
+        for entry in entries:
+            kind, id_, name, spelling, org = _fields(entry)
+            key = fold(spelling)
+            if not key:
+                continue
+            n = len(keys)
+            keys.append(key)
+            if spelling != name or _display(key) != name:
+                self._names[n] = name
+            self._kinds.append(_CODE[kind])
+            self._ids.append(id_)
+            if spelling != name:
+                self._spellings[n] = spelling
+            if org is not None:
+                self._orgs[n] = org_names.setdefault(org, org)
+            hashes.append(hash(_sorted_key(key)))
+            self.max_words = max(self.max_words, key.count(" ") + 1)
+
+    def _build(self, hashes: array) -> None:
+        keys = self._keys
+        order = sorted(range(len(keys)), key=hashes.__getitem__)  # stable: by number within one hash
+        live = bytearray(b"\x01") * len(keys)
+        i = 0
+        while i < len(order):  # a repeated (kind, id, spelling) counts once: the first one
+            j = i + 1
+            while j < len(order) and hashes[order[j]] == hashes[order[i]]:
+                j += 1
+            if j - i > 1:
+                seen = set()
+                for n in sorted(order[i:j]):
+                    mark = (self._kinds[n], self._ids[n], keys[n])
+                    if mark in seen:
+                        live[n] = 0
+                    seen.add(mark)
+            i = j
+        self._dead = len(keys) - sum(live)
+        self._exact_nums = array("i", (n for n in order if live[n]))
+        self._exact_hashes = array("q", (hashes[n] for n in self._exact_nums))
+        del hashes, order
+        for code, part in self._parts.items():
+            mine = [n for n in range(len(keys)) if live[n] and self._kinds[n] == code]
+            part.extend(mine, (n for n in mine if n not in self._spellings))
+            part.finish()
+
+    def add(self, entry: NameEntry | tuple) -> None:
+        """Index one spelling (idempotent)."""
+        kind, id_, name, spelling, org = _fields(entry)
+        key = fold(spelling)
+        if not key:
+            return
+        code = _CODE[kind]
+        digest = hash(_sorted_key(key))
+        start = bisect_left(self._exact_hashes, digest)
+        end = bisect_right(self._exact_hashes, digest, lo=start)
+        for n in self._exact_nums[start:end]:
+            if self._kinds[n] == code and self._ids[n] == id_ and self._keys[n] == key:
+                return
+        n = len(self._keys)
+        self._keys.append(key)
+        if spelling != name or _display(key) != name:
+            self._names[n] = name
+        self._kinds.append(code)
+        self._ids.append(id_)
+        if spelling != name:
+            self._spellings[n] = spelling
+        if org is not None:
+            self._orgs[n] = org
+        self._exact_hashes.insert(end, digest)
+        self._exact_nums.insert(end, n)
+        self._parts[code].add(n, spelling == name)
+        self.max_words = max(self.max_words, key.count(" ") + 1)
+
+    # -- reading --------------------------------------------------------------------------------------------
+
+    def _name(self, n: int) -> str:
+        found = self._names.get(n)
+        return _display(self._keys[n]) if found is None else found
+
+    def _match(self, n: int, score: float, exact: bool) -> Match:
+        name = self._name(n)
+        return Match(KINDS[self._kinds[n]], self._ids[n], name, self._orgs.get(n), self._spellings.get(n, name), score,
+                     exact)
+
+    def _wanted(self, kinds: Iterable[str] | None) -> list[int]:
+        if not kinds:
+            return list(self._parts)
+        wanted = set(kinds)
+        return [code for code, kind in enumerate(KINDS) if kind in wanted]
 
     def spellings(self, kind: str, org: str | None = None) -> dict[str, str]:
         """Folded spelling -> canonical name, for one kind (and one org's teams); for typo checks."""
-        return {key: e.name for key, e in zip(self._choices, self._owners, strict=True)
-                if e.kind == kind and (org is None or e.org == org)}
+        return {self._keys[n]: self._name(n) for n in self._parts[_CODE[kind]].nums
+                if org is None or self._orgs.get(n) == org}
 
     def exact(self, text: str, kinds: Iterable[str] | None = None) -> list[Match]:
         """Entities one of whose spellings is `text` (after folding, in any word order)."""
         key = fold(text)
-        wanted = set(kinds) if kinds else None
-        hits = self._exact.get(key) or self._exact.get(_sorted_key(key)) or {}
-        return [_match(e, 100.0, True) for e in hits.values() if wanted is None or e.kind in wanted]
+        skey = _sorted_key(key)
+        digest = hash(skey)
+        start = bisect_left(self._exact_hashes, digest)
+        group = [n for n in self._exact_nums[start:bisect_right(self._exact_hashes, digest, lo=start)]
+                 if _sorted_key(self._keys[n]) == skey]
+        if key != skey:  # the spelling as typed first; the same words in another order only when none has it
+            group = [n for n in group if self._keys[n] == key] or group
+        wanted = set(self._wanted(kinds))
+        hits: dict[tuple[int, int], int] = {}
+        for n in group:  # by number: an entity comes in at its first spelling and shows its last one
+            if self._kinds[n] in wanted:
+                hits[self._kinds[n], self._ids[n]] = n
+        return [self._match(n, 100.0, True) for n in hits.values()]
 
     def fuzzy(self, text: str, kinds: Iterable[str] | None = None, limit: int = 10,
               cutoff: float = SUGGEST) -> list[Match]:
-        """Best entities for `text` by rapidfuzz's WRatio, one row per entity, best first."""
-        key = fold(text)
-        if not key:
-            return []
-        wanted = set(kinds) if kinds else None
-        best: dict[tuple[str, int], Match] = {}
-        for _, score, i in process.extract(key, self._choices, scorer=fuzz.WRatio, processor=None,
-                                           limit=limit * 4, score_cutoff=cutoff):
-            entry = self._owners[i]
-            if wanted is not None and entry.kind not in wanted:
-                continue
-            found = best.get((entry.kind, entry.id))
-            if found is None or score > found.score:
-                best[(entry.kind, entry.id)] = _match(entry, score, False)
-        return sorted(best.values(), key=lambda m: (-m.score, m.name))[:limit]
+        """Best entities for `text` by rapidfuzz's WRatio, one row per entity, best first (as a full scan ranks
+        them: by score, then name)."""
+        search = _Search(self, text, self._wanted(kinds), cutoff)
+        return search.top(limit)
 
     def lookup(self, text: str, kinds: Iterable[str] | None = None, limit: int = 5) -> Lookup:
         """Resolve a name: one exact entity wins; otherwise a clear fuzzy leader; otherwise candidates."""
@@ -127,43 +606,180 @@ class NameIndex:
             return Lookup(text, exact[0])
         if exact:
             return Lookup(text, None, sorted(exact, key=lambda m: m.label)[:limit])
-        found = self.fuzzy(text, kinds, limit=limit)
-        if not found:
+        search = _Search(self, text, self._wanted(kinds), SUGGEST)
+        top = search.top(1)
+        if not top:
             return Lookup(text, None)
-        top = found[0]
-        runner_up = found[1].score if len(found) > 1 else 0.0
-        if top.score >= ACCEPT and top.score - runner_up >= MARGIN:
-            return Lookup(text, top, found)
-        return Lookup(text, None, found)
+        leader = top[0]
+        if leader.score >= ACCEPT and search.count_close(leader.score) == 1:  # nothing else within the margin
+            return Lookup(text, leader, top)
+        return Lookup(text, None, search.top(limit))
 
     def complete(self, text: str, kinds: Iterable[str] | None = None, limit: int = 25) -> list[Match]:
         """Autocomplete: exact, then prefix (of the name or any word of it), then fuzzy; one per entity."""
-        wanted = set(kinds) if kinds else None
+        wanted = self._wanted(kinds)
         key = fold(text)
         out: dict[tuple[str, int], Match] = {}
         if not key:
-            for entry in self._owners:
-                if (wanted is None or entry.kind in wanted) and entry.spelling == entry.name:
-                    out.setdefault((entry.kind, entry.id), _match(entry, 0.0, False))
+            canonical = heapq.merge(*(self._parts[code].canonical for code in wanted))
+            for n in canonical:
+                out.setdefault((KINDS[self._kinds[n]], self._ids[n]), self._match(n, 0.0, False))
                 if len(out) >= limit:
                     break
             return sorted(out.values(), key=lambda m: m.label.casefold())
-        for m in self.exact(text, wanted):
+        for m in self.exact(text, [KINDS[code] for code in wanted]):
             out.setdefault(m.key, m)
-        prefixed = [(c, e) for c, e in zip(self._choices, self._owners, strict=True)
-                    if (wanted is None or e.kind in wanted) and (c.startswith(key) or f" {key}" in c)]
-        prefixed.sort(key=lambda ce: (not ce[0].startswith(key), len(ce[0]), ce[0]))
-        for _, entry in prefixed:
-            if len(out) >= limit:
-                break
-            out.setdefault((entry.kind, entry.id), _match(entry, 95.0, False))
+        groups = (heapq.merge(*(self._parts[code].starting_with(key) for code in wanted)),
+                  heapq.merge(*(self._parts[code].word_starting_with(key) for code in wanted)))
+        for group in groups:
+            for _, _, n in group:
+                if len(out) >= limit:
+                    break
+                out.setdefault((KINDS[self._kinds[n]], self._ids[n]), self._match(n, 95.0, False))
         if len(out) < limit and len(key) >= 3:
-            for m in self.fuzzy(text, wanted, limit=limit, cutoff=COMPLETE_CUTOFF):
+            for m in _Search(self, text, wanted, COMPLETE_CUTOFF, prefix=True).top(limit):
                 if len(out) >= limit:
                     break
                 out.setdefault(m.key, m)
         return list(out.values())[:limit]
 
 
-def _match(entry: NameEntry, score: float, exact: bool) -> Match:
-    return Match(entry.kind, entry.id, entry.name, entry.org, entry.spelling, score, exact)
+class _Search:
+    """One fuzzy query. Scores are exact WRatio; which spellings get scored:
+
+    1. those with a word resembling every query word, and those sharing words in the ways WRatio rewards most
+       (`_Part.resembling`, `_Part.shared_words`): a few hundred for a misspelled name;
+    2. when none of those scores `_RESEMBLING_FLOOR`: those with a word resembling any query word;
+    3. when still none does: every spelling that could score the cutoff (`_Part.candidates`, an exact bound,
+       cheap precisely when little is close), or all of them (a full scan) when even that is many.
+
+    Small kinds (up to `_SMALL` spellings) are always scanned in full. Steps 1 and 2 are not a bound: `make bench`
+    checks their top answer against a full scan on misspelled names, every query.
+    """
+
+    def __init__(self, index: NameIndex, text: str, parts: list[int], cutoff: float, prefix: bool = False):
+        self.index = index
+        self.parts = parts
+        self.cutoff = cutoff
+        self.prefix = prefix  # the last word may be cut short (autocomplete)
+        key = fold(text)
+        words = list(dict.fromkeys(key.split()))
+        self.query = _Query(key, words, len(key))
+        self.scored: set[int] = set()         # every spelling scored
+        self.good: dict[int, float] = {}      # those scoring the cutoff or more
+        self.exhaustive = True                # every spelling scoring the cutoff or more is in `good`
+        self._best: dict[tuple[int, int], tuple[float, int]] | None = None
+        if key:
+            for code in parts:
+                self._search(code)
+
+    def top(self, limit: int) -> list[Match]:
+        """The best `limit` entities scoring at least the cutoff, by score then name (as a full scan ranks them)."""
+        return [self.index._match(n, score, False) for score, n in self._entities(self.cutoff, limit)]
+
+    def count_close(self, top: float) -> int:
+        """How many entities score within `MARGIN` of `top` (and at least the cutoff)."""
+        return sum(1 for score, _ in self._entity_bests().values() if top - score < MARGIN)
+
+    def _search(self, code: int) -> None:
+        part = self.index._parts[code]
+        q = self.query
+        if len(part) <= _SMALL or len(q.words) != len(q.key.split()) or len(q.words) > 8:
+            self._score(part.nums)  # small, or repeated words (the shared-word rules assume none)
+            return
+        found = part.resembling(q, prefix=self.prefix).union(part.dups)
+        self._score(found)
+        close = self._best_score(found)
+        shared: set[int] = set()
+        far: set[int] | None = set() if close < 90 + MARGIN + _EPS else None  # 85.5 to 90: when in reach
+        part.shared_words(q, self.cutoff, shared, far)
+        self._score(shared)
+        if far:
+            self._score_far(far)
+        if close >= _RESEMBLING_FLOOR:
+            self.exhaustive = False
+            return
+        wider = part.resembling(q, every=False, prefix=self.prefix)
+        self._score(wider)
+        if self._best_score(wider) >= _RESEMBLING_FLOOR or self.prefix:  # (autocomplete: no more than that)
+            self.exhaustive = False
+            return
+        bounded = part.candidates(q, self.cutoff, code)
+        self._score(part.nums if bounded is None else bounded)
+
+    def _score_far(self, numbers: set[int]) -> None:
+        """Score spellings 1.5 times longer or shorter than the query that share one of its words, without WRatio
+        for most: there WRatio is max(ratio, 0.9 * partial_ratio, partial_token_ratio's 85.5) (0.6 and 57 past 8
+        times), and ratio cannot reach 80; so unless partial_ratio reaches 95, the score is `_SHARED` exactly."""
+        keys, lq = self.index._keys, self.query.lq
+        new = [n for n in numbers if n not in self.scored]
+        self._score([new[i] for _, _, i in process.extract(self.query.key, [keys[n] for n in new],
+                                                            scorer=fuzz.partial_ratio, processor=None, limit=None,
+                                                            score_cutoff=95 - _EPS)])
+        for n in new:
+            if n not in self.scored:
+                lc = len(keys[n])
+                score = _SHARED if max(lq, lc) / min(lq, lc) <= 8.0 else _SHARED_FAR
+                if score >= self.cutoff:
+                    self.good[n] = score
+                self.scored.add(n)
+        self._best = None
+
+    def _best_score(self, numbers: Iterable[int]) -> float:
+        return max((self.good.get(n, 0.0) for n in numbers), default=0.0)
+
+    def _score(self, numbers: Iterable[int]) -> None:
+        new = [n for n in numbers if n not in self.scored]
+        keys = self.index._keys
+        for _, score, i in process.extract(self.query.key, [keys[n] for n in new], scorer=fuzz.WRatio,
+                                           processor=None, limit=None, score_cutoff=self.cutoff):
+            self.good[new[i]] = score
+        self.scored.update(new)
+        self._best = None
+
+    def _entity_bests(self) -> dict[tuple[int, int], tuple[float, int]]:
+        """Each entity's best (score, spelling): the first spelling among its best scores."""
+        if self._best is None:
+            best: dict[tuple[int, int], tuple[float, int]] = {}
+            kinds, ids = self.index._kinds, self.index._ids
+            for n, score in self.good.items():
+                entity = (kinds[n], ids[n])
+                found = best.get(entity)
+                if found is None or score > found[0] or (score == found[0] and n < found[1]):
+                    best[entity] = (score, n)
+            self._best = best
+        return self._best
+
+    def _entities(self, floor: float, limit: int | None = None) -> list[tuple[float, int]]:
+        """(score, spelling) of each entity's best spelling scoring `floor` or more, ranked by score then name (the
+        first `limit` of them)."""
+        chosen = [(score, n) for score, n in self._entity_bests().values() if score >= floor]
+        if limit is not None and len(chosen) > limit:  # names only for those in reach of the first `limit`
+            last = heapq.nlargest(limit, (score for score, _ in chosen))[-1]
+            chosen = [sn for sn in chosen if sn[0] >= last]
+            if len(chosen) > 4 * limit:  # a wide tie: see `_few_by_name`
+                chosen = self._few_by_name(chosen, limit)
+        name = self.index._name
+        chosen.sort(key=lambda sn: (-sn[0], name(sn[1]), sn[1]))
+        return chosen if limit is None else chosen[:limit]
+
+    def _few_by_name(self, chosen: list[tuple[float, int]], limit: int) -> list[tuple[float, int]]:
+        """Of each score, the entries that could come first by name: all those with a stored name, and the first
+        `limit` of the others by key (`_display` keeps the order of keys), without making every name."""
+        keys, stored = self.index._keys, self.index._names
+        by_score: dict[float, list[tuple[float, int]]] = {}
+        for sn in chosen:
+            by_score.setdefault(sn[0], []).append(sn)
+        kept = []
+        for group in by_score.values():
+            kept.extend(sn for sn in group if sn[1] in stored)
+            kept.extend(heapq.nsmallest(limit, (sn for sn in group if sn[1] not in stored),
+                                        key=lambda sn: (keys[sn[1]], sn[1])))
+        return kept
+
+
+def _fields(entry: NameEntry | tuple) -> tuple[str, int, str, str, str | None]:
+    if isinstance(entry, NameEntry):
+        return entry.kind, entry.id, entry.name, entry.spelling, entry.org
+    kind, id_, name, spelling, org = entry
+    return kind, id_, name, spelling, org

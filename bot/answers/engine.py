@@ -32,11 +32,11 @@ class Engine:
 
     @classmethod
     async def create(cls, store: Store) -> Engine:
-        return cls(store, NameIndex(await store.name_entries()))
+        return cls(store, await _index_of(store))
 
     async def refresh_index(self) -> None:
         """Rebuild the name index from the store (after a load or a new move)."""
-        self.index = NameIndex(await self.store.name_entries())
+        self.index = await _index_of(self.store)
 
     def add_names(self, entries: list[NameEntry]) -> None:
         for entry in entries:
@@ -355,6 +355,15 @@ class Engine:
             return Answer(query, "ambiguous", locale, t(locale, "ambiguous_title"), t(locale, "several", query=shown),
                           suggestions=[m.label for m in picked], choices=picked)
         return Answer(query, "not_found", locale, t(locale, "not_found", query=shown), t(locale, "try"))
+
+
+async def _index_of(store: Store) -> NameIndex:
+    """The name index of everything in the store, read in batches."""
+    index = NameIndex()
+    with index.bulk() as add:
+        async for rows in store.name_entry_rows():
+            add(rows)
+    return index
 
 
 def _role_fact(r: RoleRecord, who: str, locale: str) -> Fact:
