@@ -23,5 +23,13 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
+# Speed and memory, each figure against a reference measured in the same run (see README, "Benchmarks"):
+# a table on stdout and bench/results.json; bench-quick runs the same at a tenth of the sizes.
+bench: $(STAMP)
+	$(BIN)/python -m bench.run
+
+bench-quick: $(STAMP)
+	$(BIN)/python -m bench.run --quick
+
 clean:
 	rm -rf $(VENV) .pytest_cache var

@@ -16,9 +16,11 @@ Files (only `moves.csv` and `sources.csv` are required):
 
 from __future__ import annotations
 
+import codecs
 import csv
-import io
+import gc
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -116,27 +118,68 @@ def _table(path: Path, errors: list[DatasetError]) -> tuple[dict[str, int], Iter
     problems go to `errors` (no columns and no rows when the file cannot be read at all)."""
     name = path.name
     try:
-        raw = path.read_bytes()
+        problem = _not_utf8(path)
+        if problem is not None:
+            errors.append(DatasetError(name, problem[0], f"is not valid UTF-8 (byte 0x{problem[1]:02x}); "
+                                                         "save the file as UTF-8"))
+            return {}, iter(())
+        fh = path.open(encoding="utf-8-sig", newline="")  # read as it goes: a big file is never whole in memory
     except OSError as exc:
         errors.append(DatasetError(name, None, f"cannot be read ({exc.strerror})"))
         return {}, iter(())
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        errors.append(DatasetError(name, line, f"is not valid UTF-8 (byte 0x{raw[exc.start]:02x}); "
-                                               "save the file as UTF-8"))
+    reader = csv.reader(fh, strict=True)
+    columns = _header(name, reader, errors)
+    if columns is None:
+        fh.close()
         return {}, iter(())
-    del raw
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+
+    def cells() -> Iterator[tuple[int, list[str]]]:
+        width = len(columns)
+        try:
+            for row in reader:
+                if len(row) != width:
+                    if not row or (len(row) == 1 and not row[0].strip()):
+                        continue
+                    errors.append(DatasetError(name, reader.line_num, f"has {len(row)} columns, expected {width}"))
+                    continue
+                yield reader.line_num, row
+        except csv.Error as exc:
+            errors.append(DatasetError(name, reader.line_num, f"is not valid CSV ({exc})"))
+        finally:
+            fh.close()
+
+    return columns, cells()
+
+
+def _not_utf8(path: Path) -> tuple[int, int] | None:
+    """(line, byte) of the first byte that is not UTF-8, or None; reads a megabyte at a time."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with path.open("rb") as fh:
+        try:
+            while chunk := fh.read(1 << 20):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+            return None
+        except UnicodeDecodeError:
+            pass
+    raw = path.read_bytes()
+    try:
+        raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return raw[: exc.start].count(b"\n") + 1, raw[exc.start]
+    return None
+
+
+def _header(name: str, reader, errors: list[DatasetError]) -> dict[str, int] | None:
+    """Column name -> position, or None with the problem in `errors`."""
     try:
         header = next(reader, None)
     except csv.Error as exc:
         errors.append(DatasetError(name, reader.line_num, f"is not valid CSV ({exc})"))
-        return {}, iter(())
+        return None
     if header is None or not any(h.strip() for h in header):
         errors.append(DatasetError(name, None, "is empty: it needs at least a header row"))
-        return {}, iter(())
+        return None
     header = [h.strip() for h in header]
     expected = COLUMNS[name]
     missing = [c for c in expected if c not in header]
@@ -148,22 +191,8 @@ def _table(path: Path, errors: list[DatasetError]) -> tuple[dict[str, int], Iter
         if unknown:
             parts.append("unknown column(s) " + ", ".join(unknown))
         errors.append(DatasetError(name, 1, "; ".join(parts) + f" (expected: {', '.join(expected)})"))
-        return {}, iter(())
-
-    def cells() -> Iterator[tuple[int, list[str]]]:
-        width = len(header)
-        try:
-            for row in reader:
-                if len(row) != width:
-                    if not row or (len(row) == 1 and not row[0].strip()):
-                        continue
-                    errors.append(DatasetError(name, reader.line_num, f"has {len(row)} columns, expected {width}"))
-                    continue
-                yield reader.line_num, row
-        except csv.Error as exc:
-            errors.append(DatasetError(name, reader.line_num, f"is not valid CSV ({exc})"))
-
-    return {c: i for i, c in enumerate(header)}, cells()
+        return None
+    return {c: i for i, c in enumerate(header)}
 
 
 def _rows(path: Path, errors: list[DatasetError]) -> Iterator[tuple[int, dict[str, str]]]:
@@ -267,10 +296,27 @@ class _People:
         return found
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector: a bulk load makes millions of tuples and no cycles, and the
+    collector would walk them all again and again (a third of the reading time at 100,000 moves)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def read_dataset(data_dir: Path, progress: Callable[[int], None] | None = None) -> Dataset:
     """Read and validate every file of `data_dir`; raise `DatasetInvalid` with all errors found."""
+    with collector_paused():
+        return _read_dataset(Path(data_dir), progress)
+
+
+def _read_dataset(data_dir: Path, progress: Callable[[int], None] | None) -> Dataset:
     errors: list[DatasetError] = []
-    data_dir = Path(data_dir)
     if not data_dir.is_dir():
         raise DatasetInvalid([DatasetError(str(data_dir), None, "is not a folder")])
     for name in REQUIRED:
@@ -344,6 +390,7 @@ def _read_sources(path: Path, errors: list[DatasetError]) -> dict[str, list[tupl
     if not columns:
         return sources
     mi, u, ti, pu, pd, la, su = (columns[c] for c in ("move_id", *SOURCE_FIELDS))
+    share: dict[str | None, str | None] = {}  # publishers, languages and the like: one string each, not one a row
     for line, cells in table:
         move_id = cells[mi].strip()
         values = source_values(cells[u], cells[ti], cells[pu], cells[pd], cells[la], cells[su])
@@ -355,6 +402,9 @@ def _read_sources(path: Path, errors: list[DatasetError]) -> dict[str, list[tupl
                 errors.extend(DatasetError("sources.csv", line, m, f) for f, m in plain_errors(exc))
                 continue
             values = (src.url, src.title, src.publisher, src.published, src.language, src.supports)
+        url, title, publisher, published, language, supports = values
+        values = (url, title, share.setdefault(publisher, publisher), published, share.setdefault(language, language),
+                  share.setdefault(supports, supports))
         found = sources.get(move_id)
         if found is None:
             sources[move_id] = [(values, line)]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import date as _date
+from functools import lru_cache
 from typing import Any, Literal, NamedTuple, get_args
 from urllib.parse import urlsplit
 
@@ -27,6 +28,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")  # control characters other than 
 _PLAIN_URL = re.compile(r"https?://[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?::[0-9]{1,5})?(?:[/?#][^\s\x00-\x1f\x7f]*)?")
 
 
+@lru_cache(maxsize=65_536)  # a dataset has few distinct dates and many rows: one check (and one string) each
 def parse_partial_date(value: str) -> tuple[str, DatePrecision]:
     """Check `YYYY`, `YYYY-MM` or `YYYY-MM-DD` and return it normalized with its precision.
 
@@ -251,8 +253,8 @@ class RoleHolding(_Record):
 SourceValues = tuple[str, str | None, str | None, str | None, str | None, str | None]
 """A valid `Source` as (url, title, publisher, published, language, supports)."""
 SOURCE_FIELDS = ("url", "title", "publisher", "published", "language", "supports")
-_STATUSES = frozenset(get_args(Status))
-_DATE_BASES = frozenset(get_args(DateBasis))
+_STATUSES = {s: s for s in get_args(Status)}      # the value -> the one string object for it (a million rows)
+_DATE_BASES = {b: b for b in get_args(DateBasis)}
 
 
 class MoveRow(NamedTuple):
@@ -344,8 +346,8 @@ def move_values(data: Mapping[str, Any], places: dict[tuple, tuple | None] | Non
     except (ValueError, TypeError, KeyError, AttributeError):
         return None
     (from_org, from_team, from_role), (to_org, to_team, to_role) = sides
-    return MoveRow(move_id, person, from_org, from_team, from_role, to_org, to_team, to_role, value, precision, basis,
-                   status, notes or None, sources)
+    return MoveRow(move_id, person, from_org, from_team, from_role, to_org, to_team, to_role, value, precision,
+                   None if basis is None else _DATE_BASES[basis], _STATUSES[status], notes or None, sources)
 
 
 def _place_values(side: Mapping[str, Any]) -> tuple[str, str | None, str | None] | None:

@@ -6,12 +6,13 @@ for "Ruoming Pang". An exact or alias hit always beats a fuzzy one ("Nix" never 
 "Nix" exists); a fuzzy winner is taken only when it leads the runner-up clearly, otherwise the caller gets
 the candidates to offer.
 
-Fuzzy scores are rapidfuzz's WRatio, exactly as a full scan over every spelling would give them, but without
-the full scan: for a threshold T, `_Part.candidates` lists every spelling that *could* score T or more (an
-upper bound on each part of WRatio, from the longest common subsequence of the query with each word, see
-`_need`), and only those are scored. The threshold starts high and comes down until the answer is decided, so
-a query close to one name scores a few dozen spellings instead of all of them. Everything else is held in flat
-arrays and sorted lists (a million spellings fit in well under 200 MB).
+Fuzzy scores are rapidfuzz's WRatio, exactly as a full scan over every spelling gives them, but only the
+spellings that can matter are scored (see `_Search`): those with a word resembling each word of the query and
+those that WRatio's shared-word rules rank high (a few hundred for a misspelled name among 100,000); when none of
+them is close, those with a word resembling any word of the query; when still none is, every spelling an exact
+bound (`_Part.candidates`) cannot rule out. The first two steps are not a proof: `make bench` checks their top
+answer against a full scan, query by query. The index lives in flat arrays and sorted lists: a million spellings
+take about 150 MB.
 """
 
 from __future__ import annotations

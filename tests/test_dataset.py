@@ -123,3 +123,25 @@ def test_progress_is_reported_per_thousand_rows(make_dataset):
     calls = []
     read_dataset(make_dataset(), calls.append)
     assert calls == []  # fewer than 1000 rows: no tick
+
+
+def test_quick_checks_read_what_the_models_read(monkeypatch):
+    """The load checks most rows without building models; with every row going through the models instead, the
+    default dataset reads exactly the same."""
+    import bot.dataset as dataset_module
+
+    quick = read_dataset(DATA_DIR)
+    monkeypatch.setattr(dataset_module, "move_values", lambda data, places=None: None)
+    monkeypatch.setattr(dataset_module, "source_values", lambda *cells: None)
+    slow = read_dataset(DATA_DIR)
+    assert quick.rows == slow.rows and len(quick.rows) > 150
+    assert (quick.people, quick.orgs, quick.teams, quick.roles) == (slow.people, slow.orgs, slow.teams, slow.roles)
+
+
+def test_rows_and_models_say_the_same(make_dataset):
+    from bot.dataset import Dataset
+
+    ds = read_dataset(make_dataset())
+    assert [m.id for m in ds.moves] == [r.id for r in ds.rows] and len(ds) == 3
+    again = Dataset(moves=ds.moves)
+    assert again.rows == ds.rows

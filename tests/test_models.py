@@ -6,6 +6,7 @@ import pytest
 from pydantic import ValidationError
 
 from bot.models import (
+    SOURCE_FIELDS,
     Move,
     Person,
     Place,
@@ -14,8 +15,10 @@ from bot.models import (
     check_url,
     clean_text,
     move_id_for,
+    move_values,
     parse_partial_date,
     slugify,
+    source_values,
 )
 from bot.text import fold, split_aliases
 
@@ -166,3 +169,104 @@ def test_slug_and_conventional_id():
 ])
 def test_fold(text, folded):
     assert fold(text) == folded
+
+
+# -- the quick checks of a dataset load (`move_values`, `source_values`) say what the models say -------------------
+
+_AWKWARD = ["", " ", "  x  ", "x\x1f", "\x1fx", "a\x00b", "tab\there", "new\nline", "\u00a0nbsp\u00a0", "é", "x" * 301,
+            "x" * 2001, "Ruoming Pang", " Apple ", "AFM"]
+
+
+def _model_row(data):
+    from bot.models import MoveRow
+
+    try:
+        return MoveRow.of(Move.model_validate({**data, "sources": [dict(zip(SOURCE_FIELDS, s, strict=True))
+                                                                  for s in data["sources"]]}))
+    except ValidationError:
+        return None
+
+
+def _move_data(**overrides):
+    data = {"id": "ruoming-pang-meta-2025", "person": "Ruoming Pang",
+            "from": {"org": "Apple", "team": "Foundation Models", "role": "lead"},
+            "to": {"org": "Meta", "team": None, "role": ""}, "date": "2025-7", "date_basis": None,
+            "status": "confirmed", "notes": "", "sources": (("https://example.com/a", None, None, None, None, None),)}
+    data.update(overrides)
+    return data
+
+
+def test_move_values_take_an_ordinary_move_as_the_model_does():
+    data = _move_data()
+    assert move_values(data) is not None and move_values(data) == _model_row(data)
+    assert move_values(data).date == "2025-07" and move_values(data).to_role is None
+
+
+@pytest.mark.parametrize("value", _AWKWARD)
+@pytest.mark.parametrize("field", ["person", "notes", "id"])
+def test_move_values_agree_with_the_model(field, value):
+    data = _move_data(**{field: value})
+    quick = move_values(data)
+    assert quick is None or quick == _model_row(data)
+
+
+@pytest.mark.parametrize("value", _AWKWARD)
+@pytest.mark.parametrize("side", ["from", "to"])
+@pytest.mark.parametrize("part", ["org", "team", "role"])
+def test_move_values_agree_with_the_model_on_places(side, part, value):
+    data = _move_data()
+    data[side] = {**data[side], part: value}
+    quick = move_values(data)
+    assert quick is None or quick == _model_row(data)
+
+
+@pytest.mark.parametrize(("field", "value"), [
+    ("date", "2025"), ("date", " 2025-07-07 "), ("date", "2025-13"), ("date", "2024-02-30"), ("date", "25"),
+    ("date_basis", "announced"), ("date_basis", "guessed"), ("date_basis", " reported"), ("status", "reported"),
+    ("status", "rumoured"), ("status", "Confirmed"), ("sources", ()),
+    ("to", {"org": "Apple", "team": "Foundation Models", "role": "lead"}),  # the same place
+    ("to", {"org": "Apple", "team": "Foundation Models"}),
+])
+def test_move_values_agree_with_the_model_on_the_rest(field, value):
+    data = _move_data(**{field: value})
+    quick = move_values(data)
+    assert quick is None or quick == _model_row(data)
+    if field == "to" and len(value) == 3:
+        assert quick is None and _model_row(data) is None
+
+
+@pytest.mark.parametrize("value", [*_AWKWARD, "2025-7", "2025-13", "https://example.com/a"])
+@pytest.mark.parametrize("field", ["url", "title", "publisher", "published", "language", "supports"])
+def test_source_values_agree_with_the_model(field, value):
+    cells = {"url": "https://example.com/a", "title": "", "publisher": "", "published": "", "language": "",
+             "supports": ""}
+    cells[field] = value
+    quick = source_values(*(cells[f] for f in SOURCE_FIELDS))
+    try:
+        src = Source(**cells)
+        model = (src.url, src.title, src.publisher, src.published, src.language, src.supports)
+    except ValidationError:
+        model = None
+    assert quick is None or quick == model
+
+
+@pytest.mark.parametrize("url", ["https://example.com", "http://a.b/c?d=e#f", "HTTPS://example.com",
+                                 "https://ex ample.com", "https://example.com/\x1f", "https://[::1]/x",
+                                 "https://example.com:8080/x", "https://exa_mple.com", " https://example.com "])
+def test_quick_url_check_agrees_with_urlsplit(url):
+    from urllib.parse import urlsplit
+
+    def slow(value):
+        url = value.strip()
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc or " " in url or "." not in parts.netloc:
+            raise ValueError("not an http(s) URL")
+        return url
+
+    try:
+        expected = slow(url)
+    except ValueError:
+        with pytest.raises(ValueError):
+            check_url(url)
+    else:
+        assert check_url(url) == expected

@@ -128,3 +128,163 @@ async def test_dataset_exact_name_beats_a_fuzzy_neighbour(engine):
     assert engine.index.lookup("Mark Lee").best.name == "Mark Lee"
     assert engine.index.lookup("Bowen Zhang").best.name == "Bowen Zhang"
     assert engine.index.lookup("Yu Bowen").best.name == "Yu Bowen"
+
+
+# -- a large index: the bounded search against a full scan ----------------------------------------------------------
+
+_FIRST = ["james", "mary", "john", "patricia", "robert", "jennifer", "michael", "linda", "william", "elizabeth",
+          "david", "wei", "jing", "ravi", "priya", "hiroshi", "yuki", "pierre", "camille", "matteo", "giulia", "ahmed",
+          "fatima", "ivan", "olga", "li", "yu", "jin"]
+_LAST = ["smith", "johnson", "williams", "brown", "jones", "garcia", "miller", "davis", "lopez", "wilson", "anderson",
+         "taylor", "moore", "martin", "lee", "chen", "wang", "zhang", "liu", "patel", "sharma", "tanaka", "suzuki",
+         "dubois", "bernard", "rossi", "ivanov", "novak", "kim", "park", "he"]
+
+
+def _people(count: int, seed: int = 1) -> list[str]:
+    import random
+
+    rng = random.Random(seed)
+    seen: dict[str, None] = {}
+    while len(seen) < count:
+        words = [rng.choice(_FIRST)]
+        if rng.random() < 0.3:
+            words.append(rng.choice("abcdefghjklmnprstw") + ".")
+        words.append(rng.choice(_LAST))
+        seen.setdefault(" ".join(w.capitalize() for w in words))
+    return list(seen)
+
+
+def _typo(name: str, rng) -> str:
+    i = rng.randrange(len(name))
+    kind = rng.randrange(3)
+    if kind == 0:
+        return name[:i] + name[i + 1:]
+    if kind == 1:
+        return name[:i] + rng.choice("aeiourst") + name[i:]
+    return name[:i] + rng.choice("aeiourst") + name[i + 1:]
+
+
+@pytest.fixture(scope="module")
+def crowd():
+    """Two thousand people (with another spelling for some): well past the size scanned in full."""
+    names = _people(2000)
+    entries = [NameEntry("person", i + 1, n, n) for i, n in enumerate(names)]
+    entries += [NameEntry("person", i + 1, n, " ".join(reversed(n.split()))) for i, n in enumerate(names[:200])]
+    return names, entries, NameIndex(entries)
+
+
+def _full_scan(entries, text, cutoff=60.0):
+    """Entities by their best spelling's WRatio, as the index ranks them: score, then name."""
+    from rapidfuzz import fuzz, process
+
+    from bot.text import fold
+
+    best: dict[int, tuple[float, int]] = {}
+    keys = [fold(e.spelling) for e in entries]
+    for _, score, i in process.extract(fold(text), keys, scorer=fuzz.WRatio, processor=None, limit=None,
+                                       score_cutoff=cutoff):
+        found = best.get(entries[i].id)
+        if found is None or score > found[0] or (score == found[0] and i < found[1]):
+            best[entries[i].id] = (score, i)
+    return sorted(((s, entries[i].name) for s, i in best.values()), key=lambda sn: (-sn[0], sn[1]))
+
+
+def test_misspelled_names_get_the_top_answer_and_decision_of_a_full_scan(crowd):
+    import random
+
+    from bot.search import ACCEPT, MARGIN
+
+    names, entries, index = crowd
+    rng = random.Random(7)
+    for _ in range(150):
+        query = _typo(rng.choice(names), rng)
+        if index.exact(query, ["person"]):
+            continue
+        ranked = _full_scan(entries, query)
+        hit = index.lookup(query, ["person"])
+        top = hit.best or (hit.candidates[0] if hit.candidates else None)
+        assert (top.score, top.name) == ranked[0], (query, ranked[:3])
+        sure = ranked[0][0] >= ACCEPT and (len(ranked) < 2 or ranked[0][0] - ranked[1][0] >= MARGIN)
+        assert (hit.best is not None) == sure, (query, ranked[:3])
+
+
+def test_the_bound_holds_every_spelling_that_scores(crowd):
+    """`_Part.candidates(T)` leaves out only spellings that score under T (when it does not give up)."""
+    import random
+
+    from rapidfuzz import fuzz
+
+    from bot.search import _Query, _Search
+    from bot.text import fold
+
+    names, entries, index = crowd
+    part = index._parts[0]
+    rng = random.Random(3)
+    for _ in range(20):
+        query = _typo(rng.choice(names), rng)
+        q = _Search(index, query, [], 60.0).query
+        for threshold in (90.0, 80.0):
+            found = part.candidates(_Query(q.key, q.words, q.lq), threshold, 0)
+            if found is None:
+                continue
+            missed = [e.spelling for n, e in enumerate(entries) if n not in found
+                      and fuzz.WRatio(q.key, fold(e.spelling), processor=None) >= threshold]
+            assert not missed, (query, threshold, missed[:3])
+
+
+def test_completion_as_the_full_scan_had_it(crowd):
+    """Names starting with the text, shortest first; then names where a later word starts with it."""
+    from bot.text import fold
+
+    _, entries, index = crowd
+    keys = [fold(e.spelling) for e in entries]
+    starting = sorted((k for k in keys if k.startswith("wei")), key=lambda k: (len(k), k))
+    assert [fold(m.spelling) for m in index.complete("wei", ["person"])] == starting[:25]
+    later = sorted((k for k in keys if " zhang" in k and not k.startswith("zhang")), key=lambda k: (len(k), k))
+    got = [fold(m.spelling) for m in index.complete("zhang", ["person"])]
+    assert got[:3] == [k for k in sorted(keys, key=lambda k: (len(k), k)) if k.startswith("zhang")][:3] or \
+        got[:3] == later[:3]
+    assert len(index.complete("jam", ["person"], limit=25)) == 25
+
+
+def test_built_at_once_or_one_by_one_the_index_answers_the_same(crowd):
+    _, entries, _ = crowd
+    one_by_one = NameIndex()
+    one_by_one.add(entries[0])
+    for entry in entries[1:600]:
+        one_by_one.add(entry)
+    at_once = NameIndex(entries[:600])
+    assert len(one_by_one) == len(at_once)
+    for text in ("wei li", "Li Wei", "jamse smith", "tanaka", "pierre", "Olga K. Novak"):
+        assert one_by_one.exact(text) == at_once.exact(text)
+        assert one_by_one.complete(text) == at_once.complete(text)
+        assert one_by_one.lookup(text) == at_once.lookup(text)
+
+
+def test_words_in_another_order_are_exact_only_when_no_spelling_has_them_as_typed():
+    ix = NameIndex([NameEntry("person", 1, "Wei Li", "Wei Li"), NameEntry("person", 2, "Li Wei", "Li Wei")])
+    assert [m.name for m in ix.exact("wei li")] == ["Wei Li"]
+    assert sorted(m.name for m in ix.exact("li wei")) == ["Li Wei", "Wei Li"]  # as the index always had it
+
+
+def test_names_shown_are_the_names_given():
+    entries = [NameEntry("person", 1, "Maria K. Lopez", "Maria K. Lopez"), NameEntry("org", 2, "OpenAI", "OpenAI"),
+               NameEntry("org", 3, "Nimbus Labs 2", "Nimbus Labs 2"),
+               NameEntry("person", 4, "José Núñez", "Jose Nunez"),
+               NameEntry("team", 5, "Pre-training", "Pre-training", "Apple")]
+    ix = NameIndex(entries)
+    for e in entries:
+        (hit,) = ix.exact(e.spelling)
+        assert (hit.name, hit.spelling, hit.org) == (e.name, e.spelling, e.org)
+
+
+def test_shown_names_sort_as_their_folded_spellings():
+    """Names not stored are made from the folded spelling (`_display`) in its order, which ties rely on."""
+    import random
+
+    from bot.search import _display
+
+    rng = random.Random(5)
+    keys = [" ".join("".join(rng.choice("abz19") for _ in range(rng.randint(1, 3))) for _ in range(rng.randint(1, 3)))
+            for _ in range(3000)]
+    assert sorted(keys, key=_display) == sorted(keys)

@@ -308,3 +308,30 @@ async def test_main_move_queries_use_an_index(engine, monkeypatch):
         scans = [step for step in plan if step.startswith("SCAN m") or step.startswith("SCAN moves")]
         assert all("USING INDEX" in step or "COVERING INDEX" in step for step in scans), (sql, plan)
         assert any("moves" in step or " m " in f"{step} " for step in plan), plan
+
+
+async def test_first_load_builds_every_index_of_the_schema(empty_store, make_dataset, tmp_path):
+    """The first load writes the moves before their indexes (in the same transaction): they all exist after it."""
+    def indexes(rows):
+        return sorted((name, sql) for name, sql in rows)
+
+    sql = "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+    async with await Store.open(tmp_path / "fresh.db") as fresh:
+        expected = indexes(await fresh._db.execute_fetchall(sql))
+    await _load(empty_store, make_dataset())
+    assert indexes(await empty_store._db.execute_fetchall(sql)) == expected
+    assert any(name == "moves_live_date" for name, _ in expected)
+    assert (await empty_store._db.execute_fetchall("PRAGMA ignore_check_constraints"))[0][0] == 0
+
+
+async def test_name_entry_rows_are_the_name_entries(store):
+    rows = [row async for batch in store.name_entry_rows(batch=50) for row in batch]
+    assert [tuple(r) for r in rows] == [(e.kind, e.id, e.name, e.spelling, e.org) for e in await store.name_entries()]
+
+
+async def test_recent_moves_read_the_live_index(store):
+    """Every live move newest first, and how many: from the partial index, not a sort or a scan of the table."""
+    for sql in ("SELECT m.id FROM moves m WHERE m.retracted_at IS NULL ORDER BY m.date DESC, m.id DESC LIMIT 10",
+                "SELECT count(*) FROM moves m WHERE m.retracted_at IS NULL"):
+        plan = " ".join(row[3] for row in await store._db.execute_fetchall(f"EXPLAIN QUERY PLAN {sql}"))
+        assert "moves_live_date" in plan and "TEMP B-TREE" not in plan, plan

@@ -14,7 +14,7 @@ from typing import Any
 
 import aiosqlite
 
-from bot.dataset import Dataset
+from bot.dataset import Dataset, collector_paused
 from bot.models import Move, MoveRow
 from bot.records import Flow, LoadReport, MoveRecord, NameEntry, RoleRecord, SourceRecord
 from bot.store.alerts import AlertTables
@@ -45,11 +45,13 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
 def move_hash(move: Move | MoveRow) -> str:
-    """A digest of everything a move says, so a load can tell an unchanged row from an edited one."""
+    """A digest of everything a move says (its `MoveRow`), so a load can tell an unchanged row from an edited one."""
     row = move if isinstance(move, MoveRow) else MoveRow.of(move)
-    payload = json.dumps(row, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.blake2b(payload.encode(), digest_size=16).hexdigest()
+    return hashlib.blake2b(_ENCODE(row).encode(), digest_size=16).hexdigest()
 
 
 _BULK_PRAGMAS = {"cache_size": -262_144, "temp_store": 2}  # 256 MiB of page cache; sorts for indexes in memory
@@ -172,6 +174,10 @@ class Store(AlertTables):
         removed by a dataset. The first load into an empty database is logged as history, not news; it is also
         written in bulk (the moves' secondary indexes are built once, after the rows, in the same transaction).
         """
+        with collector_paused():
+            return await self._apply_dataset(ds, progress)
+
+    async def _apply_dataset(self, ds: Dataset, progress: Callable[[int], None] | None) -> LoadReport:
         moves = ds.rows
         hashes = [move_hash(m) for m in moves]
         at = now_iso()
