@@ -33,6 +33,7 @@ from rapidfuzz.distance import LCSseq
 from bot.records import NameEntry
 from bot.text import fold
 
+WORD_LIKE = 60.0   # a typed word "looks like" a word of a name at this fuzz.ratio ("pnag"~"pang" 75, "iei"~"wei" 67)
 ACCEPT = 85.0      # a fuzzy hit at least this good may be taken without asking
 SUGGEST = 60.0     # below this a spelling is not worth offering
 MARGIN = 4.0       # a fuzzy winner must lead the next entity by this much
@@ -87,6 +88,13 @@ class Lookup:
     @property
     def ambiguous(self) -> bool:
         return self.best is None and bool(self.candidates)
+
+
+def covers(query: str, spelling: str) -> bool:
+    """Every word typed (of 3 letters or more) looks like a word of the spelling: WRatio alone would take
+    "Mark Lee" for "Mark Zuckerberg", or "Intel" inside "superintelligense", as a sure answer."""
+    words = spelling.split()
+    return all(any(fuzz.ratio(w, s) >= WORD_LIKE for s in words) for w in query.split() if len(w) >= 3)
 
 
 def _sorted_key(key: str) -> str:
@@ -612,7 +620,8 @@ class NameIndex:
         if not top:
             return Lookup(text, None)
         leader = top[0]
-        if leader.score >= ACCEPT and search.count_close(leader.score) == 1:  # nothing else within the margin
+        if (leader.score >= ACCEPT and search.count_close(leader.score) == 1  # nothing else within the margin
+                and covers(fold(text), fold(leader.spelling))):
             return Lookup(text, leader, top)
         return Lookup(text, None, search.top(limit))
 

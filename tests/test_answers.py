@@ -527,3 +527,23 @@ async def test_misspelled_word_next_to_a_name_and_french_elisions(engine, questi
 async def test_founders_question_lists_founders_first(engine, question):
     answer = await engine.ask(question)
     assert answer.intent == "role" and "found" in answer.facts[0].text.lower()
+
+
+@pytest.mark.parametrize(("question", "intent"), [
+    ("Mark Zuckerberg", "ambiguous"),                # not Mark Lee: "zuckerberg" is no word of his name
+    ("meta superintelligense labs hires", "joined"),  # not Intel, a short name inside a long misspelled word
+])
+async def test_a_fuzzy_name_must_match_every_word_typed(engine, question, intent):
+    answer = await engine.ask(question)
+    assert answer.intent == intent
+    assert "Mark Lee" not in answer.people and "Intel" not in answer.title
+
+
+async def test_misspelled_team_beside_its_org(engine):
+    answer = await engine.ask("meta superintelligense labs hires")
+    assert answer.title == "Who joined Superintelligence Labs (Meta)"
+
+
+async def test_a_first_name_alone_in_a_question_finds_the_person(engine):
+    answer = await engine.ask("where did ilya go")
+    assert answer.intent == "person" and answer.people == ["Ilya Sutskever"]

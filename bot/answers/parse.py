@@ -54,7 +54,8 @@ TO_MARK = _words("""
 to for pour vers chez a au aux into towards toward at
 """)
 STOP = _words("""
-many much number count combien nombre
+many much number count combien nombre last next over ever also just like know said says year years month
+week today
 who whom whose what which when why how is are was were did do does has have had the a an of in on at to for from
 and or by with about me tell show list give get find any all people person someone anyone researchers researcher
 engineers engineer employees staff team teams org orgs company companies lab labs moves move movement movements
@@ -234,9 +235,10 @@ def _mentions(tokens: list[str], index: NameIndex) -> tuple[list[_Mention], list
             continue
         if run:
             text = " ".join(tokens[j] for j in run)
-            # In a longer question, a lone short word is more likely English or French than a misspelled name.
+            # In a longer question, a lone word under 4 letters is more likely English or French than a name
+            # (and a longer one is only taken when it looks like a whole word of the name: search.covers).
             whole = len(run) == len(tokens)
-            if len(text) >= 3 and (whole or len(run) > 1 or len(text) >= 5):
+            if len(text) >= 3 and (whole or len(run) > 1 or len(text) >= 4):
                 if _extends_a_neighbour(run, tokens, found, index):
                     run = []
                     continue
@@ -260,15 +262,25 @@ def _mentions(tokens: list[str], index: NameIndex) -> tuple[list[_Mention], list
     return found, unresolved
 
 
+_NAME_WORDS = frozenset({"lab", "labs", "team", "teams", "research", "inc"})  # stop words that end many names
+
+
 def _extends_a_neighbour(run: list[int], tokens: list[str], found: list[_Mention], index: NameIndex) -> bool:
-    """"gogle deepmind": a misspelled word next to a name it belongs to widens that name, not a second one."""
+    """"gogle deepmind", "meta superintelligense labs": a misspelled word next to a name it belongs to widens
+    that name (or makes it that org's team), rather than standing as a second, wrong name."""
     for mention in found:
         if mention.start == run[-1] + 1 or mention.end == run[0]:
             start, end = min(run[0], mention.start), max(run[-1] + 1, mention.end)
-            hit = index.lookup(" ".join(tokens[start:end]), [mention.match.kind])
-            if hit.best is not None and hit.best.key == mention.match.key:
-                mention.start, mention.end = start, end
-                return True
+            spans = [(start, end)]
+            if end < len(tokens) and tokens[end] in _NAME_WORDS:
+                spans.insert(0, (start, end + 1))
+            for a, b in spans:
+                hit = index.lookup(" ".join(tokens[a:b]))
+                best = hit.best
+                if best is not None and (best.key == mention.match.key or (
+                        mention.match.kind == "org" and best.kind == "team" and best.org == mention.match.name)):
+                    mention.start, mention.end, mention.match = a, b, best
+                    return True
     return False
 
 
