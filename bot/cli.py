@@ -56,12 +56,13 @@ def load(db: DbOpt = None, data: DataOpt = None) -> None:
             await store.close()
         typer.echo(f"Loaded {data_dir}: {len(report.added)} added, {len(report.changed)} changed, "
                    f"{len(report.removed)} removed; {report.roles} role holdings.")
+        if report.first_load and report.added:
+            typer.echo("  First load into an empty database: recorded as history, no alerts.")
+            return
         _ids("added", report.added)
         _ids("changed", report.changed)
         _ids("removed", report.removed)
-        if report.first_load and report.added:
-            typer.echo("  First load into an empty database: recorded as history, no alerts.")
-        elif report.added:
+        if report.added:
             typer.echo(f"  {len(report.added)} new move(s) marked for alerts.")
 
     try:
