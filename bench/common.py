@@ -38,7 +38,7 @@ class Scale:
 FULL = Scale("full", small=1_000, mid=100_000, big=1_000_000, people=100_000, queries=500, asks=300,
              interactions=200, channels=1_000, rate=50)
 QUICK = Scale("quick", small=100, mid=10_000, big=100_000, people=10_000, queries=200, asks=150,
-              interactions=100, channels=100, rate=50)
+              interactions=100, channels=100, rate=20)  # 20/s: 100 channels take 4 s at least, not 1
 
 
 def label(n: int) -> str:

@@ -1,5 +1,6 @@
-"""The name index as it was before the bench (full scans over every spelling), kept as the reference the bench
-compares answers with: `lookup`, `fuzzy` and `complete` of `bot.search.NameIndex` must give the same top answer.
+"""The name index as movesbot first had it (a full scan over every spelling for each fuzzy query or completion),
+kept as the reference `make bench` holds `bot.search.NameIndex` to: the same first completion, the same sure-or-ask
+decision where the lookup rules have not changed since.
 """
 
 from __future__ import annotations

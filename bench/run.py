@@ -273,7 +273,7 @@ def bench_lookup(scale: Scale) -> list[Figure]:
         Figure(f"lookup_{n}_p99", percentile(ours, 99) * 1000, "ms", percentile(scans, 99) * 1000, "p99 < 5 ms",
                percentile(ours, 99) < 0.005),
         Figure(f"lookup_{n}_same_top_answer", agree / count, "share", 1.0, "every query", agree == count,
-               note=f"{agree}/{count} misspelled names; decision (sure or ask) as before on {decided}/{count}"),
+               note=f"{agree}/{count} misspelled names; sure-or-ask as the full-scan index on {decided}/{count}"),
         Figure(f"autocomplete_{n}_p50", percentile(completions, 50) * 1000, "ms",
                percentile(reference_completions, 50) * 1000, None, None, note="reference: the full-scan index"),
         Figure(f"autocomplete_{n}_p99", percentile(completions, 99) * 1000, "ms",

@@ -81,8 +81,8 @@ def validate(data: DataOpt = None) -> None:
     except DatasetInvalid as exc:
         _print_errors(exc)
         raise typer.Exit(1) from None
-    sources = sum(len(m.sources) for m in ds.moves)
-    typer.echo(f"{data_dir} is valid: {len(ds.moves)} moves, {sources} sources, {len(ds.people)} people, "
+    sources = sum(len(row.sources) for row in ds.rows)  # (rows: no model per move for a count)
+    typer.echo(f"{data_dir} is valid: {len(ds.rows)} moves, {sources} sources, {len(ds.people)} people, "
                f"{len(ds.orgs)} orgs, {len(ds.teams)} teams, {len(ds.roles)} role holdings.")
 
 

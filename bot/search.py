@@ -149,6 +149,7 @@ class _Query:
     key: str
     words: list[str]            # distinct words, in order
     lq: int
+    lq_set: int = 0             # the length of the distinct words, spaced (what token_set_ratio measures)
     by_part: dict[int, dict[str, int]] = field(default_factory=dict)   # part -> word -> L(word)
 
 
@@ -327,12 +328,12 @@ class _Part:
         for size in range(1, len(words) + 1):
             for subset in combinations(words, size):
                 shared = sum(map(len, subset)) + size - 1
-                if 95 * 2 * shared / (shared + lq / 1.5) + _EPS < threshold:  # not even against the shortest
+                if 95 * 2 * shared / (shared + min(q.lq_set, lq / 1.5)) + _EPS < threshold:  # not even at best
                     continue
                 rarest = min(subset, key=self._rarity)
                 buckets = [b for b in self.word_buckets.get(rarest, ())
                            if b[0] + b[1] >= size and max(lq, b[2]) / min(lq, b[2]) < 1.5
-                           and 95 * 2 * shared / (shared + min(lq, b[2])) + _EPS >= threshold]
+                           and 95 * 2 * shared / (shared + min(q.lq_set, b[2])) + _EPS >= threshold]
                 self._with_all(subset, buckets, found)
         # partial_token_ratio: any shared word gives 100 when the lengths differ 1.5 times or more.
         if far is not None and threshold <= _SHARED + _EPS:
@@ -348,6 +349,7 @@ class _Part:
         the query word (a missing space). Not a bound: `make bench` checks answers from these against a full
         scan, on misspelled names."""
         sets = []
+        last = q.key.rsplit(" ", 1)[-1]
         for word in q.words:
             if every and len(word) < 3:
                 continue
@@ -358,7 +360,7 @@ class _Part:
                 cutoff = _RESEMBLES_SHORT if 4 <= len(word) <= 5 else _RESEMBLES
                 words.update(w for w, _, _ in process.extract(word, self.vocab, scorer=fuzz.ratio, processor=None,
                                                              limit=None, score_cutoff=cutoff))
-            if prefix and word == q.words[-1] and len(word) >= 3:  # still being typed: the start of a word
+            if prefix and word == last and len(word) >= 3:  # still being typed: the start of a word
                 words.update(w for w, _, _ in process.extract(word, self.vocab, scorer=fuzz.partial_ratio,
                                                              processor=None, limit=None, score_cutoff=_RESEMBLES_START)
                              if len(w) > len(word) and fuzz.ratio(word, w[:len(word)]) >= _RESEMBLES_START)
@@ -674,7 +676,7 @@ class _Search:
         self.prefix = prefix  # the last word may be cut short (autocomplete)
         key = fold(text)
         words = list(dict.fromkeys(key.split()))
-        self.query = _Query(key, words, len(key))
+        self.query = _Query(key, words, len(key), len(" ".join(words)))
         self.scored: set[int] = set()         # every spelling scored
         self.good: dict[int, float] = {}      # those scoring the cutoff or more
         self.exhaustive = True                # every spelling scoring the cutoff or more is in `good`
@@ -694,8 +696,8 @@ class _Search:
     def _search(self, code: int) -> None:
         part = self.index._parts[code]
         q = self.query
-        if len(part) <= _SMALL or len(q.words) != len(q.key.split()) or len(q.words) > 8:
-            self._score(part.nums)  # small, or repeated words (the shared-word rules assume none)
+        if len(part) <= _SMALL or len(q.words) > 8:
+            self._score(part.nums)
             return
         found = part.resembling(q, prefix=self.prefix).union(part.dups)
         self._score(found)
@@ -714,7 +716,8 @@ class _Search:
         if self._best_score(wider) >= _RESEMBLING_FLOOR or self.prefix:  # (autocomplete: no more than that)
             self.exhaustive = False
             return
-        bounded = part.candidates(q, self.cutoff, code)
+        repeated = len(q.words) != q.key.count(" ") + 1  # U does not bound token_set_ratio then
+        bounded = None if repeated else part.candidates(q, self.cutoff, code)
         self._score(part.nums if bounded is None else bounded)
 
     def _score_far(self, numbers: set[int]) -> None:

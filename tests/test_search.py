@@ -216,7 +216,7 @@ def test_the_bound_holds_every_spelling_that_scores(crowd):
 
     from rapidfuzz import fuzz
 
-    from bot.search import _Query, _Search
+    from bot.search import _Search
     from bot.text import fold
 
     names, entries, index = crowd
@@ -226,7 +226,7 @@ def test_the_bound_holds_every_spelling_that_scores(crowd):
         query = _typo(rng.choice(names), rng)
         q = _Search(index, query, [], 60.0).query
         for threshold in (90.0, 80.0):
-            found = part.candidates(_Query(q.key, q.words, q.lq), threshold, 0)
+            found = part.candidates(q, threshold, 0)
             if found is None:
                 continue
             missed = [e.spelling for n, e in enumerate(entries) if n not in found
