@@ -13,7 +13,7 @@ import typer
 from tqdm import tqdm
 
 from bot.config import get_settings
-from bot.dataset import DatasetInvalid, read_dataset
+from bot.dataset import DatasetInvalid, DatasetReader
 from bot.service import load_dataset, open_engine
 from bot.store import Store
 
@@ -42,7 +42,9 @@ def _ids(label: str, ids: list[str], limit: int = 20) -> None:
 
 
 @app.command()
-def load(db: DbOpt = None, data: DataOpt = None) -> None:
+def load(db: DbOpt = None, data: DataOpt = None,
+         force: Annotated[bool, typer.Option("--force", help="Read the files even if unchanged since the last load.")]
+         = False) -> None:
     """Validate the dataset and apply it to the database in one transaction (all or nothing)."""
     db_path, data_dir = _paths(db, data)
 
@@ -50,10 +52,13 @@ def load(db: DbOpt = None, data: DataOpt = None) -> None:
         bar = tqdm(unit=" rows", disable=not sys.stderr.isatty(), desc="loading", leave=False)
         store = await Store.open(db_path)
         try:
-            report = await load_dataset(store, data_dir, bar.update)
+            report = await load_dataset(store, data_dir, bar.update, force=force)
         finally:
             bar.close()
             await store.close()
+        if report.unchanged:
+            typer.echo(f"{data_dir} is unchanged since the last load: nothing to do (--force reads it again).")
+            return
         typer.echo(f"Loaded {data_dir}: {len(report.added)} added, {len(report.changed)} changed, "
                    f"{len(report.removed)} removed; {report.roles} role holdings.")
         if report.first_load and report.added:
@@ -77,13 +82,18 @@ def validate(data: DataOpt = None) -> None:
     """Check the dataset without touching any database; list every error."""
     _, data_dir = _paths(None, data)
     try:
-        ds = read_dataset(data_dir)
+        reader = DatasetReader(data_dir)
+        for _ in reader.moves():  # read as a load reads, a chunk at a time, keeping nothing
+            pass
+        for _ in reader.sources():
+            pass
+        reader.check()
     except DatasetInvalid as exc:
         _print_errors(exc)
         raise typer.Exit(1) from None
-    sources = sum(len(row.sources) for row in ds.rows)  # (rows: no model per move for a count)
-    typer.echo(f"{data_dir} is valid: {len(ds.rows)} moves, {sources} sources, {len(ds.people)} people, "
-               f"{len(ds.orgs)} orgs, {len(ds.teams)} teams, {len(ds.roles)} role holdings.")
+    typer.echo(f"{data_dir} is valid: {len(reader.move_lines)} moves, {reader.sources_read} sources, "
+               f"{len(reader.people)} people, {len(reader.orgs)} orgs, {len(reader.teams)} teams, "
+               f"{len(reader.roles)} role holdings.")
 
 
 @app.command()

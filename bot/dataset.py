@@ -22,6 +22,7 @@ import gc
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -309,112 +310,215 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def read_dataset(data_dir: Path, progress: Callable[[int], None] | None = None) -> Dataset:
-    """Read and validate every file of `data_dir`; raise `DatasetInvalid` with all errors found."""
-    with collector_paused():
-        return _read_dataset(Path(data_dir), progress)
+SourceRow = tuple[str, int, str, str | None, str | None, str | None, str | None, str | None]
+"""One valid source as the store writes it: (move_id, position, url, title, publisher, published, language,
+supports); position 0 is the best source of its move."""
 
 
-def _read_dataset(data_dir: Path, progress: Callable[[int], None] | None) -> Dataset:
-    errors: list[DatasetError] = []
-    if not data_dir.is_dir():
-        raise DatasetInvalid([DatasetError(str(data_dir), None, "is not a folder")])
-    for name in REQUIRED:
-        if not (data_dir / name).is_file():
-            errors.append(DatasetError(name, None, f"is missing from {data_dir}"))
-    if errors:
-        raise DatasetInvalid(errors)
+class DatasetReader:
+    """Reads and validates a dataset folder as a stream, so a million moves are never all in memory at once.
 
-    def rows(name: str) -> Iterator[tuple[int, dict[str, str]]]:
-        path = data_dir / name
-        return _rows(path, errors) if path.is_file() else iter(())
+    The small files (orgs, teams, people, roles) are read when the reader is made. Then `moves()` and, after it,
+    `sources()` yield chunks of valid rows; `check()` adds the checks that need both files and raises
+    `DatasetInvalid` with every error found. A consumer writes the chunks as they come (stopping once `errors`
+    is not empty, since nothing will be kept) inside one transaction that `check()` can still roll back.
+    """
 
-    ds = Dataset(rows=[])
-    for line, row in rows("orgs.csv"):
-        _collect(errors, "orgs.csv", line, lambda r=row: ds.orgs.append(
-            Org(name=r["name"], aliases=split_aliases(r["aliases"]))))
-    for line, row in rows("teams.csv"):
-        _collect(errors, "teams.csv", line, lambda r=row: ds.teams.append(
-            Team(org=r["org"], name=r["name"], aliases=split_aliases(r["aliases"]))))
-    for line, row in rows("people.csv"):
-        _collect(errors, "people.csv", line, lambda r=row: ds.people.append(
-            Person(name=r["name"], aliases=split_aliases(r["aliases"]))))
-    names = _Names(ds.orgs, ds.teams)
-    people = _People(ds.people)
+    def __init__(self, data_dir: Path | str, progress: Callable[[int], None] | None = None):
+        self.data_dir = Path(data_dir)
+        self.progress = progress
+        self.errors: list[DatasetError] = []
+        self.orgs: list[Org] = []
+        self.teams: list[Team] = []
+        self.people: list[Person] = []
+        self.roles: list[RoleHolding] = []
+        self.move_lines: dict[str, int] = {}  # id -> line of every valid move, in file order
+        self.sources_read = 0
+        self._state = "new"
+        self._counts: dict[str, int] | None = None  # move id -> its sources; None until sources.csv could be read
+        self._scattered: set[str] = set()
+        self._rejected: dict[str, int] = {}  # id -> line of the moves.csv rows with errors
+        if not self.data_dir.is_dir():
+            raise DatasetInvalid([DatasetError(str(self.data_dir), None, "is not a folder")])
+        missing = [DatasetError(name, None, f"is missing from {self.data_dir}") for name in REQUIRED
+                   if not (self.data_dir / name).is_file()]
+        if missing:
+            raise DatasetInvalid(missing)
+        with collector_paused():
+            self._read_names()
 
-    sources = _read_sources(data_dir / "sources.csv", errors)
-    move_lines: dict[str, int] = {}
-    same_move: dict[tuple[str, str, str, str], int] = {}
-    columns, table = _table(data_dir / "moves.csv", errors)
-    at = tuple(columns[c] for c in COLUMNS["moves.csv"]) if columns else ()
-    places: dict[tuple[str, str, str], tuple[dict[str, str | None], list[tuple[str, str]]]] = {}
-    checked: dict[tuple, tuple | None] = {}
-    for count, (line, cells) in enumerate(table, 1):
-        if progress is not None and count % 1000 == 0:
-            progress(1000)
-        row = _move([cells[i] for i in at], line, names, people, places, checked, sources, errors)
-        if row is None:
-            continue
-        if row.id in move_lines:
-            errors.append(DatasetError("moves.csv", line, f"id '{row.id}' is already used on row "
-                                                          f"{move_lines[row.id]}", "id"))
-            continue
-        key = (people.key(row.person), row.from_org, row.to_org, row.date)
-        if key in same_move:
-            errors.append(DatasetError("moves.csv", line, f"duplicates the move on row {same_move[key]} "
-                                                          "(same person, orgs and date)"))
-            continue
-        move_lines[row.id] = line
-        same_move[key] = line
-        ds.rows.append(row)
-    del same_move, places, checked
-    if not any(e.file == "moves.csv" for e in errors):
-        for move_id, srcs in sources.items():
-            if move_id not in move_lines:
-                errors.append(DatasetError("sources.csv", srcs[0][1], f"names move '{move_id}', which moves.csv does "
-                                                                      "not have", "move_id"))
+    def _rows(self, name: str) -> Iterator[tuple[int, dict[str, str]]]:
+        path = self.data_dir / name
+        return _rows(path, self.errors) if path.is_file() else iter(())
 
-    for line, row in rows("roles.csv"):
-        role = _role(row, line, names, people, errors)
-        if role is not None:
-            ds.roles.append(role)
-    if errors:
-        raise DatasetInvalid(errors)
-    return ds
+    def _read_names(self) -> None:
+        errors = self.errors
+        for line, row in self._rows("orgs.csv"):
+            _collect(errors, "orgs.csv", line, lambda r=row: self.orgs.append(
+                Org(name=r["name"], aliases=split_aliases(r["aliases"]))))
+        for line, row in self._rows("teams.csv"):
+            _collect(errors, "teams.csv", line, lambda r=row: self.teams.append(
+                Team(org=r["org"], name=r["name"], aliases=split_aliases(r["aliases"]))))
+        for line, row in self._rows("people.csv"):
+            _collect(errors, "people.csv", line, lambda r=row: self.people.append(
+                Person(name=r["name"], aliases=split_aliases(r["aliases"]))))
+        self._names = _Names(self.orgs, self.teams)
+        self._people = _People(self.people)
+        for line, row in self._rows("roles.csv"):
+            role = _role(row, line, self._names, self._people, errors)
+            if role is not None:
+                self.roles.append(role)
 
+    def moves(self, size: int = 5000) -> Iterator[list[MoveRow]]:
+        """Valid moves.csv rows in file order, `size` at a time, as `MoveRow`s without their sources."""
+        if self._state != "new":
+            raise RuntimeError("moves() is read once, before sources()")
+        self._state = "moves"
+        with collector_paused():
+            yield from self._moves(size)
+        self._state = "sources"
 
-def _read_sources(path: Path, errors: list[DatasetError]) -> dict[str, list[tuple[SourceValues, int]]]:
-    """Every valid source by move id, best first, each with its line (a repeated URL for one move is an error)."""
-    sources: dict[str, list[tuple[SourceValues, int]]] = {}
-    columns, table = _table(path, errors)
-    if not columns:
-        return sources
-    mi, u, ti, pu, pd, la, su = (columns[c] for c in ("move_id", *SOURCE_FIELDS))
-    share: dict[str | None, str | None] = {}  # publishers, languages and the like: one string each, not one a row
-    for line, cells in table:
-        move_id = cells[mi].strip()
-        values = source_values(cells[u], cells[ti], cells[pu], cells[pd], cells[la], cells[su])
-        if values is None:  # the model words the errors (or accepts what the quick checks would not)
-            try:
-                src = Source(url=cells[u], title=cells[ti], publisher=cells[pu], published=cells[pd],
-                             language=cells[la], supports=cells[su])
-            except ValidationError as exc:
-                errors.extend(DatasetError("sources.csv", line, m, f) for f, m in plain_errors(exc))
+    def _moves(self, size: int) -> Iterator[list[MoveRow]]:
+        errors, people, move_lines = self.errors, self._people, self.move_lines
+        same_move: dict[tuple[str, str, str, str], int] = {}
+        places: dict[tuple[str, str, str], tuple[dict[str, str | None], list[tuple[str, str]]]] = {}
+        checked: dict[tuple, tuple | None] = {}
+        columns, table = _table(self.data_dir / "moves.csv", errors)
+        at = tuple(columns[c] for c in COLUMNS["moves.csv"]) if columns else ()
+        chunk: list[MoveRow] = []
+        for count, (line, cells) in enumerate(table, 1):
+            if self.progress is not None and count % 1000 == 0:
+                self.progress(1000)
+            row = _move([cells[i] for i in at], line, self._names, people, places, checked, errors)
+            if row is None:
+                if cells[at[0]].strip():  # still checked for a source, so that one pass shows every error
+                    self._rejected.setdefault(cells[at[0]].strip(), line)
                 continue
-            values = (src.url, src.title, src.publisher, src.published, src.language, src.supports)
-        url, title, publisher, published, language, supports = values
-        values = (url, title, share.setdefault(publisher, publisher), published, share.setdefault(language, language),
-                  share.setdefault(supports, supports))
-        found = sources.get(move_id)
-        if found is None:
-            sources[move_id] = [(values, line)]
-            continue
-        earlier = next((ln for v, ln in found if v[0] == values[0]), None)
-        if earlier is not None:
-            errors.append(DatasetError("sources.csv", line, f"repeats the source on row {earlier}", "url"))
-            continue
-        found.append((values, line))
-    return sources
+            if row.id in move_lines:
+                errors.append(DatasetError("moves.csv", line, f"id '{row.id}' is already used on row "
+                                                              f"{move_lines[row.id]}", "id"))
+                continue
+            key = (people.key(row.person), row.from_org, row.to_org, row.date)
+            if key in same_move:
+                errors.append(DatasetError("moves.csv", line, f"duplicates the move on row {same_move[key]} "
+                                                              "(same person, orgs and date)"))
+                continue
+            move_lines[row.id] = line
+            same_move[key] = line
+            chunk.append(row)
+            if len(chunk) == size:
+                yield chunk
+                chunk = []
+        if chunk:
+            yield chunk
+
+    def sources(self, size: int = 10_000) -> Iterator[list[SourceRow]]:
+        """Valid sources.csv rows, `size` at a time, each numbered within its move in file order."""
+        if self._state != "sources":
+            raise RuntimeError("sources() is read once, after moves()")
+        self._state = "checks"
+        with collector_paused():
+            yield from self._sources(size)
+
+    def _sources(self, size: int) -> Iterator[list[SourceRow]]:
+        errors, move_lines = self.errors, self.move_lines
+        orphans: set[str] = set()  # a source naming an unknown move is reported once per move
+        columns, table = _table(self.data_dir / "sources.csv", errors)
+        if not columns:
+            return
+        mi, u, ti, pu, pd, la, su = (columns[c] for c in ("move_id", *SOURCE_FIELDS))
+        share: dict[str | None, str | None] = {}  # publishers, languages and the like: one string each, not one a row
+        counts: dict[str, int] = {}  # move id -> its sources so far
+        self._counts = counts
+        # A repeated URL is looked for within the run of rows of one move (sources are written together); a move
+        # whose sources are spread over several runs is checked once more at the end, from the file.
+        run_id, run_urls = None, {}
+        chunk: list[SourceRow] = []
+        for line, cells in table:
+            move_id = cells[mi].strip()
+            values = source_values(cells[u], cells[ti], cells[pu], cells[pd], cells[la], cells[su])
+            if values is None:  # the model words the errors (or accepts what the quick checks would not)
+                try:
+                    src = Source(url=cells[u], title=cells[ti], publisher=cells[pu], published=cells[pd],
+                                 language=cells[la], supports=cells[su])
+                except ValidationError as exc:
+                    errors.extend(DatasetError("sources.csv", line, m, f) for f, m in plain_errors(exc))
+                    continue
+                values = (src.url, src.title, src.publisher, src.published, src.language, src.supports)
+            if move_id not in move_lines:
+                if move_id in self._rejected:
+                    counts[move_id] = counts.get(move_id, 0) + 1
+                elif move_id not in orphans:
+                    orphans.add(move_id)
+                    errors.append(DatasetError("sources.csv", line, f"names move '{move_id}', which moves.csv does "
+                                                                    "not have", "move_id"))
+                continue
+            url, title, publisher, published, language, supports = values
+            if move_id == run_id:
+                if url in run_urls:
+                    errors.append(DatasetError("sources.csv", line, f"repeats the source on row {run_urls[url]}",
+                                               "url"))
+                    continue
+                run_urls[url] = line
+            else:
+                if move_id in counts:
+                    self._scattered.add(move_id)
+                run_id, run_urls = move_id, {url: line}
+            position = counts.get(move_id, 0)
+            counts[move_id] = position + 1
+            chunk.append((move_id, position, url, title, share.setdefault(publisher, publisher), published,
+                          share.setdefault(language, language), share.setdefault(supports, supports)))
+            if len(chunk) == size:
+                self.sources_read += len(chunk)
+                yield chunk
+                chunk = []
+        if chunk:
+            self.sources_read += len(chunk)
+            yield chunk
+
+    def check(self) -> None:
+        """The checks that need both files (every move has a source; no move repeats a source), then raise
+        `DatasetInvalid` with every error found, sorted by file and row."""
+        if self._state != "checks":
+            raise RuntimeError("check() comes after moves() and sources()")
+        self._state = "done"
+        counts = self._counts
+        for move_id, line in chain(self.move_lines.items(), self._rejected.items()) if counts is not None else ():
+            if move_id not in counts:  # (no noise when sources.csv could not be read)
+                self.errors.append(DatasetError("moves.csv", line, f"move '{move_id}' has no source in sources.csv "
+                                                                   "(at least one is required)", "sources"))
+        if self._scattered:
+            self._check_scattered()
+        if self.errors:
+            order = {name: i for i, name in enumerate(COLUMNS)}
+            raise DatasetInvalid(sorted(self.errors, key=lambda e: (order.get(e.file, -1), e.line or 0)))
+
+    def _check_scattered(self) -> None:
+        """Repeated URLs of the moves whose sources are not all on consecutive rows (a second, rare pass)."""
+        seen: dict[tuple[str, str], int] = {}
+        errors = self.errors
+        columns, table = _table(self.data_dir / "sources.csv", [])
+        for line, cells in table:
+            move_id = cells[columns["move_id"]].strip()
+            if move_id in self._scattered:
+                url = cells[columns["url"]].strip()
+                if (move_id, url) in seen and not any(e.line == line and e.file == "sources.csv" for e in errors):
+                    errors.append(DatasetError("sources.csv", line, f"repeats the source on row "
+                                                                    f"{seen[move_id, url]}", "url"))
+                seen.setdefault((move_id, url), line)
+
+
+def read_dataset(data_dir: Path | str, progress: Callable[[int], None] | None = None) -> Dataset:
+    """The whole dataset in memory, validated (for small datasets and tools; loads stream a `DatasetReader`)."""
+    reader = DatasetReader(data_dir, progress)
+    rows = [row for chunk in reader.moves() for row in chunk]
+    by_move: dict[str, list[SourceValues]] = {}
+    for chunk in reader.sources():
+        for move_id, _, *values in chunk:
+            by_move.setdefault(move_id, []).append(tuple(values))  # type: ignore[arg-type]
+    reader.check()
+    return Dataset(rows=[row._replace(sources=tuple(by_move[row.id])) for row in rows], people=reader.people,
+                   orgs=reader.orgs, teams=reader.teams, roles=reader.roles)
 
 
 def _collect(errors: list[DatasetError], file: str, line: int, build: Callable[[], object]) -> None:
@@ -456,18 +560,15 @@ def _resolve_place(org: str, team: str, role: str, side: str,
 
 def _move(cells: list[str], line: int, names: _Names, people: _People,
           places: dict[tuple[str, str, str], tuple[dict[str, str | None], list[tuple[str, str]]]],
-          checked: dict[tuple, tuple | None], sources: dict[str, list[tuple[SourceValues, int]]],
-          errors: list[DatasetError]) -> MoveRow | None:
-    """One moves.csv row (its cells in COLUMNS order) as a valid row, or None with its errors recorded."""
+          checked: dict[tuple, tuple | None], errors: list[DatasetError]) -> MoveRow | None:
+    """One moves.csv row (its cells in COLUMNS order) as a valid row without its sources (`DatasetReader.check`
+    sees that each move has one), or None with its errors recorded."""
     (move_id, person, from_org, from_team, from_role, to_org, to_team, to_role, date, date_basis, status,
      notes) = cells
     problems: list[tuple[str, str]] = []
     move_id = move_id.strip()
     if not move_id:
         problems.append(("id", "is required"))
-    srcs = sources.get(move_id, ())
-    if move_id and not srcs:
-        problems.append(("sources", f"move '{move_id}' has no source in sources.csv (at least one is required)"))
     data = {
         "id": move_id or "-",
         "person": people.canonical(person),
@@ -477,17 +578,16 @@ def _move(cells: list[str], line: int, names: _Names, people: _People,
         "date_basis": date_basis.strip() or None,
         "status": status.strip() or "reported",
         "notes": notes,
-        "sources": tuple([v for v, _ in srcs]),
+        "sources": (),
     }
     if not problems:
         row = move_values(data, checked)
         if row is not None:
             return row
     row = None
-    data["sources"] = [dict(zip(SOURCE_FIELDS, v, strict=True)) for v in data["sources"]] or \
-        [Source(url="https://placeholder.invalid")]
+    data["sources"] = [Source(url="https://placeholder.invalid")]
     try:  # the model has the last word: it words the errors, and accepts what the quick checks would not
-        row = MoveRow.of(Move.model_validate(data))
+        row = MoveRow.of(Move.model_validate(data))._replace(sources=())
     except ValidationError as exc:
         problems.extend(plain_errors(exc))
     for fld, msg in problems:
@@ -516,4 +616,4 @@ def _role(row: dict[str, str], line: int, names: _Names, people: _People,
     return None if problems else role
 
 
-__all__ = ["Dataset", "DatasetError", "DatasetInvalid", "Place", "read_dataset"]
+__all__ = ["Dataset", "DatasetError", "DatasetInvalid", "DatasetReader", "Place", "SourceRow", "read_dataset"]

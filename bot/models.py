@@ -314,13 +314,14 @@ def move_values(data: Mapping[str, Any], places: dict[tuple, tuple | None] | Non
     building the model; None when anything is refused or unusual (validate through `Move` then, for its errors).
 
     `data` has the shape the dataset reader builds: string (or None) values, "from"/"to" as {org, team, role}
-    dicts, "sources" as a tuple of `SourceValues` already checked. `places` may keep the cleaned places from one
+    dicts, "sources" as a tuple of `SourceValues` already checked (the dataset reader passes none and checks across
+    files that every move has one; the model would refuse an empty tuple). `places` may keep the cleaned places from one
     call to the next (a dataset names the same few). tests/test_models.py holds both paths equal.
     """
     try:
         move_id, date, notes, sources = data["id"], data["date"], data["notes"], data["sources"]
         person = data["person"].strip()
-        if (len(data) != 9 or not sources or not person or len(person) > 200 or _CONTROL.search(person)
+        if (len(data) != 9 or not person or len(person) > 200 or _CONTROL.search(person)
                 or not isinstance(move_id, str) or move_id != move_id.strip() or not _ID_RE.match(move_id)):
             return None
         sides = []

@@ -88,6 +88,7 @@ class LoadReport:
     removed: list[str]
     first_load: bool
     roles: int = 0
+    unchanged: bool = False  # the files were those of the last load: nothing was read
 
     @property
     def total_changes(self) -> int:

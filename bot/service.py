@@ -2,19 +2,45 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from bot.answers import Engine
-from bot.dataset import read_dataset
+from bot.dataset import DatasetReader
 from bot.records import LoadReport
 from bot.store import Store
 
 
-async def load_dataset(store: Store, data_dir: Path, progress: Callable[[int], None] | None = None) -> LoadReport:
-    """Validate `data_dir` completely, then apply it in one transaction (raises `DatasetInvalid` first)."""
-    dataset = read_dataset(data_dir, progress)
-    return await store.apply_dataset(dataset, progress)
+async def load_dataset(store: Store, data_dir: Path, progress: Callable[[int], None] | None = None, *,
+                       force: bool = False) -> LoadReport:
+    """Validate `data_dir` and apply it in one transaction (`DatasetInvalid`, and nothing written, on any error).
+
+    Skipped when the files are byte for byte those of the last load (unless `force`): a bot restarting over a
+    big dataset does not read a million rows again to find nothing changed.
+    """
+    digest = dataset_digest(data_dir)
+    if not force and digest and await store.get_meta("dataset_digest") == digest:
+        return LoadReport(added=[], changed=[], removed=[], first_load=False, unchanged=True)
+    reader = DatasetReader(data_dir, progress)
+    return await store.apply_dataset(reader, meta={"dataset_digest": digest} if digest else None)
+
+
+def dataset_digest(data_dir: Path) -> str | None:
+    """A digest of every CSV file of `data_dir` (names and bytes) and of this movesbot's version, whose checks
+    and normalization made the database from them; None when there is no such folder."""
+    path = Path(data_dir)
+    if not path.is_dir():
+        return None
+    try:
+        digest = hashlib.sha256(version("movesbot").encode())
+    except PackageNotFoundError:
+        digest = hashlib.sha256(b"movesbot")
+    for file in sorted(path.glob("*.csv")):
+        with file.open("rb") as fh:
+            digest.update(f"\0{file.name}\0".encode() + hashlib.file_digest(fh, "sha256").digest())
+    return digest.hexdigest()
 
 
 def data_fingerprint(data_dir: Path) -> tuple[tuple[str, int, int], ...]:

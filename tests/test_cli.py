@@ -57,7 +57,11 @@ def test_load_first_then_idempotent(tmp_path):
     before = snapshot(db)
     second = invoke("load", "--data", DATA_DIR, "--db", db)
     assert second.exit_code == 0, second.output
-    assert f"Loaded {DATA_DIR}: 0 added, 0 changed, 0 removed;" in second.stdout
+    assert "is unchanged since the last load" in second.stdout
+    assert snapshot(db) == before
+    forced = invoke("load", "--data", DATA_DIR, "--db", db, "--force")
+    assert forced.exit_code == 0, forced.output
+    assert f"Loaded {DATA_DIR}: 0 added, 0 changed, 0 removed;" in forced.stdout
     after = snapshot(db)
     assert {t: after[t] for t in TABLES if t != "meta"} == {t: before[t] for t in TABLES if t != "meta"}
 

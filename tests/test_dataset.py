@@ -145,3 +145,43 @@ def test_rows_and_models_say_the_same(make_dataset):
     assert [m.id for m in ds.moves] == [r.id for r in ds.rows] and len(ds) == 3
     again = Dataset(moves=ds.moves)
     assert again.rows == ds.rows
+
+
+def test_sources_of_one_move_apart_keep_their_order_and_repeats_are_found(make_dataset):
+    """Sources are usually written together; when a move's sources are apart, they still keep their file order,
+    and a repeated URL is still found (by a second pass over those moves)."""
+    spread = make_dataset(lambda files: {**files, "sources.csv": [
+        source_row("ruoming-pang-meta-2025", "https://example.com/pang-1"),
+        source_row("tom-gunter-meta-2025", "https://example.com/gunter"),
+        source_row("ada-example-anthropic-2024", "https://example.com/ada"),
+        source_row("ruoming-pang-meta-2025", "https://example.com/pang-2")]})
+    by_id = {m.id: m for m in read_dataset(spread).moves}
+    assert [s.url for s in by_id["ruoming-pang-meta-2025"].sources] == \
+        ["https://example.com/pang-1", "https://example.com/pang-2"]
+    errors = _errors(make_dataset(lambda files: {**files, "sources.csv": [
+        *files["sources.csv"], source_row("ruoming-pang-meta-2025", "https://example.com/pang-1")]}, name="again"))
+    assert [(e.file, e.line, e.field) for e in errors] == [("sources.csv", 6, "url")]
+    assert "repeats the source on row 2" in errors[0].message
+
+
+def test_errors_come_sorted_by_file_and_row(make_dataset):
+    def change(files):
+        files = BAD_DATASETS[1][1](files)  # bad URL (sources.csv)
+        return BAD_DATASETS[2][1](files)   # bad date (moves.csv)
+
+    errors = _errors(make_dataset(change))
+    assert [(e.file, e.line) for e in errors] == [("moves.csv", 4), ("sources.csv", 3)]
+
+
+def test_reader_streams_moves_then_sources_once(make_dataset):
+    from bot.dataset import DatasetReader
+
+    reader = DatasetReader(make_dataset())
+    with pytest.raises(RuntimeError):
+        next(reader.sources())
+    chunks = list(reader.moves(size=2))
+    assert [len(c) for c in chunks] == [2, 1] and all(row.sources == () for c in chunks for row in c)
+    sources = [row for chunk in reader.sources() for row in chunk]
+    assert [(s[0], s[1]) for s in sources[:2]] == [("ruoming-pang-meta-2025", 0), ("ruoming-pang-meta-2025", 1)]
+    reader.check()
+    assert list(reader.move_lines.values()) == [2, 3, 4] and reader.sources_read == 4

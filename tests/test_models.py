@@ -223,7 +223,7 @@ def test_move_values_agree_with_the_model_on_places(side, part, value):
 @pytest.mark.parametrize(("field", "value"), [
     ("date", "2025"), ("date", " 2025-07-07 "), ("date", "2025-13"), ("date", "2024-02-30"), ("date", "25"),
     ("date_basis", "announced"), ("date_basis", "guessed"), ("date_basis", " reported"), ("status", "reported"),
-    ("status", "rumoured"), ("status", "Confirmed"), ("sources", ()),
+    ("status", "rumoured"), ("status", "Confirmed"),
     ("to", {"org": "Apple", "team": "Foundation Models", "role": "lead"}),  # the same place
     ("to", {"org": "Apple", "team": "Foundation Models"}),
 ])
@@ -270,3 +270,9 @@ def test_quick_url_check_agrees_with_urlsplit(url):
             check_url(url)
     else:
         assert check_url(url) == expected
+
+
+def test_move_values_leave_the_sources_to_the_dataset_reader():
+    """A dataset's moves are read before its sources: whether each has one is checked across the two files."""
+    data = _move_data(sources=())
+    assert move_values(data) == _model_row(_move_data())._replace(sources=())

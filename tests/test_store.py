@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.answers import Engine
-from bot.dataset import read_dataset
+from bot.dataset import DatasetInvalid, DatasetReader
 from bot.models import Move
 from bot.store import Store
 from bot.store import sqlite as store_module
@@ -13,7 +13,7 @@ from tests.conftest import DATA_DIR, move_row, read_rows, source_row, write_rows
 
 
 async def _load(store: Store, folder):
-    return await store.apply_dataset(read_dataset(folder))
+    return await store.apply_dataset(DatasetReader(folder))
 
 
 async def _events(store: Store):
@@ -201,18 +201,18 @@ async def test_moves_recorded_elsewhere_survive_a_load(empty_store, make_dataset
 
 async def test_failed_apply_rolls_back_everything(empty_store, make_dataset, monkeypatch):
     await _load(empty_store, make_dataset())
-    before = await empty_store._db.execute_fetchall("SELECT id, content_hash, notes FROM moves ORDER BY id")
+    before = await empty_store._db.execute_fetchall("SELECT * FROM moves ORDER BY id")
     events = await empty_store.events_since(0)
 
-    def boom(move):
+    async def boom(db, at):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(store_module, "_source_rows", boom)
+    monkeypatch.setattr(store_module.Store, "_apply_changes", staticmethod(boom))
     changed = make_dataset(lambda files: {**files, "moves.csv": [
         {**files["moves.csv"][0], "notes": "new note"}, *files["moves.csv"][1:]]}, name="changed")
     with pytest.raises(RuntimeError):
         await _load(empty_store, changed)
-    assert await empty_store._db.execute_fetchall("SELECT id, content_hash, notes FROM moves ORDER BY id") == before
+    assert await empty_store._db.execute_fetchall("SELECT * FROM moves ORDER BY id") == before
     assert await empty_store.events_since(0) == events
 
 
@@ -335,3 +335,46 @@ async def test_recent_moves_read_the_live_index(store):
                 "SELECT count(*) FROM moves m WHERE m.retracted_at IS NULL"):
         plan = " ".join(row[3] for row in await store._db.execute_fetchall(f"EXPLAIN QUERY PLAN {sql}"))
         assert "moves_live_date" in plan and "TEMP B-TREE" not in plan, plan
+
+
+async def test_a_bad_row_after_many_good_ones_leaves_the_database_as_it_was(empty_store, make_dataset):
+    """Rows are written as they are read; an error further down rolls all of them back."""
+    await _load(empty_store, make_dataset())
+    before = await empty_store._db.execute_fetchall("SELECT * FROM moves ORDER BY id")
+    bad = make_dataset(lambda files: {**files, "moves.csv": [
+        {**files["moves.csv"][0], "notes": "changed"}, *files["moves.csv"][1:],
+        move_row("ada-example-meta-2026", "Ada Example", "Anthropic", "Meta", "2026-13")],
+        "sources.csv": [*files["sources.csv"], source_row("ada-example-meta-2026", "https://example.com/n")]},
+        name="bad")
+    with pytest.raises(DatasetInvalid):
+        await _load(empty_store, bad)
+    assert await empty_store._db.execute_fetchall("SELECT * FROM moves ORDER BY id") == before
+    assert not await empty_store._db.execute_fetchall("SELECT name FROM sqlite_temp_master")
+
+
+async def test_a_bad_first_load_leaves_an_empty_database_with_its_indexes(empty_store, make_dataset):
+    sql = "SELECT name FROM sqlite_master WHERE type = 'index' ORDER BY name"
+    indexes = await empty_store._db.execute_fetchall(sql)
+    with pytest.raises(DatasetInvalid):
+        await _load(empty_store, make_dataset(lambda files: {**files, "moves.csv": [
+            *files["moves.csv"], move_row("x-y-2026", "X Y", "Apple", "Meta", "not a date")]}))
+    assert await empty_store._db.execute_fetchall("SELECT count(*) FROM moves") == [(0,)]
+    assert await empty_store._db.execute_fetchall(sql) == indexes
+
+
+async def test_unchanged_files_are_not_read_again(empty_store, make_dataset, monkeypatch):
+    """A restart over the same files skips the load (a million rows would take a while to say nothing)."""
+    from bot import service
+
+    folder = make_dataset()
+    assert (await service.load_dataset(empty_store, folder)).first_load
+    monkeypatch.setattr(service, "DatasetReader", None)  # reading now would fail
+    report = await service.load_dataset(empty_store, folder)
+    assert report.unchanged and report.total_changes == 0
+    monkeypatch.undo()
+    rows = read_rows(folder / "moves.csv")
+    rows[0]["notes"] = "edited"
+    write_rows(folder / "moves.csv", rows)
+    report = await service.load_dataset(empty_store, folder)
+    assert report.changed == ["ruoming-pang-meta-2025"] and not report.unchanged
+    assert (await service.load_dataset(empty_store, folder, force=True)).total_changes == 0

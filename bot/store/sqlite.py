@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import json
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from importlib import resources
@@ -14,7 +13,7 @@ from typing import Any
 
 import aiosqlite
 
-from bot.dataset import Dataset, collector_paused
+from bot.dataset import DatasetReader, collector_paused
 from bot.models import Move, MoveRow
 from bot.records import Flow, LoadReport, MoveRecord, NameEntry, RoleRecord, SourceRecord
 from bot.store.alerts import AlertTables
@@ -45,22 +44,10 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-
-
-def move_hash(move: Move | MoveRow) -> str:
-    """A digest of everything a move says (its `MoveRow`), so a load can tell an unchanged row from an edited one."""
-    row = move if isinstance(move, MoveRow) else MoveRow.of(move)
-    return hashlib.blake2b(_ENCODE(row).encode(), digest_size=16).hexdigest()
-
-
-_BULK_PRAGMAS = {"cache_size": -262_144, "temp_store": 2}  # 256 MiB of page cache; sorts for indexes in memory
-
-
 async def _bulk_pragmas(db: aiosqlite.Connection) -> dict[str, Any]:
-    """Room for a big load (the page cache and index sorts); returns the settings to restore."""
+    """Room for a big load (256 MiB of page cache); returns the settings to restore."""
     old = {}
-    for name, value in _BULK_PRAGMAS.items():
+    for name, value in {"cache_size": -262_144}.items():
         old[name] = (await db.execute_fetchall(f"PRAGMA {name}"))[0][0]
         await db.execute(f"PRAGMA {name} = {int(value)}")
     return old
@@ -167,114 +154,109 @@ class Store(AlertTables):
 
     # -- loading ------------------------------------------------------------------------------------------
 
-    async def apply_dataset(self, ds: Dataset, progress: Callable[[int], None] | None = None) -> LoadReport:
+    async def apply_dataset(self, reader: DatasetReader, meta: dict[str, str] | None = None) -> LoadReport:
         """Make the database say what the dataset says, in one transaction, and log what changed.
 
-        Moves recorded by other paths (CLI, Discord) are kept: only moves that came from a dataset can be
-        removed by a dataset. The first load into an empty database is logged as history, not news; it is also
-        written in bulk (the moves' secondary indexes are built once, after the rows, in the same transaction).
+        The reader's rows are written as they are read; if the reader finds any error, the transaction is rolled
+        back and `DatasetInvalid` raised: nothing half-loaded. Moves recorded by other paths (CLI, Discord) are
+        kept: only moves that came from a dataset can be removed by a dataset. The first load into an empty
+        database goes straight into the tables (their secondary indexes built once, after the rows) and is
+        logged as history, not news; a later load goes through temporary tables and SQL works out what changed.
+        `meta` is written with the load (the dataset's digest, say).
         """
         with collector_paused():
-            return await self._apply_dataset(ds, progress)
+            return await self._apply_dataset(reader, meta or {})
 
-    async def _apply_dataset(self, ds: Dataset, progress: Callable[[int], None] | None) -> LoadReport:
-        moves = ds.rows
-        hashes = [move_hash(m) for m in moves]
+    async def _apply_dataset(self, reader: DatasetReader, meta: dict[str, str]) -> LoadReport:
         at = now_iso()
         async with self._transaction() as db:
+            first_load = not await db.execute_fetchall("SELECT 1 FROM moves LIMIT 1")
             old_pragmas = await _bulk_pragmas(db)
             try:
-                existing = {row[0]: row[1:] for row in await db.execute_fetchall(
-                    "SELECT id, content_hash, retracted_at, origin FROM moves")}
-                first_load = not existing
-                org_ids = await self._upsert_names(db, "orgs", _org_names(ds))
-                team_ids = await self._upsert_teams(db, ds, org_ids)
-                person_ids = await self._upsert_names(db, "people", _person_names(ds))
-                await self._replace_aliases(db, ds, org_ids, team_ids, person_ids)
-
+                names = await _NameIds.read(db)
+                await names.add_dataset_names(db, reader)
+                await self._replace_aliases(db, reader, names)
+                indexes = await _drop_move_indexes(db) if first_load else []
+                moves_table, sources_table = ("moves", "sources") if first_load else await _staging(db)
+                insert_move = (
+                    f"INSERT INTO {moves_table} (id, person_id, from_org_id, from_team_id, from_role, to_org_id,"
+                    " to_team_id, to_role, date, date_precision, date_basis, status, notes, recorded_at, updated_at)"
+                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?14,?14)")
+                async with _validated_rows(db):
+                    for chunk in reader.moves():
+                        if not reader.errors:  # past the first error nothing is kept: read on for the others only
+                            await names.add_new(db, chunk)
+                            await db.executemany(insert_move, names.move_rows(chunk, at))
+                    for chunk in reader.sources():
+                        if not reader.errors:
+                            await db.executemany(f"INSERT INTO {sources_table} VALUES (?,?,?,?,?,?,?,?)", chunk)
+                reader.check()
                 if first_load:
-                    added, changed, removed = [m.id for m in moves], [], []
-                    await self._insert_first(db, moves, hashes, at, org_ids, team_ids, person_ids)
-                    if progress is not None:
-                        progress(len(moves))
+                    for sql in indexes:
+                        await db.execute(sql)
+                    await db.execute("INSERT INTO move_events (move_id, kind, origin, news, at)"
+                                     " SELECT id, 'added', 'dataset', 0, ? FROM moves ORDER BY rowid", (at,))
+                    added, changed, removed = list(reader.move_lines), [], []
                 else:
-                    added, changed, removed = await self._apply_changes(db, moves, hashes, existing, at, org_ids,
-                                                                        team_ids, person_ids, progress)
+                    added, changed, removed = await self._apply_changes(db, at)
                     await self.enqueue(db, added, "new", at)
                     await self.enqueue(db, changed, "correction", at)
                 await db.execute("DELETE FROM roles")
                 await db.executemany(
                     "INSERT INTO roles (person_id, org_id, team_id, role, as_of, as_of_precision, url, supports)"
                     " VALUES (?,?,?,?,?,?,?,?)",
-                    [(person_ids[r.person], org_ids[r.org], team_ids.get((r.org, r.team)) if r.team else None,
-                      r.role, r.as_of, r.as_of_precision, r.url, r.supports) for r in ds.roles])
+                    [(names.people[r.person], names.orgs[r.org], names.teams[r.org, r.team] if r.team else None,
+                      r.role, r.as_of, r.as_of_precision, r.url, r.supports) for r in reader.roles])
+                meta = {**meta, "dataset_loaded_at": at, "dataset_moves": str(len(reader.move_lines))}
                 await db.executemany(
                     "INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value=excluded.value",
-                    [("dataset_loaded_at", at), ("dataset_moves", str(len(moves)))])
+                    list(meta.items()))
+                if not first_load:
+                    await db.execute("DROP TABLE temp.load_moves")
+                    await db.execute("DROP TABLE temp.load_sources")
             finally:
                 await _restore_pragmas(db, old_pragmas)
-        return LoadReport(added=added, changed=changed, removed=removed, first_load=first_load, roles=len(ds.roles))
+        return LoadReport(added=added, changed=changed, removed=removed, first_load=first_load,
+                          roles=len(reader.roles))
 
     @staticmethod
-    async def _insert_first(db: aiosqlite.Connection, moves: list[MoveRow], hashes: list[str], at: str,
-                            org_ids: dict[str, int], team_ids: dict[tuple[str, str], int],
-                            person_ids: dict[str, int]) -> None:
-        """The first load into an empty moves table: plain inserts, then the indexes, then the history."""
-        indexes = await db.execute_fetchall(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'moves' AND sql IS NOT NULL")
-        for name, _ in indexes:
-            await db.execute(f'DROP INDEX "{name}"')
-        async with _validated_rows(db):
-            await db.executemany(
-                "INSERT INTO moves (id, person_id, from_org_id, from_team_id, from_role, to_org_id, to_team_id,"
-                " to_role, date, date_precision, date_basis, status, notes, origin, content_hash, recorded_at,"
-                " updated_at, retracted_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,'dataset',?,?,?,NULL)",
-                (_move_row(m, h, at, org_ids, team_ids, person_ids) for m, h in zip(moves, hashes, strict=True)))
-        await db.executemany("INSERT INTO sources VALUES (?,?,?,?,?,?,?,?)",
-                             (row for m in moves for row in _source_rows(m)))
-        for _, sql in indexes:
-            await db.execute(sql)
-        await db.execute("INSERT INTO move_events (move_id, kind, origin, news, at)"
-                         " SELECT id, 'added', 'dataset', 0, ? FROM moves ORDER BY rowid", (at,))
+    async def _apply_changes(db: aiosqlite.Connection, at: str) -> tuple[list[str], list[str], list[str]]:
+        """A load over earlier ones, from the staged rows: write what was added or changed, retract what left,
+        log each as news. Rows are compared column by column, and sources as sets of rows."""
+        await db.execute("CREATE TEMP TABLE load_changes (id TEXT PRIMARY KEY, kind TEXT NOT NULL, line INTEGER)")
+        await db.execute(f"""
+            INSERT INTO temp.load_changes
+            SELECT n.id, CASE WHEN m.id IS NULL OR m.retracted_at IS NOT NULL THEN 'added' ELSE 'changed' END, n.rowid
+              FROM temp.load_moves n LEFT JOIN moves m ON m.id = n.id
+             WHERE m.id IS NULL OR m.retracted_at IS NOT NULL OR m.origin != 'dataset'
+                OR {" OR ".join(f"m.{c} IS NOT n.{c}" for c in _MOVE_CONTENT)}""")
+        sources = "move_id, position, url, title, publisher, published, language, supports"
+        await db.execute(f"""
+            INSERT OR IGNORE INTO temp.load_changes
+            SELECT d.move_id, 'changed', n.rowid FROM (
+                SELECT move_id FROM (SELECT {sources} FROM temp.load_sources EXCEPT SELECT {sources} FROM sources)
+                UNION
+                SELECT move_id FROM (SELECT {sources} FROM sources WHERE move_id IN (SELECT id FROM temp.load_moves)
+                                     EXCEPT SELECT {sources} FROM temp.load_sources)
+            ) d JOIN temp.load_moves n ON n.id = d.move_id""")
+        rows = await db.execute_fetchall("SELECT id, kind FROM temp.load_changes ORDER BY line")
+        added = [mid for mid, kind in rows if kind == "added"]
+        changed = [mid for mid, kind in rows if kind == "changed"]
+        removed = [row[0] for row in await db.execute_fetchall(
+            "SELECT id FROM moves WHERE origin = 'dataset' AND retracted_at IS NULL"
+            " AND id NOT IN (SELECT id FROM temp.load_moves) ORDER BY rowid")]
 
-    @staticmethod
-    async def _apply_changes(db: aiosqlite.Connection, moves: list[MoveRow], hashes: list[str],
-                             existing: dict[str, tuple], at: str, org_ids: dict[str, int],
-                             team_ids: dict[tuple[str, str], int], person_ids: dict[str, int],
-                             progress: Callable[[int], None] | None) -> tuple[list[str], list[str], list[str]]:
-        """A load over earlier ones: write what was added or changed, retract what left, log each as news."""
-        added, changed, rows, source_rows = [], [], [], []
-        for move, digest in zip(moves, hashes, strict=True):
-            old = existing.get(move.id)
-            if old is None or old[1] is not None:
-                added.append(move.id)
-            elif old[0] != digest or old[2] != "dataset":
-                changed.append(move.id)
-            else:
-                continue
-            rows.append(_move_row(move, digest, at, org_ids, team_ids, person_ids))
-            source_rows.extend(_source_rows(move))
-        present = {m.id for m in moves}
-        removed = [mid for mid, (_, retracted, origin) in existing.items()
-                   if origin == "dataset" and retracted is None and mid not in present]
-
-        touched = [r[0] for r in rows]
-        for chunk in _chunks(touched):
-            await db.execute(f"DELETE FROM sources WHERE move_id IN ({_marks(chunk)})", chunk)
+        columns = ", ".join(("id", *_MOVE_CONTENT))
+        await db.execute("DELETE FROM sources WHERE move_id IN (SELECT id FROM temp.load_changes)")
         async with _validated_rows(db):
-            await db.executemany(
-                "INSERT INTO moves (id, person_id, from_org_id, from_team_id, from_role, to_org_id, to_team_id,"
-                " to_role, date, date_precision, date_basis, status, notes, origin, content_hash, recorded_at,"
-                " updated_at, retracted_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,'dataset',?,?,?,NULL)"
-                " ON CONFLICT (id) DO UPDATE SET person_id=excluded.person_id, from_org_id=excluded.from_org_id,"
-                " from_team_id=excluded.from_team_id, from_role=excluded.from_role, to_org_id=excluded.to_org_id,"
-                " to_team_id=excluded.to_team_id, to_role=excluded.to_role, date=excluded.date,"
-                " date_precision=excluded.date_precision, date_basis=excluded.date_basis, status=excluded.status,"
-                " notes=excluded.notes, origin='dataset', content_hash=excluded.content_hash,"
-                " updated_at=excluded.updated_at, retracted_at=NULL", rows)
-        if progress is not None:
-            progress(len(rows))
-        await db.executemany("INSERT INTO sources VALUES (?,?,?,?,?,?,?,?)", source_rows)
+            await db.execute(
+                f"INSERT INTO moves ({columns}, origin, recorded_at, updated_at, retracted_at)"
+                f" SELECT {columns}, 'dataset', recorded_at, updated_at, NULL FROM temp.load_moves"
+                " WHERE id IN (SELECT id FROM temp.load_changes) ORDER BY rowid"
+                f" ON CONFLICT (id) DO UPDATE SET {', '.join(f'{c}=excluded.{c}' for c in _MOVE_CONTENT)},"
+                " origin='dataset', updated_at=excluded.updated_at, retracted_at=NULL")
+        await db.execute(f"INSERT INTO sources SELECT {sources} FROM temp.load_sources"
+                         " WHERE move_id IN (SELECT id FROM temp.load_changes)")
         await db.executemany("UPDATE moves SET retracted_at = ?, updated_at = ? WHERE id = ?",
                              [(at, at, mid) for mid in removed])
         events = ([(mid, "added") for mid in added] + [(mid, "changed") for mid in changed]
@@ -282,33 +264,20 @@ class Store(AlertTables):
         await db.executemany(
             "INSERT INTO move_events (move_id, kind, origin, news, at) VALUES (?, ?, 'dataset', 1, ?)",
             [(mid, kind, at) for mid, kind in events])
+        await db.execute("DROP TABLE temp.load_changes")
         return added, changed, removed
 
     @staticmethod
-    async def _upsert_names(db: aiosqlite.Connection, table: str, names: Iterable[str]) -> dict[str, int]:
-        await db.executemany(f"INSERT OR IGNORE INTO {table} (name) VALUES (?)", [(n,) for n in names])
-        return {name: id_ for id_, name in await db.execute_fetchall(f"SELECT id, name FROM {table}")}
-
-    @staticmethod
-    async def _upsert_teams(db: aiosqlite.Connection, ds: Dataset,
-                            org_ids: dict[str, int]) -> dict[tuple[str, str], int]:
-        await db.executemany("INSERT OR IGNORE INTO teams (org_id, name) VALUES (?, ?)",
-                             [(org_ids[o], t) for o, t in _team_names(ds)])
-        rows = await db.execute_fetchall("SELECT t.id, o.name, t.name FROM teams t JOIN orgs o ON o.id = t.org_id")
-        return {(org, name): id_ for id_, org, name in rows}
-
-    @staticmethod
-    async def _replace_aliases(db: aiosqlite.Connection, ds: Dataset, org_ids: dict[str, int],
-                               team_ids: dict[tuple[str, str], int], person_ids: dict[str, int]) -> None:
+    async def _replace_aliases(db: aiosqlite.Connection, reader: DatasetReader, names: _NameIds) -> None:
         await db.execute("DELETE FROM org_aliases")
         await db.execute("DELETE FROM team_aliases")
         await db.execute("DELETE FROM person_aliases")
         await db.executemany("INSERT OR IGNORE INTO org_aliases VALUES (?, ?)",
-                             [(org_ids[o.name], a) for o in ds.orgs for a in o.aliases])
+                             [(names.orgs[o.name], a) for o in reader.orgs for a in o.aliases])
         await db.executemany("INSERT OR IGNORE INTO team_aliases VALUES (?, ?)",
-                             [(team_ids[t.org, t.name], a) for t in ds.teams for a in t.aliases])
+                             [(names.teams[t.org, t.name], a) for t in reader.teams for a in t.aliases])
         await db.executemany("INSERT OR IGNORE INTO person_aliases VALUES (?, ?)",
-                             [(person_ids[p.name], a) for p in ds.people for a in p.aliases])
+                             [(names.people[p.name], a) for p in reader.people for a in p.aliases])
 
     # -- recording one move (CLI, Discord) ------------------------------------------------------------------
 
@@ -321,8 +290,8 @@ class Store(AlertTables):
             row = await self._move_row_for(db, move, at)
             await db.execute(
                 "INSERT INTO moves (id, person_id, from_org_id, from_team_id, from_role, to_org_id, to_team_id,"
-                " to_role, date, date_precision, date_basis, status, notes, origin, content_hash, recorded_at,"
-                " updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", (*row[:13], origin, *row[13:]))
+                " to_role, date, date_precision, date_basis, status, notes, origin, recorded_at, updated_at)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", (*row[:13], origin, *row[13:]))
             await db.executemany("INSERT INTO sources VALUES (?,?,?,?,?,?,?,?)", _source_rows(move))
             await db.execute("INSERT INTO move_events (move_id, kind, origin, news, at) VALUES (?, 'added', ?, 1, ?)",
                              (move.id, origin, at))
@@ -343,8 +312,8 @@ class Store(AlertTables):
             row = await self._move_row_for(db, move, at)
             await db.execute(
                 "UPDATE moves SET person_id=?, from_org_id=?, from_team_id=?, from_role=?, to_org_id=?, to_team_id=?,"
-                " to_role=?, date=?, date_precision=?, date_basis=?, status=?, notes=?, content_hash=?, updated_at=?"
-                " WHERE id = ?", (*row[1:13], row[13], at, move.id))
+                " to_role=?, date=?, date_precision=?, date_basis=?, status=?, notes=?, updated_at=?"
+                " WHERE id = ?", (*row[1:13], at, move.id))
             await db.execute("DELETE FROM sources WHERE move_id = ?", (move.id,))
             await db.executemany("INSERT INTO sources VALUES (?,?,?,?,?,?,?,?)", _source_rows(move))
             new_json = _record_of(move).as_json()
@@ -408,7 +377,7 @@ class Store(AlertTables):
                 team_ids[place.org, place.team] = rows[0][0]
         await db.execute("INSERT OR IGNORE INTO people (name) VALUES (?)", (move.person,))
         person_ids = dict(await db.execute_fetchall("SELECT name, id FROM people WHERE name = ?", (move.person,)))
-        return _move_row(move, move_hash(move), at, org_ids, team_ids, person_ids)
+        return _move_row(move, at, org_ids, team_ids, person_ids)
 
     async def name_entries_for(self, move_ids: Sequence[str]) -> list[NameEntry]:
         """The spellings behind some moves (to add the names of new moves to a running index)."""
@@ -555,6 +524,102 @@ class Store(AlertTables):
         return [(s, m, k, o, bool(n)) for s, m, k, o, n in rows]
 
 
+_MOVE_CONTENT = ("person_id", "from_org_id", "from_team_id", "from_role", "to_org_id", "to_team_id", "to_role",
+                 "date", "date_precision", "date_basis", "status", "notes")
+
+
+class _NameIds:
+    """Name -> id of every org, team and person; a name the load meets for the first time gets the next id and
+    its row before the first move that uses it (the load's transaction is the only writer)."""
+
+    def __init__(self, orgs: dict[str, int], teams: dict[tuple[str, str], int], people: dict[str, int],
+                 next_ids: dict[str, int]):
+        self.orgs, self.teams, self.people = orgs, teams, people
+        self._next = next_ids
+
+    @classmethod
+    async def read(cls, db: aiosqlite.Connection) -> _NameIds:
+        orgs = {name: id_ for id_, name in await db.execute_fetchall("SELECT id, name FROM orgs")}
+        teams = {(org, name): id_ for id_, org, name in await db.execute_fetchall(
+            "SELECT t.id, o.name, t.name FROM teams t JOIN orgs o ON o.id = t.org_id")}
+        people = {name: id_ for id_, name in await db.execute_fetchall("SELECT id, name FROM people")}
+        next_ids = {table: (await db.execute_fetchall(f"SELECT coalesce(max(id), 0) + 1 FROM {table}"))[0][0]
+                    for table in ("orgs", "teams", "people")}
+        return cls(orgs, teams, people, next_ids)
+
+    async def add_dataset_names(self, db: aiosqlite.Connection, reader: DatasetReader) -> None:
+        """The names of the small files (orgs, teams, people, roles), in their order."""
+        orgs = [o.name for o in reader.orgs] + [t.org for t in reader.teams] + [r.org for r in reader.roles]
+        teams = [(t.org, t.name) for t in reader.teams] + [(r.org, r.team) for r in reader.roles if r.team]
+        people = [p.name for p in reader.people] + [r.person for r in reader.roles]
+        await self._add(db, orgs, teams, people)
+
+    async def add_new(self, db: aiosqlite.Connection, chunk: Sequence[MoveRow]) -> None:
+        """The names of a chunk of moves that have no id yet."""
+        orgs, teams, people = self.orgs, self.teams, self.people
+        new_orgs = [o for m in chunk for o in (m.from_org, m.to_org) if o not in orgs]
+        new_teams = [k for m in chunk for k in ((m.from_org, m.from_team), (m.to_org, m.to_team))
+                     if k[1] and k not in teams]
+        new_people = [m.person for m in chunk if m.person not in people]
+        if new_orgs or new_teams or new_people:
+            await self._add(db, new_orgs, new_teams, new_people)
+
+    async def _add(self, db: aiosqlite.Connection, orgs: Iterable[str], teams: Iterable[tuple[str, str]],
+                   people: Iterable[str]) -> None:
+        rows: dict[str, list[tuple]] = {"orgs": [], "teams": [], "people": []}
+        for name in dict.fromkeys(orgs):
+            if name not in self.orgs:
+                self.orgs[name] = self._take("orgs")
+                rows["orgs"].append((self.orgs[name], name))
+        for org, name in dict.fromkeys(teams):
+            if (org, name) not in self.teams:
+                self.teams[org, name] = self._take("teams")
+                rows["teams"].append((self.teams[org, name], self.orgs[org], name))
+        for name in dict.fromkeys(people):
+            if name not in self.people:
+                self.people[name] = self._take("people")
+                rows["people"].append((self.people[name], name))
+        await db.executemany("INSERT INTO orgs (id, name) VALUES (?, ?)", rows["orgs"])
+        await db.executemany("INSERT INTO teams (id, org_id, name) VALUES (?, ?, ?)", rows["teams"])
+        await db.executemany("INSERT INTO people (id, name) VALUES (?, ?)", rows["people"])
+
+    def _take(self, table: str) -> int:
+        id_ = self._next[table]
+        self._next[table] = id_ + 1
+        return id_
+
+    def move_rows(self, chunk: Sequence[MoveRow], at: str) -> list[tuple]:
+        """The moves table's values for a chunk of rows (every name already has its id)."""
+        orgs, teams, people = self.orgs, self.teams, self.people
+        return [(move_id, people[person], orgs[from_org], teams[from_org, from_team] if from_team else None, from_role,
+                 orgs[to_org], teams[to_org, to_team] if to_team else None, to_role, date, precision, basis, status,
+                 notes, at)
+                for (move_id, person, from_org, from_team, from_role, to_org, to_team, to_role, date, precision, basis,
+                     status, notes, _) in chunk]
+
+
+async def _drop_move_indexes(db: aiosqlite.Connection) -> list[str]:
+    """Drop the moves table's secondary indexes and return the statements that build them again: a bulk load
+    writes the rows first and sorts each index once (in the same transaction)."""
+    indexes = await db.execute_fetchall(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'moves' AND sql IS NOT NULL")
+    for name, _ in indexes:
+        await db.execute(f'DROP INDEX "{name}"')
+    return [sql for _, sql in indexes]
+
+
+async def _staging(db: aiosqlite.Connection) -> tuple[str, str]:
+    """Temporary tables shaped like moves and sources, for a load to compare with what is recorded."""
+    await db.execute("DROP TABLE IF EXISTS temp.load_moves")
+    await db.execute("DROP TABLE IF EXISTS temp.load_sources")
+    await db.execute(f"CREATE TEMP TABLE load_moves (id TEXT PRIMARY KEY, {', '.join(_MOVE_CONTENT)},"
+                     " recorded_at TEXT, updated_at TEXT)")
+    await db.execute("CREATE TEMP TABLE load_sources (move_id TEXT, position INTEGER, url TEXT, title TEXT,"
+                     " publisher TEXT, published TEXT, language TEXT, supports TEXT, PRIMARY KEY (move_id, position))"
+                     " WITHOUT ROWID")
+    return "temp.load_moves", "temp.load_sources"
+
+
 def _record_of(move: Move) -> MoveRecord:
     f, t = move.from_, move.to
     return MoveRecord(move.id, move.person, f.org, f.team, f.role, t.org, t.team, t.role, move.date,
@@ -562,49 +627,15 @@ def _record_of(move: Move) -> MoveRecord:
                       tuple(SourceRecord(s.url, s.title, s.publisher, s.published, s.language) for s in move.sources))
 
 
-def _org_names(ds: Dataset) -> list[str]:
-    names = dict.fromkeys(o.name for o in ds.orgs)
-    for m in ds.rows:
-        names.setdefault(m.from_org)
-        names.setdefault(m.to_org)
-    for r in ds.roles:
-        names.setdefault(r.org)
-    return list(names)
+def _move_row(move: Move, at: str, org_ids: dict[str, int], team_ids: dict[tuple[str, str], int],
+              person_ids: dict[str, int]) -> tuple:
+    f, t = move.from_, move.to
+    return (move.id, person_ids[move.person], org_ids[f.org], team_ids[f.org, f.team] if f.team else None, f.role,
+            org_ids[t.org], team_ids[t.org, t.team] if t.team else None, t.role, move.date, move.date_precision,
+            move.date_basis, move.status, move.notes, at, at)
 
 
-def _team_names(ds: Dataset) -> list[tuple[str, str]]:
-    names = dict.fromkeys((t.org, t.name) for t in ds.teams)
-    for m in ds.rows:
-        if m.from_team:
-            names.setdefault((m.from_org, m.from_team))
-        if m.to_team:
-            names.setdefault((m.to_org, m.to_team))
-    for r in ds.roles:
-        if r.team:
-            names.setdefault((r.org, r.team))
-    return list(names)
-
-
-def _person_names(ds: Dataset) -> list[str]:
-    names = dict.fromkeys(p.name for p in ds.people)
-    for m in ds.rows:
-        names.setdefault(m.person)
-    for r in ds.roles:
-        names.setdefault(r.person)
-    return list(names)
-
-
-def _move_row(move: Move | MoveRow, digest: str, at: str, org_ids: dict[str, int],
-              team_ids: dict[tuple[str, str], int], person_ids: dict[str, int]) -> tuple:
-    m = move if isinstance(move, MoveRow) else MoveRow.of(move)
-    return (m.id, person_ids[m.person], org_ids[m.from_org], team_ids[m.from_org, m.from_team] if m.from_team else None,
-            m.from_role, org_ids[m.to_org], team_ids[m.to_org, m.to_team] if m.to_team else None, m.to_role, m.date,
-            m.date_precision, m.date_basis, m.status, m.notes, digest, at, at)
-
-
-def _source_rows(move: Move | MoveRow) -> list[tuple]:
-    if isinstance(move, MoveRow):
-        return [(move.id, i, *s) for i, s in enumerate(move.sources)]
+def _source_rows(move: Move) -> list[tuple]:
     return [(move.id, i, s.url, s.title, s.publisher, s.published, s.language, s.supports)
             for i, s in enumerate(move.sources)]
 
