@@ -385,11 +385,13 @@ class DatasetReader:
         checked: dict[tuple, tuple | None] = {}
         columns, table = _table(self.data_dir / "moves.csv", errors)
         at = tuple(columns[c] for c in COLUMNS["moves.csv"]) if columns else ()
+        in_order = at == tuple(range(len(at)))  # the usual case: the cells need no rearranging
         chunk: list[MoveRow] = []
         for count, (line, cells) in enumerate(table, 1):
             if self.progress is not None and count % 1000 == 0:
                 self.progress(1000)
-            row = _move([cells[i] for i in at], line, self._names, people, places, checked, errors)
+            row = _move(cells if in_order else [cells[i] for i in at], line, self._names, people, places, checked,
+                        errors)
             if row is None:
                 if cells[at[0]].strip():  # still checked for a source, so that one pass shows every error
                     self._rejected.setdefault(cells[at[0]].strip(), line)
@@ -427,7 +429,6 @@ class DatasetReader:
         if not columns:
             return
         mi, u, ti, pu, pd, la, su = (columns[c] for c in ("move_id", *SOURCE_FIELDS))
-        share: dict[str | None, str | None] = {}  # publishers, languages and the like: one string each, not one a row
         counts: dict[str, int] = {}  # move id -> its sources so far
         self._counts = counts
         # A repeated URL is looked for within the run of rows of one move (sources are written together); a move
@@ -466,8 +467,7 @@ class DatasetReader:
                 run_id, run_urls = move_id, {url: line}
             position = counts.get(move_id, 0)
             counts[move_id] = position + 1
-            chunk.append((move_id, position, url, title, share.setdefault(publisher, publisher), published,
-                          share.setdefault(language, language), share.setdefault(supports, supports)))
+            chunk.append((move_id, position, url, title, publisher, published, language, supports))
             if len(chunk) == size:
                 self.sources_read += len(chunk)
                 yield chunk
