@@ -378,3 +378,22 @@ async def test_unchanged_files_are_not_read_again(empty_store, make_dataset, mon
     report = await service.load_dataset(empty_store, folder)
     assert report.changed == ["ruoming-pang-meta-2025"] and not report.unchanged
     assert (await service.load_dataset(empty_store, folder, force=True)).total_changes == 0
+
+
+async def test_a_first_load_leaves_the_database_in_wal_mode(tmp_path, make_dataset):
+    """The first load may write through a rollback journal; the database is in WAL mode again after it, and a
+    load with another connection open (the switch is refused then) works the same."""
+    import sqlite3
+
+    async with await Store.open(tmp_path / "alone.db") as alone:
+        await _load(alone, make_dataset())
+        assert (await alone._db.execute_fetchall("PRAGMA journal_mode"))[0][0] == "wal"
+    async with await Store.open(tmp_path / "shared.db") as shared:
+        other = sqlite3.connect(tmp_path / "shared.db")
+        try:
+            other.execute("SELECT count(*) FROM moves").fetchall()
+            await _load(shared, make_dataset())
+            assert (await shared._db.execute_fetchall("PRAGMA journal_mode"))[0][0] == "wal"
+            assert other.execute("SELECT count(*) FROM moves").fetchone()[0] == 3
+        finally:
+            other.close()

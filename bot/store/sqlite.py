@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -28,6 +29,7 @@ LEFT JOIN teams ft ON ft.id = m.from_team_id
 JOIN orgs tor ON tor.id = m.to_org_id
 LEFT JOIN teams tt ON tt.id = m.to_team_id
 """
+_BUSY_TIMEOUT_MS = 10_000
 _CHUNK = 500  # ids per IN (...) list, well under SQLite's variable limit
 _NAME_ENTRIES = """
 SELECT 'person', id, name, name, NULL FROM people
@@ -104,7 +106,7 @@ class Store(AlertTables):
         db = await aiosqlite.connect(path, isolation_level=None)
         await db.execute("PRAGMA journal_mode=WAL")
         await db.execute("PRAGMA foreign_keys=ON")
-        await db.execute("PRAGMA busy_timeout=10000")
+        await db.execute(f"PRAGMA busy_timeout={_BUSY_TIMEOUT_MS}")
         await db.execute("PRAGMA synchronous=NORMAL")
         store = cls(db, path)
         try:
@@ -133,7 +135,7 @@ class Store(AlertTables):
         """
         async with self._write_lock:
             if bulk:
-                bulk = (await self._db.execute_fetchall("PRAGMA journal_mode = DELETE"))[0][0] == "delete"
+                bulk = await self._rollback_journal()
             try:
                 await self._db.execute("BEGIN IMMEDIATE")
                 try:
@@ -145,6 +147,17 @@ class Store(AlertTables):
             finally:
                 if bulk:
                     await self._db.execute("PRAGMA journal_mode = WAL")
+
+    async def _rollback_journal(self) -> bool:
+        """Leave WAL mode for a rollback journal if no other connection has the file open (no waiting)."""
+        await self._db.execute("PRAGMA busy_timeout = 0")
+        try:
+            mode = (await self._db.execute_fetchall("PRAGMA journal_mode = DELETE"))[0][0]
+        except sqlite3.OperationalError:  # "database is locked": someone else has it open
+            mode = "wal"
+        finally:
+            await self._db.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
+        return mode == "delete"
 
     async def _migrate(self) -> None:
         await self._db.execute(
