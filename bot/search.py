@@ -679,8 +679,9 @@ class _Search:
         self.query = _Query(key, words, len(key), len(" ".join(words)))
         self.scored: set[int] = set()         # every spelling scored
         self.good: dict[int, float] = {}      # those scoring the cutoff or more
-        self.exhaustive = True                # every spelling scoring the cutoff or more is in `good`
         self._best: dict[tuple[int, int], tuple[float, int]] | None = None
+        # a one-word query of up to 8 letters against a cutoff of 80 or more (a short prefix being typed): see `_score`
+        self._partial_first = cutoff >= 80 and " " not in key and len(key) <= 8
         if key:
             for code in parts:
                 self._search(code)
@@ -700,8 +701,7 @@ class _Search:
             self._score(part.nums)
             return
         found = part.resembling(q, prefix=self.prefix).union(part.dups)
-        self._score(found)
-        close = self._best_score(found)
+        close = self._score(found)
         shared: set[int] = set()
         far: set[int] | None = set() if close < 90 + MARGIN + _EPS else None  # 85.5 to 90: when in reach
         part.shared_words(q, self.cutoff, shared, far)
@@ -709,12 +709,11 @@ class _Search:
         if far:
             self._score_far(far)
         if close >= _RESEMBLING_FLOOR:
-            self.exhaustive = False
             return
         wider = part.resembling(q, every=False, prefix=self.prefix)
-        self._score(wider)
-        if self._best_score(wider) >= _RESEMBLING_FLOOR or self.prefix:  # (autocomplete: no more than that)
-            self.exhaustive = False
+        best = self._score(wider)
+        if self.prefix or best >= _RESEMBLING_FLOOR or any(  # (autocomplete: no more than that)
+                score >= _RESEMBLING_FLOOR and n in wider for n, score in self.good.items()):
             return
         repeated = len(q.words) != q.key.count(" ") + 1  # U does not bound token_set_ratio then
         bounded = None if repeated else part.candidates(q, self.cutoff, code)
@@ -738,17 +737,30 @@ class _Search:
                 self.scored.add(n)
         self._best = None
 
-    def _best_score(self, numbers: Iterable[int]) -> float:
-        return max((self.good.get(n, 0.0) for n in numbers), default=0.0)
+    def _score(self, numbers: Iterable[int]) -> float:
+        """WRatio for the spellings not scored yet; the best of their scores (0 when none reaches the cutoff).
 
-    def _score(self, numbers: Iterable[int]) -> None:
+        With `_partial_first`, a spelling over 1.5 times longer than the query gets WRatio only if its partial_ratio
+        reaches cutoff / 0.9: WRatio there is the largest of ratio (80 at most, and that at exactly 1.5 times),
+        0.9 * partial_ratio and 0.855 * partial_token_ratio, which reaches 80 only at 93.6, the query whole in a word
+        (up to 8 letters), where partial_ratio is 100. A cheaper scorer rules out most spellings of a short prefix."""
         new = [n for n in numbers if n not in self.scored]
-        keys = self.index._keys
-        for _, score, i in process.extract(self.query.key, [keys[n] for n in new], scorer=fuzz.WRatio,
-                                           processor=None, limit=None, score_cutoff=self.cutoff):
-            self.good[new[i]] = score
         self.scored.update(new)
+        keys, key, cutoff = self.index._keys, self.query.key, self.cutoff
+        texts = [keys[n] for n in new]
+        if self._partial_first:
+            most = 3 * self.query.lq
+            reach = {i for _, _, i in process.extract(key, texts, scorer=fuzz.partial_ratio, processor=None,
+                                                      limit=None, score_cutoff=cutoff / 0.9 - 0.01)}
+            kept = [i for i, text in enumerate(texts) if i in reach or 2 * len(text) <= most]
+            new, texts = [new[i] for i in kept], [texts[i] for i in kept]
+        best = 0.0
+        for _, score, i in process.extract(key, texts, scorer=fuzz.WRatio, processor=None, limit=None,
+                                           score_cutoff=cutoff):
+            self.good[new[i]] = score
+            best = max(best, score)
         self._best = None
+        return best
 
     def _entity_bests(self) -> dict[tuple[int, int], tuple[float, int]]:
         """Each entity's best (score, spelling): the first spelling among its best scores."""

@@ -290,3 +290,30 @@ def test_shown_names_sort_as_their_folded_spellings():
     keys = [" ".join("".join(rng.choice("abz19") for _ in range(rng.randint(1, 3))) for _ in range(rng.randint(1, 3)))
             for _ in range(3000)]
     assert sorted(keys, key=_display) == sorted(keys)
+
+
+def test_short_one_word_queries_skip_only_spellings_under_the_cutoff(crowd):
+    """A one-word query of up to 8 letters, at a cutoff of 80 or more (autocomplete): the spellings left out of
+    WRatio by partial_ratio are exactly those a full WRatio scan puts under the cutoff."""
+    import random
+
+    from rapidfuzz import fuzz
+
+    from bot.search import _Search
+    from bot.text import fold
+
+    names, _, index = crowd
+    keys = index._keys
+    rng = random.Random(9)
+    texts = ["lui", "eta", "gaer", "ather", "arie", "ohnson", "illiams", "zhangwei"]
+    for _ in range(40):
+        key = fold(rng.choice(names)).replace(" ", "")
+        start = rng.randrange(len(key) - 2)
+        texts.append(_typo(key[start:start + rng.randint(3, 8)], rng))
+    for text in texts:
+        for cutoff in (80.0, 86.0, 90.0):
+            search = _Search(index, text, [], cutoff)
+            assert search._partial_first == (len(fold(text)) <= 8)
+            search._score(range(len(keys)))
+            full = {n: s for n, k in enumerate(keys) if (s := fuzz.WRatio(fold(text), k, processor=None)) >= cutoff}
+            assert search.good == full, (text, cutoff)
