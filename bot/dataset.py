@@ -39,7 +39,8 @@ from bot.models import (
     Source,
     SourceValues,
     Team,
-    move_values,
+    place_values,
+    row_values,
     source_values,
 )
 from bot.text import fold, split_aliases
@@ -379,10 +380,10 @@ class DatasetReader:
         self._state = "sources"
 
     def _moves(self, size: int) -> Iterator[list[MoveRow]]:
-        errors, people, move_lines = self.errors, self._people, self.move_lines
+        errors, people, names, move_lines = self.errors, self._people, self._names, self.move_lines
         same_move: dict[tuple[str, str, str, str], int] = {}
         places: dict[tuple[str, str, str], tuple[dict[str, str | None], list[tuple[str, str]]]] = {}
-        checked: dict[tuple, tuple | None] = {}
+        clean: dict[tuple[str, str, str], tuple[str, str | None, str | None] | None] = {}  # as written -> as kept
         columns, table = _table(self.data_dir / "moves.csv", errors)
         at = tuple(columns[c] for c in COLUMNS["moves.csv"]) if columns else ()
         in_order = at == tuple(range(len(at)))  # the usual case: the cells need no rearranging
@@ -390,11 +391,23 @@ class DatasetReader:
         for count, (line, cells) in enumerate(table, 1):
             if self.progress is not None and count % 1000 == 0:
                 self.progress(1000)
-            row = _move(cells if in_order else [cells[i] for i in at], line, self._names, people, places, checked,
-                        errors)
+            if not in_order:
+                cells = [cells[i] for i in at]
+            (move_id, person, from_org, from_team, from_role, to_org, to_team, to_role, date, basis, status,
+             notes) = cells
+            from_place = clean.get((from_org, from_team, from_role), False)
+            if from_place is False:
+                from_place = clean[from_org, from_team, from_role] = _clean_place(from_org, from_team, from_role, names)
+            to_place = clean.get((to_org, to_team, to_role), False)
+            if to_place is False:
+                to_place = clean[to_org, to_team, to_role] = _clean_place(to_org, to_team, to_role, names)
+            row = row_values(move_id.strip(), people.canonical(person), from_place, to_place, date,
+                             basis.strip() or None, status.strip() or "reported", notes)
+            if row is None:  # the model has the last word: it words the errors, or accepts the unusual
+                row = _move(cells, line, names, people, places, errors)
             if row is None:
-                if cells[at[0]].strip():  # still checked for a source, so that one pass shows every error
-                    self._rejected.setdefault(cells[at[0]].strip(), line)
+                if move_id.strip():  # still checked for a source, so that one pass shows every error
+                    self._rejected.setdefault(move_id.strip(), line)
                 continue
             if row.id in move_lines:
                 errors.append(DatasetError("moves.csv", line, f"id '{row.id}' is already used on row "
@@ -558,11 +571,18 @@ def _resolve_place(org: str, team: str, role: str, side: str,
     return {"org": org, "team": team_name, "role": role}, trouble
 
 
+def _clean_place(org: str, team: str, role: str, names: _Names) -> tuple[str, str | None, str | None] | None:
+    """A place as written -> as kept (canonical org and team, cleaned text), or None if it needs the model."""
+    place, trouble = _resolve_place(org, team, role, "from", names)
+    return None if trouble else place_values(place)
+
+
 def _move(cells: list[str], line: int, names: _Names, people: _People,
           places: dict[tuple[str, str, str], tuple[dict[str, str | None], list[tuple[str, str]]]],
-          checked: dict[tuple, tuple | None], errors: list[DatasetError]) -> MoveRow | None:
-    """One moves.csv row (its cells in COLUMNS order) as a valid row without its sources (`DatasetReader.check`
-    sees that each move has one), or None with its errors recorded."""
+          errors: list[DatasetError]) -> MoveRow | None:
+    """One moves.csv row (its cells in COLUMNS order) that the quick checks did not take, through the model: a
+    valid row without its sources (`DatasetReader.check` sees that each move has one), or None with its errors
+    recorded."""
     (move_id, person, from_org, from_team, from_role, to_org, to_team, to_role, date, date_basis, status,
      notes) = cells
     problems: list[tuple[str, str]] = []
@@ -578,15 +598,10 @@ def _move(cells: list[str], line: int, names: _Names, people: _People,
         "date_basis": date_basis.strip() or None,
         "status": status.strip() or "reported",
         "notes": notes,
-        "sources": (),
+        "sources": [Source(url="https://placeholder.invalid")],
     }
-    if not problems:
-        row = move_values(data, checked)
-        if row is not None:
-            return row
     row = None
-    data["sources"] = [Source(url="https://placeholder.invalid")]
-    try:  # the model has the last word: it words the errors, and accepts what the quick checks would not
+    try:
         row = MoveRow.of(Move.model_validate(data))._replace(sources=())
     except ValidationError as exc:
         problems.extend(plain_errors(exc))

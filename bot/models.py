@@ -309,50 +309,35 @@ def source_values(url: str, title: str, publisher: str, published: str, language
         return None
 
 
-def move_values(data: Mapping[str, Any], places: dict[tuple, tuple | None] | None = None) -> MoveRow | None:
-    """What `Move.model_validate(data)` holds, as a `MoveRow`, by the very checks its validators run, without
-    building the model; None when anything is refused or unusual (validate through `Move` then, for its errors).
-
-    `data` has the shape the dataset reader builds: string (or None) values, "from"/"to" as {org, team, role}
-    dicts, "sources" as a tuple of `SourceValues` already checked (the dataset reader passes none and checks across
-    files that every move has one; the model would refuse an empty tuple). `places` may keep the cleaned places from one
-    call to the next (a dataset names the same few). tests/test_models.py holds both paths equal.
-    """
+def row_values(move_id: str, person: str, from_place: tuple[str, str | None, str | None] | None,
+               to_place: tuple[str, str | None, str | None] | None, date: str, basis: str | None, status: str,
+               notes: str | None, sources: tuple[SourceValues, ...] = ()) -> MoveRow | None:
+    """What `Move.model_validate(...)` holds for these values, as a `MoveRow`, by the very checks its validators
+    run, without building the model; None when anything is refused or unusual (validate through `Move` then, for
+    its errors). Each place is as `place_values` gives it (None: refused). `sources` are `SourceValues` already
+    checked; the dataset reader passes none and checks across files that every move has one (the model would
+    refuse an empty tuple). The dataset reader's path for each row: a few microseconds a move, where the model
+    takes fifty. tests/test_models.py holds both paths equal."""
     try:
-        move_id, date, notes, sources = data["id"], data["date"], data["notes"], data["sources"]
-        person = data["person"].strip()
-        if (len(data) != 9 or not person or len(person) > 200 or _CONTROL.search(person)
-                or not isinstance(move_id, str) or move_id != move_id.strip() or not _ID_RE.match(move_id)):
-            return None
-        sides = []
-        for side in (data["from"], data["to"]):
-            key = (side["org"], side["team"], side["role"], len(side))
-            place = places.get(key, False) if places is not None else False
-            if place is False:
-                place = _place_values(side)
-                if places is not None:
-                    places[key] = place
-            if place is None:
-                return None
-            sides.append(place)
-        basis, status = data["date_basis"], data["status"]
-        if (sides[0] == sides[1] or (basis is not None and basis not in _DATE_BASES) or status not in _STATUSES
-                or not isinstance(date, str)):
+        person = person.strip()
+        if (from_place is None or to_place is None or from_place == to_place or not person or len(person) > 200
+                or _CONTROL.search(person) or not isinstance(move_id, str) or move_id != move_id.strip()
+                or not _ID_RE.match(move_id) or (basis is not None and basis not in _DATE_BASES)
+                or status not in _STATUSES or not isinstance(date, str)):
             return None
         if notes is not None:
             notes = notes.strip()
             if len(notes) > _MAX_TEXT or _CONTROL.search(notes):
                 return None
         value, precision = parse_partial_date(date)
-    except (ValueError, TypeError, KeyError, AttributeError):
+    except (ValueError, TypeError, AttributeError):
         return None
-    (from_org, from_team, from_role), (to_org, to_team, to_role) = sides
-    return MoveRow(move_id, person, from_org, from_team, from_role, to_org, to_team, to_role, value, precision,
+    return MoveRow(move_id, person, *from_place, *to_place, value, precision,
                    None if basis is None else _DATE_BASES[basis], _STATUSES[status], notes or None, sources)
 
 
-def _place_values(side: Mapping[str, Any]) -> tuple[str, str | None, str | None] | None:
-    """(org, team, role) as `Place` holds them, or None when `Place` must decide."""
+def place_values(side: Mapping[str, Any]) -> tuple[str, str | None, str | None] | None:
+    """(org, team, role) as `Place` holds them (from a dict of those keys), or None when `Place` must decide."""
     try:
         org = clean_text(side["org"], limit=200)
         if org is None or len(side) != 3:

@@ -131,7 +131,7 @@ def test_quick_checks_read_what_the_models_read(monkeypatch):
     import bot.dataset as dataset_module
 
     quick = read_dataset(DATA_DIR)
-    monkeypatch.setattr(dataset_module, "move_values", lambda data, places=None: None)
+    monkeypatch.setattr(dataset_module, "row_values", lambda *values: None)
     monkeypatch.setattr(dataset_module, "source_values", lambda *cells: None)
     slow = read_dataset(DATA_DIR)
     assert quick.rows == slow.rows and len(quick.rows) > 150

@@ -15,8 +15,9 @@ from bot.models import (
     check_url,
     clean_text,
     move_id_for,
-    move_values,
     parse_partial_date,
+    place_values,
+    row_values,
     slugify,
     source_values,
 )
@@ -171,7 +172,7 @@ def test_fold(text, folded):
     assert fold(text) == folded
 
 
-# -- the quick checks of a dataset load (`move_values`, `source_values`) say what the models say -------------------
+# -- the quick checks of a dataset load (`row_values`, `source_values`) say what the models say ---------------------
 
 _AWKWARD = ["", " ", "  x  ", "x\x1f", "\x1fx", "a\x00b", "tab\there", "new\nline", "\u00a0nbsp\u00a0", "é", "x" * 301,
             "x" * 2001, "Ruoming Pang", " Apple ", "AFM"]
@@ -185,6 +186,12 @@ def _model_row(data):
                                                                   for s in data["sources"]]}))
     except ValidationError:
         return None
+
+
+def move_values(data):
+    """`row_values` for the model's input shape (places cleaned by `place_values`, as the dataset reader does)."""
+    return row_values(data["id"], data["person"], place_values(data["from"]), place_values(data["to"]), data["date"],
+                      data["date_basis"], data["status"], data["notes"], data["sources"])
 
 
 def _move_data(**overrides):
