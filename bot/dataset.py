@@ -278,24 +278,13 @@ class _Names:
 
 
 class _People:
-    """A person as written -> canonical name, and a name -> its folded key; each worked out once."""
+    """A person as written -> canonical name (through people.csv's names and aliases, compared folded)."""
 
     def __init__(self, people: list[Person]):
         self.by_key = {fold(a): p.name for p in people for a in (p.name, *p.aliases)}
-        self._canonical: dict[str, str] = {}
-        self._keys: dict[str, str] = {}
 
     def canonical(self, name: str) -> str:
-        found = self._canonical.get(name)
-        if found is None:
-            found = self._canonical[name] = self.by_key.get(self.key(name), name)
-        return found
-
-    def key(self, name: str) -> str:
-        found = self._keys.get(name)
-        if found is None:
-            found = self._keys[name] = fold(name)
-        return found
+        return self.by_key.get(fold(name), name)
 
 
 @contextmanager
@@ -381,6 +370,7 @@ class DatasetReader:
 
     def _moves(self, size: int) -> Iterator[list[MoveRow]]:
         errors, people, names, move_lines = self.errors, self._people, self._names, self.move_lines
+        by_key = people.by_key
         same_move: dict[tuple[str, str, str, str], int] = {}
         places: dict[tuple[str, str, str], tuple[dict[str, str | None], list[tuple[str, str]]]] = {}
         clean: dict[tuple[str, str, str], tuple[str, str | None, str | None] | None] = {}  # as written -> as kept
@@ -401,7 +391,8 @@ class DatasetReader:
             to_place = clean.get((to_org, to_team, to_role), False)
             if to_place is False:
                 to_place = clean[to_org, to_team, to_role] = _clean_place(to_org, to_team, to_role, names)
-            row = row_values(move_id.strip(), people.canonical(person), from_place, to_place, date,
+            person_key = fold(person)  # (most names of a big dataset are met once: worked out, not kept)
+            row = row_values(move_id.strip(), by_key.get(person_key, person), from_place, to_place, date,
                              basis.strip() or None, status.strip() or "reported", notes)
             if row is None:  # the model has the last word: it words the errors, or accepts the unusual
                 row = _move(cells, line, names, people, places, errors)
@@ -413,7 +404,7 @@ class DatasetReader:
                 errors.append(DatasetError("moves.csv", line, f"id '{row.id}' is already used on row "
                                                               f"{move_lines[row.id]}", "id"))
                 continue
-            key = (people.key(row.person), row.from_org, row.to_org, row.date)
+            key = (fold(row.person) if row.person != person else person_key, row.from_org, row.to_org, row.date)
             if key in same_move:
                 errors.append(DatasetError("moves.csv", line, f"duplicates the move on row {same_move[key]} "
                                                               "(same person, orgs and date)"))
