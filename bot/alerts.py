@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Sequence
+import time
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -28,6 +29,31 @@ log = logging.getLogger(__name__)
 DIGEST_OVER = 3      # more pending alerts than this for one channel become digest messages
 DIGEST_SIZE = 20     # moves per digest message
 MAX_BACKOFF = 15 * 60.0
+SEND_RATE = 45.0     # alert messages a second, at most: under Discord's 50 requests a second for a whole bot
+
+
+class Pace:
+    """Spaces calls `1 / rate` seconds apart, with no burst, whichever task makes them.
+
+    Discord allows a bot 50 requests a second in all, across channels, and answers 429 past that: a thousand
+    channels subscribed to everything would otherwise see hundreds of refused sends for one new move (each
+    retried, and enough of them get a bot temporarily banned). Spacing the sends keeps a fan-out under the limit
+    and as fast as it allows.
+    """
+
+    def __init__(self, rate: float, clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], Awaitable[object]] = asyncio.sleep):
+        self.interval = 1.0 / rate
+        self._clock, self._sleep = clock, sleep
+        self._next = float("-inf")
+
+    async def wait(self) -> None:
+        """Return at this caller's turn (turns are given in call order, without a lock: one event loop)."""
+        now = self._clock()
+        turn = max(now, self._next)
+        self._next = turn + self.interval
+        if turn > now:
+            await self._sleep(turn - now)
 
 
 class RetryLater(Exception):
@@ -93,11 +119,12 @@ def batches(deliveries: Sequence[Delivery]) -> list[list[Delivery]]:
 class AlertWorker:
     """Delivers due alerts; `run_once` is one pass, `run` polls the store (so other processes' moves count)."""
 
-    def __init__(self, store: Store, sender: Sender, *, concurrency: int = 8,
-                 on_new_moves: Callable[[list[str]], object] | None = None):
+    def __init__(self, store: Store, sender: Sender, *, concurrency: int = 8, rate: float = SEND_RATE,
+                 pace: Pace | None = None, on_new_moves: Callable[[list[str]], object] | None = None):
         self.store = store
         self.sender = sender
         self.concurrency = concurrency
+        self.pace = pace or Pace(rate)
         self.on_new_moves = on_new_moves
 
     async def run_once(self) -> int:
@@ -143,6 +170,7 @@ class AlertWorker:
             await self.store.mark_sending(ids, batch)
             alert = Alert(first.channel_id, first.guild_id, batch, first.kind, moves, first.locale,
                           first.mention_role_id)
+            await self.pace.wait()
             message_id = await self.sender.send(alert)
         except RetryLater as exc:
             delay = exc.retry_after or min(MAX_BACKOFF, 2.0 ** (max(d.attempts for d in group) + 1))

@@ -29,6 +29,7 @@ class Settings(BaseSettings):
     data_poll_seconds: float = Field(default=60.0, validation_alias="MOVESBOT_DATA_POLL_SECONDS")
     alert_poll_seconds: float = Field(default=3.0, validation_alias="MOVESBOT_ALERT_POLL_SECONDS")
     alert_concurrency: int = Field(default=8, ge=1, le=50, validation_alias="MOVESBOT_ALERT_CONCURRENCY")
+    alert_rate: float = Field(default=45.0, gt=0, le=50, validation_alias="MOVESBOT_ALERT_RATE")
     log_level: str = Field(default="INFO", validation_alias="MOVESBOT_LOG_LEVEL")
 
     @property

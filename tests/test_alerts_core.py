@@ -724,3 +724,31 @@ async def test_a_message_discord_rejects_for_good_is_dropped_and_logged_not_retr
     entries = await store.delivery_log()
     assert [(e.outcome, e.detail) for e in entries] == [("dropped", "Discord answered 400 Invalid Form Body")]
     assert await worker.run_once() == 0 and len(sender.attempts) == 1
+
+
+async def test_sends_are_paced_under_discords_global_limit(store, sender):
+    """A fan-out never sends faster than the pace allows, across channels (Discord refuses a bot's 51st request in
+    a second), and waits no longer than it must: a clock that only moves when the worker sleeps shows each send
+    at its turn."""
+    from bot.alerts import Pace
+
+    clock = [100.0]
+    sends: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        clock[0] += seconds
+
+    real_send = sender.send
+
+    async def timed_send(alert):
+        sends.append(clock[0])
+        return await real_send(alert)
+
+    sender.send = timed_send
+    for channel in range(12):
+        await subscribe(store, 500 + channel)
+    await store.record_move(make_move("Zoe Testperson", "Apple", "Meta", "2026-02"), origin="cli", actor="cli")
+    worker = AlertWorker(store, sender, concurrency=4, pace=Pace(10.0, clock=lambda: clock[0], sleep=sleep))
+    assert await worker.run_once() == 12
+    gaps = [round(b - a, 6) for a, b in itertools.pairwise(sends)]
+    assert len(sends) == 12 and gaps == [0.1] * 11

@@ -137,7 +137,7 @@ class Alerts(commands.Cog):
         await self.bot.wait_until_ready()
         assert self.bot.store is not None
         self.worker = AlertWorker(self.bot.store, DiscordSender(self.bot), on_new_moves=self._index_new_moves,
-                                  concurrency=self.bot.settings.alert_concurrency)
+                                  concurrency=self.bot.settings.alert_concurrency, rate=self.bot.settings.alert_rate)
         await self.worker.run(self.bot.settings.alert_poll_seconds)
 
     async def _index_new_moves(self, move_ids: list[str]) -> None:
