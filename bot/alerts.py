@@ -166,8 +166,14 @@ class AlertWorker:
                     await self.store.mark_sent(ids, found, recovered=True, **where)
                     log.info("alert %s was already posted in %s (message %s)", batch, first.channel_id, found)
                     return "recovered"
+            claimed = await self.store.mark_sending(ids, batch)
+            if len(claimed) < len(group):  # retracted or paused meanwhile: those are not announced
+                group = [d for d in group if d.id in claimed]
+                if not group:
+                    return "skipped"
+                ids, move_ids = [d.id for d in group], [d.move_id for d in group]
+                where["move_ids"] = move_ids
             moves = [m for m in [await self.store.move(mid) for mid in move_ids] if m is not None]
-            await self.store.mark_sending(ids, batch)
             alert = Alert(first.channel_id, first.guild_id, batch, first.kind, moves, first.locale,
                           first.mention_role_id)
             await self.pace.wait()

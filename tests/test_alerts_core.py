@@ -752,3 +752,29 @@ async def test_sends_are_paced_under_discords_global_limit(store, sender):
     assert await worker.run_once() == 12
     gaps = [round(b - a, 6) for a, b in itertools.pairwise(sends)]
     assert len(sends) == 12 and gaps == [0.1] * 11
+
+
+async def test_a_retraction_between_the_query_and_the_send_wins(store, worker, sender, monkeypatch):
+    """The worker picks the due alerts, then a moderator retracts one move before its turn: it is not posted,
+    and the other move of the same channel still is."""
+    await subscribe(store, 1)
+    kept = make_move("Zoe Testperson", "Apple", "Meta", "2026-02")
+    gone = make_move("Yan Testperson", "Apple", "OpenAI", "2026-03")
+    for move in (kept, gone):
+        await store.record_move(move, origin="cli", actor="cli")
+    real = store.mark_sending
+
+    async def retract_first(ids, batch):
+        await store.retract_move(gone.id, actor="mod", reason="wrong person")
+        return await real(ids, batch)
+
+    monkeypatch.setattr(store, "mark_sending", retract_first)
+    assert await worker.run_once() == 1
+    assert sender.moves_in(1) == [[kept.id]]
+    assert ("Yan Testperson", "dropped") in [(m, s) for m, _, _, s in await outbox_people(store)]
+
+
+async def outbox_people(store: Store) -> list[tuple]:
+    return [tuple(r) for r in await store._db.execute_fetchall(
+        "SELECT p.name, o.channel_id, o.kind, o.state FROM outbox o JOIN moves m ON m.id = o.move_id"
+        " JOIN people p ON p.id = m.person_id ORDER BY o.id")]

@@ -210,11 +210,18 @@ class AlertTables:
             " ORDER BY o.channel_id, m.date, o.id LIMIT ?", (_iso(_now()), limit))
         return [Delivery(*r) for r in rows]
 
-    async def mark_sending(self, ids: Sequence[int], batch: str) -> None:
-        """Record the attempt before sending, so a crash mid-send is found again (and checked) on restart."""
+    async def mark_sending(self, ids: Sequence[int], batch: str) -> set[int]:
+        """Record the attempt before sending, so a crash mid-send is found again (and checked) on restart; returns
+        the deliveries claimed: those still open, of a live move and an active subscription (a retraction or a
+        pause may have landed since `due_deliveries`, and must win)."""
         async with self._transaction() as db:
-            await db.executemany("UPDATE outbox SET state = 'sending', batch = ?, attempts = attempts + 1 WHERE id = ?",
-                                 [(batch, i) for i in ids])
+            rows = await db.execute_fetchall(
+                "UPDATE outbox SET state = 'sending', batch = ?, attempts = attempts + 1"
+                f" WHERE id IN ({','.join('?' * len(ids))}) AND state IN ('pending', 'sending')"
+                " AND EXISTS (SELECT 1 FROM moves m WHERE m.id = outbox.move_id AND m.retracted_at IS NULL)"
+                " AND EXISTS (SELECT 1 FROM subscriptions s WHERE s.id = outbox.subscription_id AND s.state = 'active')"
+                " RETURNING id", (batch, *ids))
+        return {row[0] for row in rows}
 
     async def mark_sent(self, ids: Sequence[int], message_id: int, *, channel_id: int, guild_id: int | None,
                         move_ids: Iterable[str], recovered: bool = False) -> None:
