@@ -328,3 +328,17 @@ async def test_network_guard_blocks_non_loopback(block_external_network: Network
     assert time.monotonic() - started < 1
     assert len(block_external_network.attempts) == 4
     block_external_network.attempts.clear()
+
+
+def test_validation_holds_a_messages_embeds_to_6000_characters_in_all() -> None:
+    """Each part within its own limit, yet 6001 characters together: Discord refuses it, so does the fake."""
+    embeds = [{"title": "t" * 256, "description": "d" * 4096},
+              {"description": "d" * (6001 - 256 - 4096)}]
+    for method, path, body in (
+            ("POST", "/api/v10/channels/1/messages", {"embeds": embeds}),
+            ("POST", "/api/v10/interactions/1/tok/callback", {"type": 4, "data": {"embeds": embeds}}),
+            ("PATCH", "/api/v10/webhooks/1/tok/messages/@original", {"embeds": embeds})):
+        errors = validate_request(method, path, body)
+        assert errors and any("6001 characters in all" in e for e in errors), (path, errors)
+    embeds[1]["description"] = embeds[1]["description"][:-1]
+    assert validate_request("POST", "/api/v10/channels/1/messages", {"embeds": embeds}) == []

@@ -10,8 +10,9 @@ Deviations from the spec, each narrow and explained where defined:
 
 * :data:`REQUEST_SNOWFLAKE` — in requests, snowflakes may be integers (Discord accepts them; discord.py sends
   them). The only loosening.
-* :data:`DOCUMENTED_LIMITS` — where the spec is looser than Discord's documentation (which wins, per the
-  spec's own README), extra checks tighten it.
+* :data:`DOCUMENTED_LIMITS` — where the spec is looser than Discord's documentation (content length, the 6000
+  characters of a message's embeds together), the documentation wins (per the spec's own README): extra checks
+  tighten it.
 """
 
 from __future__ import annotations
@@ -170,11 +171,37 @@ def _message_content_2000(body: Any) -> Iterator[str]:
         yield f"$.content: {len(body['content'])} characters; Discord documents at most 2000 for bots"
 
 
+def _embeds_6000(body: Any) -> Iterator[str]:
+    """The characters of all of a message's embeds together: Discord documents at most 6000 (title, description,
+    field names and values, footer text, author name), and answers 50035 above it. The spec limits each part."""
+    if not isinstance(body, dict):
+        return
+    message = body.get("data") if isinstance(body.get("data"), dict) and "type" in body else body
+    embeds = message.get("embeds") if isinstance(message, dict) else None
+    if not isinstance(embeds, list):
+        return
+    total = 0
+    for embed in embeds:
+        if not isinstance(embed, dict):
+            continue
+        total += len(embed.get("title") or "") + len(embed.get("description") or "")
+        total += len((embed.get("footer") or {}).get("text") or "") + len((embed.get("author") or {}).get("name") or "")
+        total += sum(len(f.get("name") or "") + len(f.get("value") or "") for f in embed.get("fields") or []
+                     if isinstance(f, dict))
+    if total > 6000:
+        yield f"$.embeds: {total} characters in all; Discord documents at most 6000 per message"
+
+
+_MESSAGE_LIMITS = [_message_content_2000, _embeds_6000]
 DOCUMENTED_LIMITS: dict[tuple[str, str], list[Callable[[Any], Iterator[str]]]] = {
     # The spec's MessageCreateRequest allows 4000 characters (the Nitro limit); Discord's documentation for
     # Create Message says 2000, and a bot account gets 50035 "Must be 2000 or fewer in length" above that.
-    ("/channels/{channel_id}/messages", "post"): [_message_content_2000],
-    ("/channels/{channel_id}/messages/{message_id}", "patch"): [_message_content_2000],
+    ("/channels/{channel_id}/messages", "post"): _MESSAGE_LIMITS,
+    ("/channels/{channel_id}/messages/{message_id}", "patch"): _MESSAGE_LIMITS,
+    ("/interactions/{interaction_id}/{interaction_token}/callback", "post"): [_embeds_6000],
+    ("/webhooks/{webhook_id}/{webhook_token}", "post"): _MESSAGE_LIMITS,
+    ("/webhooks/{webhook_id}/{webhook_token}/messages/@original", "patch"): _MESSAGE_LIMITS,
+    ("/webhooks/{webhook_id}/{webhook_token}/messages/{message_id}", "patch"): _MESSAGE_LIMITS,
 }
 
 
