@@ -100,6 +100,28 @@ def sqlite_import(data: Path, db: Path):
     return run_child(["sqlite3", str(db)], stdin=script, cwd=OUT)
 
 
+_PYTHON_IMPORT = """
+import csv, sqlite3, sys
+db = sqlite3.connect(sys.argv[2], isolation_level=None)
+db.execute("PRAGMA journal_mode=WAL")
+db.execute("BEGIN")
+for name in ("moves", "sources"):
+    with open(f"{sys.argv[1]}/{name}.csv", newline="", encoding="utf-8") as fh:
+        rows = csv.reader(fh)
+        header = next(rows)
+        db.execute(f"CREATE TABLE {name} ({', '.join(header)})")
+        db.executemany(f"INSERT INTO {name} VALUES ({', '.join('?' * len(header))})", rows)
+db.execute("COMMIT")
+"""
+
+
+def python_import(data: Path, db: Path):
+    """Python's csv module and sqlite3 (executemany) writing the same two files into bare tables, nothing checked:
+    what any load written in Python costs before it does anything (informational)."""
+    _remove_db(db)
+    return run_child([sys.executable, "-c", _PYTHON_IMPORT, str(data), str(db)], cwd=OUT)
+
+
 # -- load ---------------------------------------------------------------------------------------------------------
 
 def bench_load(scale: Scale) -> list[Figure]:
@@ -111,8 +133,9 @@ def bench_load(scale: Scale) -> list[Figure]:
     _remove_db(db)
     ours = movesbot_load(data, db)
     after = sqlite_import(data, bare)
-    if ours.returncode != 0 or before.returncode != 0:
-        raise RuntimeError(f"load failed:\n{ours.output[-2000:]}\n{before.output[-2000:]}")
+    floor = python_import(data, bare)
+    if ours.returncode != 0 or before.returncode != 0 or floor.returncode != 0:
+        raise RuntimeError(f"load failed:\n{ours.output[-2000:]}\n{before.output[-2000:]}\n{floor.output[-2000:]}")
     rows = sqlite3.connect(db).execute("SELECT count(*) FROM moves").fetchone()[0]
     (db.with_suffix(".loaded")).write_text((data / ".complete").read_text() + " schema=" + _schema_digest())
     reference = min(before.seconds, after.seconds)
@@ -121,6 +144,8 @@ def bench_load(scale: Scale) -> list[Figure]:
     return [
         Figure(name, ours.seconds, "s", reference, "ratio <= 2 (sqlite3 .import)", ratio <= 2.0,
                note=f"{rows} moves, validated, indexes included"),
+        Figure(f"{name}_vs_python_floor", ours.seconds, "s", floor.seconds, None, None,
+               note="reference: Python's csv + sqlite3 executemany into bare tables, nothing checked"),
         Figure(f"{name}_peak_rss", ours.peak_rss_mb, "MB", max(before.peak_rss_mb, after.peak_rss_mb), None, None,
                note="the load process (informational)"),
     ]
