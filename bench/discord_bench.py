@@ -105,7 +105,11 @@ async def fanout(scale: Scale, db: Path, data: Path) -> list[Figure]:
     await fake.start()
     try:
         with redirect_discord(fake):
-            bot = make_bot(db, data, MOVESBOT_ALERT_POLL_SECONDS=0.05, MOVESBOT_ALERT_CONCURRENCY=CONCURRENCY)
+            # The bot is told the limit it works under, as an operator sets MOVESBOT_ALERT_RATE: Discord's is 50
+            # requests a second (the default, 45, leaves room for the bot's other requests); the quick run's fake
+            # allows 20, and here alerts are the only messages.
+            bot = make_bot(db, data, MOVESBOT_ALERT_POLL_SECONDS=0.05, MOVESBOT_ALERT_CONCURRENCY=CONCURRENCY,
+                           MOVESBOT_ALERT_RATE=scale.rate)
             async with running_bot(bot, fake, timeout=30) as running:
                 await asyncio.wait_for(running.ready.wait(), timeout=300)
                 store = running.store

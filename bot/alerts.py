@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -33,25 +34,30 @@ SEND_RATE = 45.0     # alert messages a second, at most: under Discord's 50 requ
 
 
 class Pace:
-    """Spaces calls `1 / rate` seconds apart, with no burst, whichever task makes them.
+    """At most `rate` calls in any `window` (a second and a bit), whichever task makes them; a call past that waits
+    for its turn.
 
     Discord allows a bot 50 requests a second in all, across channels, and answers 429 past that: a thousand
     channels subscribed to everything would otherwise see hundreds of refused sends for one new move (each
-    retried, and enough of them get a bot temporarily banned). Spacing the sends keeps a fan-out under the limit
-    and as fast as it allows.
+    retried, and enough of them get a bot temporarily banned). Counting sends over the last `window` seconds, as
+    Discord counts them over one, keeps a fan-out under the limit and nearly as fast as it allows. The window is a
+    little over a second because requests reach Discord some milliseconds after they leave, not all equally late.
     """
 
-    def __init__(self, rate: float, clock: Callable[[], float] = time.monotonic,
+    def __init__(self, rate: float, window: float = 1.1, clock: Callable[[], float] = time.monotonic,
                  sleep: Callable[[float], Awaitable[object]] = asyncio.sleep):
-        self.interval = 1.0 / rate
+        self.per_window = max(1, int(rate))
+        self.window = window
         self._clock, self._sleep = clock, sleep
-        self._next = float("-inf")
+        self._turns: deque[float] = deque()  # the times given out within the last window (and later ones)
 
     async def wait(self) -> None:
         """Return at this caller's turn (turns are given in call order, without a lock: one event loop)."""
         now = self._clock()
-        turn = max(now, self._next)
-        self._next = turn + self.interval
+        while self._turns and self._turns[0] <= now - self.window:
+            self._turns.popleft()
+        turn = now if len(self._turns) < self.per_window else self._turns[-self.per_window] + self.window
+        self._turns.append(turn)
         if turn > now:
             await self._sleep(turn - now)
 
