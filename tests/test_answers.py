@@ -263,6 +263,21 @@ async def test_recent_pages_do_not_overlap(engine, dataset):
     assert len(last.moves) == 2 and not last.has_more
 
 
+@pytest.mark.parametrize(("question", "intent"), [
+    ("latest hires at Meta", "joined"), ("who are the newest people to leave Apple?", "left"),
+    ("derniers départs d'Apple", "left"), ("recent moves from OpenAI to Meta", "between"),
+    ("who joined Meta", "joined"), ("who left Apple", "left"),
+])
+async def test_latest_and_recent_list_newest_first_and_page_on(engine, question, intent):
+    """"Latest"/"derniers" asks for the newest moves first; otherwise a list reads in date order. Pages keep it."""
+    answer = await engine.ask(question)
+    assert answer.intent == intent and answer.has_more
+    newest = any(w in question.lower() for w in ("latest", "newest", "derniers", "recent"))
+    more = await engine.page(answer.request, answer.page_size)
+    dates = [m.date for m in (*answer.moves, *more.moves)]
+    assert dates == sorted(dates, reverse=newest) and len(set(dates)) > 3
+
+
 async def test_org_summary_in_out_net(engine, dataset):
     answer = await engine.ask("Meta")
     joined = sum(m.to.org == "Meta" for m in dataset.moves)

@@ -65,11 +65,11 @@ class Engine:
         if q.intent == "role" and q.subject is not None:
             return await self._role(q.subject, loc, q.role_words)
         if q.intent == "left" and q.subject is not None:
-            return await self._left(q.subject, None, q.period, loc, page_size, offset)
+            return await self._left(q.subject, None, q.period, loc, page_size, offset, q.newest_first)
         if q.intent == "between" and q.subject is not None and q.other is not None:
-            return await self._left(q.subject, q.other, q.period, loc, page_size, offset)
+            return await self._left(q.subject, q.other, q.period, loc, page_size, offset, q.newest_first)
         if q.intent == "joined" and q.subject is not None:
-            return await self._joined(q.subject, q.other, q.period, loc, page_size, offset)
+            return await self._joined(q.subject, q.other, q.period, loc, page_size, offset, q.newest_first)
         if q.intent == "org" and q.subject is not None:
             return await self._org(q.subject, q.period, loc, page_size, offset)
         if q.intent == "recent":
@@ -239,15 +239,16 @@ class Engine:
                       [r.person for r in ranked], total=len(facts), page_size=len(facts) or PAGE)
 
     async def _left(self, subject: Match, other: Match | None, period: Period, locale: str, page_size: int,
-                    offset: int) -> Answer:
+                    offset: int, newest_first: bool = False) -> Answer:
         filters = _side(subject, "from")
         if other is not None:
             filters.update(_side(other, "to"))
         moves, total = await self.store.moves(**filters, date_from=period.start, date_before=period.end,
-                                              limit=page_size, offset=offset)
+                                              newest_first=newest_first, limit=page_size, offset=offset)
         when = _period_label(period, locale)
-        request = {"method": "_page_left", "args": {"subject": subject, "other": other, "period": period,
-                                                    "locale": locale, "page_size": page_size}}
+        request = {"method": "_left", "args": {"subject": subject, "other": other, "period": period,
+                                               "locale": locale, "page_size": page_size,
+                                               "newest_first": newest_first}}
         if other is None:
             title = t(locale, "left_title", place=subject.label)
             summary = t(locale, "left_summary" if total else "none_left", count=total, place=subject.label,
@@ -261,12 +262,12 @@ class Engine:
         return _list_answer(intent, locale, title, summary, moves, total, offset, page_size, request)
 
     async def _joined(self, subject: Match, other: Match | None, period: Period, locale: str, page_size: int,
-                      offset: int) -> Answer:
+                      offset: int, newest_first: bool = False) -> Answer:
         filters = _side(subject, "to")
         if other is not None:
             filters.update(_side(other, "from"))
         moves, total = await self.store.moves(**filters, date_from=period.start, date_before=period.end,
-                                              limit=page_size, offset=offset)
+                                              newest_first=newest_first, limit=page_size, offset=offset)
         when = _period_label(period, locale)
         if not total:
             summary = t(locale, "none_joined", place=subject.label, period=when)
@@ -274,8 +275,9 @@ class Engine:
             summary = t(locale, "joined_from_summary", count=total, place=subject.label, src=other.label, period=when)
         else:
             summary = t(locale, "joined_summary", count=total, place=subject.label, period=when)
-        request = {"method": "_page_joined", "args": {"subject": subject, "other": other, "period": period,
-                                                      "locale": locale, "page_size": page_size}}
+        request = {"method": "_joined", "args": {"subject": subject, "other": other, "period": period,
+                                                 "locale": locale, "page_size": page_size,
+                                                 "newest_first": newest_first}}
         return _list_answer("joined", locale, t(locale, "joined_title", place=subject.label), summary, moves,
                             total, offset, page_size, request)
 
@@ -324,22 +326,10 @@ class Engine:
         else:
             moves, total = await self._involving(subject, period, page_size, offset)
             title = t(locale, "recent_at_title", place=subject.label)
-        request = {"method": "_page_recent", "args": {"subject": subject, "period": period, "locale": locale,
-                                                      "page_size": page_size}}
+        request = {"method": "_recent", "args": {"subject": subject, "period": period, "locale": locale,
+                                                 "page_size": page_size}}
         return _list_answer("recent", locale, title, t(locale, "recent_summary", count=len(moves)), moves, total,
                             offset, page_size, request)
-
-    async def _page_left(self, subject: Match, other: Match | None, period: Period, locale: str, page_size: int,
-                         offset: int) -> Answer:
-        return await self._left(subject, other, period, locale, page_size, offset)
-
-    async def _page_joined(self, subject: Match, other: Match | None, period: Period, locale: str,
-                           page_size: int, offset: int) -> Answer:
-        return await self._joined(subject, other, period, locale, page_size, offset)
-
-    async def _page_recent(self, subject: Match | None, period: Period, locale: str, page_size: int,
-                           offset: int) -> Answer:
-        return await self._recent(subject, period, locale, page_size, offset)
 
     def _not_found(self, query: str, lookups: list[Lookup], locale: str) -> Answer:
         """No sure answer: offer the closest names ("did you mean"), or say plainly that nothing matched."""

@@ -153,6 +153,7 @@ class Query:
     unresolved: list[Lookup] = field(default_factory=list)
     text: str = ""
     role_words: tuple[str, ...] = ()  # "ceo", "head"...: which holders to list first
+    newest_first: bool = False  # "latest hires at Meta", "derniers départs": lists newest first
 
 
 def detect_locale(question: str) -> str:
@@ -357,6 +358,7 @@ def parse_question(question: str, index: NameIndex, locale: str | None = None, t
         query.intent = "recent"
     elif unresolved:
         query.intent = "ambiguous"
+    query.newest_first = bool(words & RECENT)
     return query
 
 
