@@ -198,7 +198,8 @@ async def test_movesbot_run_as_a_process(fake_discord: FakeDiscord, tmp_path: Pa
     proc = await asyncio.create_subprocess_exec(
         str(Path(sys.executable).parent / "movesbot"), "run", cwd=tmp_path, env=env,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
-    output = b""
+    assert proc.stdout is not None
+    reading = asyncio.create_task(proc.stdout.read())  # all of it, whatever happens below
     try:
         await fake.wait_for_request("PUT", r"/applications/\d+/commands", timeout=20)
         await fake.wait_until(lambda: fake.connected, 10, "the process's gateway session")
@@ -209,11 +210,11 @@ async def test_movesbot_run_as_a_process(fake_discord: FakeDiscord, tmp_path: Pa
         if proc.returncode is None:
             proc.send_signal(signal.SIGINT)
         try:
-            output, _ = await asyncio.wait_for(proc.communicate(), 10)
+            await asyncio.wait_for(proc.wait(), 30)
         except TimeoutError:
             proc.kill()
-            output, _ = await proc.communicate()
-    text = output.decode(errors="replace")
+            await proc.wait()
+    text = (await reading).decode(errors="replace")
     assert proc.returncode == 0, text  # Ctrl-C (SIGINT) stops it cleanly
     assert token not in text and token.split(".")[1] not in text
     assert "synced" in text and "ready" in text, text
