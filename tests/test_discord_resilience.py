@@ -208,13 +208,14 @@ async def test_movesbot_run_as_a_process(fake_discord: FakeDiscord, tmp_path: Pa
         assert data["embeds"][0]["title"] == "Ruoming Pang"
     finally:
         if proc.returncode is None:
-            proc.send_signal(signal.SIGINT)
+            proc.send_signal(signal.SIGTERM)  # as `docker stop` and systemd do
         try:
             await asyncio.wait_for(proc.wait(), 30)
         except TimeoutError:
             proc.kill()
             await proc.wait()
     text = (await reading).decode(errors="replace")
-    assert proc.returncode == 0, text  # Ctrl-C (SIGINT) stops it cleanly
+    assert proc.returncode == 0, text  # SIGTERM stops it cleanly
+    assert "stopped" in text
     assert token not in text and token.split(".")[1] not in text
     assert "synced" in text and "ready" in text, text

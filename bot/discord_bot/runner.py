@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import signal
 from pathlib import Path
 
 import discord
@@ -30,9 +32,14 @@ def configure_endpoints(settings: Settings) -> None:
 
 
 async def serve(settings: Settings, db_path: Path, data_dir: Path, **options: object) -> None:
-    """Run the bot until it is closed; without the message-content intent if Discord refuses it (4014)."""
+    """Run the bot until it is closed or stopped (SIGTERM, as `docker stop` and systemd send, or Ctrl-C); without
+    the message-content intent if Discord refuses it (4014). Stopping closes the gateway and the database cleanly."""
     assert settings.discord_token is not None
     token = settings.discord_token.get_secret_value().strip()
+    main = asyncio.current_task()
+    if main is not None:
+        with contextlib.suppress(NotImplementedError):  # (no signal handlers on Windows' event loop)
+            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, main.cancel)
     intents = default_intents(message_content=True)
     while True:
         bot = MovesBot(settings, db_path, data_dir, intents=intents, **options)
@@ -56,5 +63,5 @@ def run_bot(settings: Settings, db_path: Path, data_dir: Path) -> None:
     except discord.LoginFailure:
         log.error("Discord rejected the token (DISCORD_TOKEN): check it in the developer portal.")
         raise SystemExit(1) from None
-    except KeyboardInterrupt:
-        pass
+    except (KeyboardInterrupt, asyncio.CancelledError):
+        log.info("stopped")
