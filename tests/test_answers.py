@@ -339,6 +339,29 @@ async def test_role_holders(engine, question, locale):
         assert re.search(r"\(au \d{1,2} \w+ 20\d\d\)$", answer.facts[0].text)
 
 
+@pytest.mark.parametrize("question", ["who's the head of Meta Superintelligence Labs", "who leads MSL?",
+                                      "qui dirige Meta Superintelligence Labs ?"])
+async def test_the_head_of_the_unit_comes_before_heads_of_its_parts(engine, question):
+    """A role naming the unit asked about ("leader of MSL") comes before newer ones that lead a part of it ("head
+    of MSL Infra") or only carry a senior title (a vice president)."""
+    answer = await engine.ask(question)
+    assert answer.intent == "role" and answer.people[0] == "Alexandr Wang", answer.people
+
+
+@pytest.mark.parametrize(("question", "subject"), [("who poached from apple", "Apple"),
+                                                   ("who was hired away from OpenAI?", "OpenAI"),
+                                                   ("qui a été recruté chez Google DeepMind par Meta ?", None)])
+async def test_hired_from_an_org_is_who_left_it(engine, question, subject):
+    """"Poached from Apple" names where people came from: those are Apple's departures, not its arrivals."""
+    answer = await engine.ask(question)
+    if subject is None:  # recruited at Google DeepMind by Meta: Google DeepMind -> Meta
+        assert answer.intent == "joined" and answer.title.startswith("Qui a rejoint Meta"), answer.title
+        assert all(m.from_org == "Google DeepMind" and m.to_org == "Meta" for m in answer.moves)
+    else:
+        assert answer.intent == "left" and all(m.from_org == subject for m in answer.moves), answer.title
+        assert answer.total > 5
+
+
 async def test_role_none(mini_engine):
     answer = await mini_engine.ask("who leads Meta?")
     assert answer.intent == "role" and answer.facts == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -228,8 +229,10 @@ class Engine:
         # The title asked for comes first: "ceo", "cto", "founded" (-> founder, co-founder), "fondateur".
         generic = {"lead", "leads", "leading", "led", "head", "heads", "heading", "runs", "run", "running", "charge"}
         named = {_TITLE_STEMS.get(w, w[:5]) for w in asked if w not in generic}
+        heads = self._heads_of(subject)
         ranked = sorted(latest.values(), key=lambda r: (
             not any(word.startswith(n) for n in named for word in fold(r.role).replace("co ", "").split()),
+            not heads.search(fold(r.role)),
             not any(w in r.role.lower() for w in LEAD_WORDS),
             "" if r.as_of is None else _neg(r.as_of)))
         label = subject.label
@@ -237,6 +240,15 @@ class Engine:
         summary = t(locale, "role_summary", place=label) if facts else t(locale, "role_none", place=label)
         return Answer("", "role", locale, t(locale, "role_title", place=label), summary, facts,
                       [r.person for r in ranked], total=len(facts), page_size=len(facts) or PAGE)
+
+    def _heads_of(self, subject: Match) -> re.Pattern[str]:
+        """Matches a (folded) role that leads the place itself, by any of its names: "leader of MSL", "leads the
+        Foundation Models team", "head of AFM, reporting to ..."; not "head of MSL Infra" (a part of it)."""
+        names = sorted((re.escape(key) for key, name in self.index.spellings(subject.kind, subject.org).items()
+                        if name == subject.name), key=len, reverse=True) or [re.escape(fold(subject.name))]
+        return re.compile(rf"\b(?:leads?|leader|leading|head|heads|heading|runs|running|in charge of)\s+(?:of\s+)?"
+                          rf"(?:the\s+)?(?:{'|'.join(names)})(?:\s+team)?(?:\s+(?:at|in|for|since|from|reporting|"
+                          rf"and|as|until|with|under)\b|$)")
 
     async def _left(self, subject: Match, other: Match | None, period: Period, locale: str, page_size: int,
                     offset: int, newest_first: bool = False) -> Answer:

@@ -316,6 +316,8 @@ def parse_question(question: str, index: NameIndex, locale: str | None = None, t
             return "from"
         if before in TO_MARK or before in JOINED or before2 in ("join", "rejoindre"):
             return "to"
+        if before in ("by", "par"):  # the one who hired: "hired by Meta", "recruté chez OpenAI par Meta"
+            return "by"
         return None
 
     left, joined, moved = bool(words & LEFT), bool(words & JOINED), bool(words & MOVED)
@@ -337,9 +339,12 @@ def parse_question(question: str, index: NameIndex, locale: str | None = None, t
             query.intent, query.other = "between", other.match
         else:
             query.intent = "left"
+    elif joined and places and all(marker(p) == "from" for p in places):
+        query.intent, query.subject = "left", places[0].match  # "poached from Apple": Apple's departures
     elif joined and places:
         src = [p for p in places if marker(p) == "from"]
-        subject = next((p for p in places if p not in src), places[0])
+        by = [p for p in places if marker(p) == "by"]
+        subject = by[0] if by else next((p for p in places if p not in src), places[0])
         query.intent, query.subject = "joined", subject.match
         other = next((p for p in places if p is not subject), None)
         query.other = other.match if other is not None else None
