@@ -569,8 +569,8 @@ class NameIndex:
         found = self._names.get(n)
         return _display(self._keys[n]) if found is None else found
 
-    def _match(self, n: int, score: float, exact: bool) -> Match:
-        name = self._name(n)
+    def _match(self, n: int, score: float, exact: bool, name: str | None = None) -> Match:
+        name = name or self._name(n)
         return Match(KINDS[self._kinds[n]], self._ids[n], name, self._orgs.get(n), self._spellings.get(n, name), score,
                      exact)
 
@@ -592,7 +592,7 @@ class NameIndex:
         digest = hash(skey)
         start = bisect_left(self._exact_hashes, digest)
         group = [n for n in self._exact_nums[start:bisect_right(self._exact_hashes, digest, lo=start)]
-                 if _sorted_key(self._keys[n]) == skey]
+                 if self._keys[n] == key or _sorted_key(self._keys[n]) == skey]
         if key != skey:  # the spelling as typed first; the same words in another order only when none has it
             group = [n for n in group if self._keys[n] == key] or group
         wanted = set(self._wanted(kinds))
@@ -600,7 +600,10 @@ class NameIndex:
         for n in group:  # by number: an entity comes in at its first spelling and shows its last one
             if self._kinds[n] in wanted:
                 hits[self._kinds[n], self._ids[n]] = n
-        return [self._match(n, 100.0, True) for n in hits.values()]
+        # one spelling is often many entities' (the "Inference" team of a thousand orgs): its name is made once
+        shown: dict[str, str] = {}
+        return [self._match(n, 100.0, True, self._names.get(n) or shown.get(self._keys[n])
+                            or shown.setdefault(self._keys[n], self._name(n))) for n in hits.values()]
 
     def fuzzy(self, text: str, kinds: Iterable[str] | None = None, limit: int = 10,
               cutoff: float = SUGGEST) -> list[Match]:

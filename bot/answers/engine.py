@@ -229,7 +229,7 @@ class Engine:
         # The title asked for comes first: "ceo", "cto", "founded" (-> founder, co-founder), "fondateur".
         generic = {"lead", "leads", "leading", "led", "head", "heads", "heading", "runs", "run", "running", "charge"}
         named = {_TITLE_STEMS.get(w, w[:5]) for w in asked if w not in generic}
-        heads = self._heads_of(subject)
+        heads = _heads_of(await self.store.names_of(subject.kind, subject.id))
         ranked = sorted(latest.values(), key=lambda r: (
             not any(word.startswith(n) for n in named for word in fold(r.role).replace("co ", "").split()),
             not heads.search(fold(r.role)),
@@ -240,15 +240,6 @@ class Engine:
         summary = t(locale, "role_summary", place=label) if facts else t(locale, "role_none", place=label)
         return Answer("", "role", locale, t(locale, "role_title", place=label), summary, facts,
                       [r.person for r in ranked], total=len(facts), page_size=len(facts) or PAGE)
-
-    def _heads_of(self, subject: Match) -> re.Pattern[str]:
-        """Matches a (folded) role that leads the place itself, by any of its names: "leader of MSL", "leads the
-        Foundation Models team", "head of AFM, reporting to ..."; not "head of MSL Infra" (a part of it)."""
-        names = sorted((re.escape(key) for key, name in self.index.spellings(subject.kind, subject.org).items()
-                        if name == subject.name), key=len, reverse=True) or [re.escape(fold(subject.name))]
-        return re.compile(rf"\b(?:leads?|leader|leading|head|heads|heading|runs|running|in charge of)\s+(?:of\s+)?"
-                          rf"(?:the\s+)?(?:{'|'.join(names)})(?:\s+team)?(?:\s+(?:at|in|for|since|from|reporting|"
-                          rf"and|as|until|with|under)\b|$)")
 
     async def _left(self, subject: Match, other: Match | None, period: Period, locale: str, page_size: int,
                     offset: int, newest_first: bool = False) -> Answer:
@@ -372,6 +363,15 @@ def _role_fact(r: RoleRecord, who: str, locale: str) -> Fact:
     """"Zhifeng Chen: leads the Foundation Models team (as of 3 February 2026)" with its source."""
     when = f" ({t(locale, 'as_of', date=format_date(r.as_of, r.as_of_precision, locale))})" if r.as_of else ""
     return Fact(t(locale, "role_line", person=who, role=shorten(r.role)) + when, (SourceRecord(r.url),))
+
+
+def _heads_of(names: list[str]) -> re.Pattern[str]:
+    """Matches a (folded) role that leads the place itself, by any of its `names`: "leader of MSL", "leads the
+    Foundation Models team", "head of AFM, reporting to ..."; not "head of MSL Infra" (a part of it)."""
+    keys = sorted({re.escape(fold(n)) for n in names if fold(n)}, key=len, reverse=True)
+    return re.compile(rf"\b(?:leads?|leader|leading|head|heads|heading|runs|running|in charge of)\s+(?:of\s+)?"
+                      rf"(?:the\s+)?(?:{'|'.join(keys) or '(?!)'})(?:\s+team)?(?:\s+(?:at|in|for|since|from|"
+                      rf"reporting|and|as|until|with|under)\b|$)")
 
 
 def _neg(value: str) -> str:

@@ -288,7 +288,7 @@ def _extends_a_neighbour(run: list[int], tokens: list[str], found: list[_Mention
 def _prefer(hits: list[Match]) -> Match:
     """Among entities sharing one spelling, people and orgs before teams (a team is usually named with its org)."""
     order = {"person": 0, "org": 1, "team": 2}
-    return sorted(hits, key=lambda m: (order[m.kind], m.label))[0]
+    return min(hits, key=lambda m: (order[m.kind], m.label))
 
 
 def _keyword(token: str) -> bool:

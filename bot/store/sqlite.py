@@ -512,6 +512,16 @@ class Store(AlertTables):
         rows = await self._db.execute_fetchall(sql, (org_id, *params, org_id, *params))
         return [Flow(name, joined, left) for name, joined, left in rows]
 
+    async def names_of(self, kind: str, id_: int) -> list[str]:
+        """An org's or a team's name and its aliases (through the aliases' keys: no scan)."""
+        if kind == "org":
+            sql = "SELECT name FROM orgs WHERE id = ?1 UNION ALL SELECT alias FROM org_aliases WHERE org_id = ?1"
+        elif kind == "team":
+            sql = "SELECT name FROM teams WHERE id = ?1 UNION ALL SELECT alias FROM team_aliases WHERE team_id = ?1"
+        else:
+            raise ValueError(f"no aliases for a {kind}")
+        return [row[0] for row in await self._db.execute_fetchall(sql, (id_,))]
+
     async def roles(self, *, org_id: int | None = None, team_id: int | None = None,
                     person_id: int | None = None) -> list[RoleRecord]:
         """Role holdings matching the filters, latest first."""
