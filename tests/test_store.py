@@ -397,3 +397,12 @@ async def test_a_first_load_leaves_the_database_in_wal_mode(tmp_path, make_datas
             assert other.execute("SELECT count(*) FROM moves").fetchone()[0] == 3
         finally:
             other.close()
+
+
+async def test_names_of_an_org_and_a_team(store):
+    ids = {(e.kind, e.name): e.id for e in await store.name_entries()}
+    assert set(await store.names_of("team", ids["team", "Foundation Models"])) == {
+        "Foundation Models", "AFM", "Apple Foundation Models", "Foundation Models team"}
+    assert {"Meta", "Facebook"} <= set(await store.names_of("org", ids["org", "Meta"]))
+    with pytest.raises(ValueError):
+        await store.names_of("person", ids["person", "Ruoming Pang"])
