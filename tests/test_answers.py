@@ -362,6 +362,17 @@ async def test_hired_from_an_org_is_who_left_it(engine, question, subject):
         assert answer.total > 5
 
 
+@pytest.mark.parametrize(("question", "summary"), [
+    ("who is the ceo of apple", "No CEO of Apple is on record. Other roles on record:"),
+    ("qui est le fondateur d'Apple ?", "Aucun fondateur d'Apple n'est enregistré. Autres rôles enregistrés :"),
+])
+async def test_a_title_no_one_holds_is_said_so(engine, question, summary):
+    """Asked for a title no holder has, the answer says so before listing the roles on record (a team lead is
+    not Apple's CEO)."""
+    answer = await engine.ask(question)
+    assert answer.intent == "role" and answer.summary == summary and answer.facts
+
+
 async def test_role_none(mini_engine):
     answer = await mini_engine.ask("who leads Meta?")
     assert answer.intent == "role" and answer.facts == []

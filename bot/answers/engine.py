@@ -231,13 +231,17 @@ class Engine:
         named = {_TITLE_STEMS.get(w, w[:5]) for w in asked if w not in generic}
         heads = _heads_of(await self.store.names_of(subject.kind, subject.id))
         ranked = sorted(latest.values(), key=lambda r: (
-            not any(word.startswith(n) for n in named for word in fold(r.role).replace("co ", "").split()),
+            not _holds(r.role, named),
             not heads.search(fold(r.role)),
             not any(w in r.role.lower() for w in LEAD_WORDS),
             "" if r.as_of is None else _neg(r.as_of)))
         label = subject.label
         facts = [_role_fact(r, r.person, locale) for r in ranked]
         summary = t(locale, "role_summary", place=label) if facts else t(locale, "role_none", place=label)
+        title = next((w for w in asked if w not in generic), None)
+        if facts and title and not _holds(ranked[0].role, named):
+            # "who is the CEO of Apple?" with no CEO on record: say so, then show who is
+            summary = t(locale, "role_asked_none", title=title.upper() if len(title) <= 3 else title, place=label)
         return Answer("", "role", locale, t(locale, "role_title", place=label), summary, facts,
                       [r.person for r in ranked], total=len(facts), page_size=len(facts) or PAGE)
 
@@ -363,6 +367,13 @@ def _role_fact(r: RoleRecord, who: str, locale: str) -> Fact:
     """"Zhifeng Chen: leads the Foundation Models team (as of 3 February 2026)" with its source."""
     when = f" ({t(locale, 'as_of', date=format_date(r.as_of, r.as_of_precision, locale))})" if r.as_of else ""
     return Fact(t(locale, "role_line", person=who, role=shorten(r.role)) + when, (SourceRecord(r.url),))
+
+
+def _holds(role: str, titles: set[str]) -> bool:
+    """Whether a role text has one of the asked titles (as stems: "found" is founder, co-founder, founded; not
+    the Foundation Models team)."""
+    words = fold(role).replace("co ", "").split()
+    return any(word.startswith(t) and not word.startswith("foundation") for t in titles for word in words)
 
 
 def _heads_of(names: list[str]) -> re.Pattern[str]:
