@@ -526,12 +526,32 @@ def test_parse_close_call_is_ambiguous_not_a_guess(tiny_index):
     ("this year", "2026", "2027", "in"),
     ("l annee derniere", "2025", "2026", "in"),
     ("who left apple", None, None, None),
+    ("between june and august 2025", "2025-06", "2025-09", "between"),
+    ("from june to august 2025", "2025-06", "2025-09", "between"),
+    ("entre juin et aout 2025", "2025-06", "2025-09", "between"),
+    ("in q3 2025", "2025-07", "2025-10", "between"),
+    ("q4 2025", "2025-10", "2026-01", "between"),
+    ("au t1 2026", "2026-01", "2026-04", "between"),
+    ("in summer 2025", "2025-06", "2025-09", "between"),
+    ("l ete 2025", "2025-06", "2025-09", "between"),
+    ("au printemps 2026", "2026-03", "2026-06", "between"),
+    ("in the fall of 2025", "2025-09", "2025-12", "between"),
 ])
 def test_parse_period(text, start, end, kind):
     period, rest = parse_period(fold(text), today=date(2026, 5, 1))
     assert (period.start, period.end, period.label_kind) == (start, end, kind)
     if kind:
         assert rest.strip() == ""
+
+
+async def test_moves_in_a_period_say_how_many_and_when(engine, dataset):
+    answer = await engine.ask("moves in july 2025")
+    july = [m for m in dataset.moves if m.date.startswith("2025-07")]
+    assert answer.intent == "recent" and answer.total == len(july) > 10
+    assert answer.summary == f"{len(july)} moves on record in July 2025, newest first."
+    fr = await engine.ask("mouvements en juillet 2025")
+    assert fr.summary == f"{len(july)} mouvements enregistrés en juillet 2025, du plus récent au plus ancien."
+    assert (await engine.ask("moves in 1999")).summary == "No move on record in 1999."
 
 
 @pytest.mark.parametrize(("question", "locale"), [

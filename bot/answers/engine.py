@@ -335,8 +335,12 @@ class Engine:
             title = t(locale, "recent_at_title", place=subject.label)
         request = {"method": "_recent", "args": {"subject": subject, "period": period, "locale": locale,
                                                  "page_size": page_size}}
-        return _list_answer("recent", locale, title, t(locale, "recent_summary", count=len(moves)), moves, total,
-                            offset, page_size, request)
+        if period.label_kind:  # "moves in July 2025": how many in all, and when
+            summary = t(locale, "recent_period_summary" if total else "recent_period_none", count=total,
+                        period=_period_label(period, locale))
+        else:
+            summary = t(locale, "recent_summary", count=len(moves))
+        return _list_answer("recent", locale, title, summary, moves, total, offset, page_size, request)
 
     def _not_found(self, query: str, lookups: list[Lookup], locale: str) -> Answer:
         """No sure answer: offer the closest names ("did you mean"), or say plainly that nothing matched."""

@@ -118,6 +118,14 @@ _RANGE = re.compile(rf"\b(?:between|entre|from|de)\s+{_WHEN}\s+(?:and|et|to|a)\s
 _SINCE = re.compile(rf"\b(?:since|depuis|after|apres|starting|from|des)\s+{_WHEN}\b")
 _BEFORE = re.compile(rf"\b(?:before|avant|until|till|prior to|jusqu en|jusqu a)\s+{_WHEN}\b")
 _IN = re.compile(rf"\b(?:in|en|during|pendant|durant|of|de)?\s*{_WHEN}\b")
+_YEAR = r"((?:19|20)\d\d)"
+# "between June and August 2025", "entre juin et août 2025": two months of one year
+_MONTH_RANGE = re.compile(rf"\b(?:between|entre|from|de|du)\s+({_MONTH})\s+(?:and|et|to|a|au)\s+({_MONTH})\s+{_YEAR}\b")
+# "Q3 2025", "T3 2025" (trimestre), "2025 Q3"; seasons of the northern hemisphere, where the talent war is reported
+_QUARTER = re.compile(rf"\b(?:(?:in|en|au|during)\s+)?(?:the\s+)?"
+                      rf"(?:[qt]([1-4])\s+(?:of\s+)?{_YEAR}|{_YEAR}\s+[qt]([1-4]))\b")
+_SEASONS = {"spring": 3, "printemps": 3, "summer": 6, "ete": 6, "fall": 9, "autumn": 9, "automne": 9}
+_SEASON = re.compile(rf"\b(?:(?:in|en|au|during|over|l|at)\s+)?(?:the\s+)?({'|'.join(_SEASONS)})\s+(?:of\s+)?{_YEAR}\b")
 _THIS_YEAR = re.compile(r"\b(this year|cette annee)\b")
 _LAST_YEAR = re.compile(r"\b(last year|l annee derniere|annee derniere)\b")
 _FRENCH = _words("""
@@ -181,6 +189,18 @@ def _after(value: str) -> str:
 def parse_period(text: str, today: date | None = None) -> tuple[Period, str]:
     """Find a date window in folded text; return it and the text without it."""
     today = today or date.today()
+    months: tuple[int, int, str] | None = None  # first month, last month, year
+    if m := _MONTH_RANGE.search(text):
+        months = (MONTHS[m.group(1)], MONTHS[m.group(2)], m.group(3))
+    elif m := _QUARTER.search(text):
+        quarter = int(m.group(1) or m.group(4))
+        months = (3 * quarter - 2, 3 * quarter, m.group(2) or m.group(3))
+    elif m := _SEASON.search(text):
+        first = _SEASONS[m.group(1)]
+        months = (first, first + 2, m.group(2))
+    if m and months and months[0] <= months[1]:
+        a, b = f"{months[2]}-{months[0]:02d}", f"{months[2]}-{months[1]:02d}"
+        return Period(a, _after(b), "between", ((a, "month"), (b, "month"))), text[: m.start()] + text[m.end() :]
     if m := _RANGE.search(text):
         a, pa = _bound(m.group(1), m.group(2))
         b, pb = _bound(m.group(3), m.group(4))
