@@ -628,7 +628,11 @@ class NameIndex:
         if (leader.score >= ACCEPT and search.count_close(leader.score) == 1  # nothing else within the margin
                 and covers(fold(text), fold(leader.spelling))):
             return Lookup(text, leader, top)
-        return Lookup(text, None, search.top(limit))
+        # "did you mean": among equal scores, names with every typed word whole ("nat" -> Nat Friedman) come first
+        words = set(fold(text).split())
+        candidates = search.top(2 * limit)
+        candidates.sort(key=lambda m: (-m.score, not words <= set(fold(m.spelling).split())))
+        return Lookup(text, None, candidates[:limit])
 
     def complete(self, text: str, kinds: Iterable[str] | None = None, limit: int = 25) -> list[Match]:
         """Autocomplete: exact, then prefix (of the name or any word of it), then fuzzy; one per entity."""

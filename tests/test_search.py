@@ -317,3 +317,14 @@ def test_short_one_word_queries_skip_only_spellings_under_the_cutoff(crowd):
             search._score(range(len(keys)))
             full = {n: s for n, k in enumerate(keys) if (s := fuzz.WRatio(fold(text), k, processor=None)) >= cutoff}
             assert search.good == full, (text, cutoff)
+
+
+def test_did_you_mean_puts_a_whole_word_first_among_equal_scores():
+    """"nat" scores the same against "Jonathan Ross" and "Nat Friedman" (WRatio's partial match): the name with
+    the word itself comes first."""
+    index = NameIndex([NameEntry("person", 1, "Jonathan Ross", "Jonathan Ross"),
+                       NameEntry("person", 2, "Nat Friedman", "Nat Friedman"),
+                       NameEntry("person", 3, "Natalia Antonova", "Natalia Antonova")])
+    hit = index.lookup("nat", ["person"])
+    assert hit.best is None and hit.candidates[0].name == "Nat Friedman"
+    assert hit.candidates[0].score == max(c.score for c in hit.candidates)
