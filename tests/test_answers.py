@@ -536,6 +536,9 @@ def test_parse_close_call_is_ambiguous_not_a_guess(tiny_index):
     ("l ete 2025", "2025-06", "2025-09", "between"),
     ("au printemps 2026", "2026-03", "2026-06", "between"),
     ("in the fall of 2025", "2025-09", "2025-12", "between"),
+    ("since summer 2025", "2025-06", None, "since"),
+    ("depuis le t3 2025", "2025-07", None, "since"),
+    ("before q2 2026", None, "2026-04", "until"),
 ])
 def test_parse_period(text, start, end, kind):
     period, rest = parse_period(fold(text), today=date(2026, 5, 1))

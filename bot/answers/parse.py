@@ -115,8 +115,10 @@ MONTHS = {
 _MONTH = "(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + ")"
 _WHEN = rf"(?:({_MONTH})\s+)?((?:19|20)\d\d)"
 _RANGE = re.compile(rf"\b(?:between|entre|from|de)\s+{_WHEN}\s+(?:and|et|to|a)\s+{_WHEN}\b")
-_SINCE = re.compile(rf"\b(?:since|depuis|after|apres|starting|from|des)\s+{_WHEN}\b")
-_BEFORE = re.compile(rf"\b(?:before|avant|until|till|prior to|jusqu en|jusqu a)\s+{_WHEN}\b")
+_SINCE_WORDS = ("since", "depuis", "after", "apres", "starting", "des")
+_BEFORE_WORDS = ("before", "avant", "until", "till")
+_SINCE = re.compile(rf"\b(?:{'|'.join(_SINCE_WORDS)}|from)\s+{_WHEN}\b")
+_BEFORE = re.compile(rf"\b(?:{'|'.join(_BEFORE_WORDS)}|prior to|jusqu en|jusqu a)\s+{_WHEN}\b")
 _IN = re.compile(rf"\b(?:in|en|during|pendant|durant|of|de)?\s*{_WHEN}\b")
 _YEAR = r"((?:19|20)\d\d)"
 # "between June and August 2025", "entre juin et août 2025": two months of one year
@@ -200,6 +202,14 @@ def parse_period(text: str, today: date | None = None) -> tuple[Period, str]:
         months = (first, first + 2, m.group(2))
     if m and months and months[0] <= months[1]:
         a, b = f"{months[2]}-{months[0]:02d}", f"{months[2]}-{months[1]:02d}"
+        head = text[: m.start()].split()
+        while head and head[-1] in ("the", "le", "la", "l"):
+            head.pop()
+        rest = " ".join(head[:-1]) + " " + text[m.end() :]
+        if head and head[-1] in _SINCE_WORDS:  # "since summer 2025": from its first month on
+            return Period(a, None, "since", ((a, "month"),)), rest
+        if head and head[-1] in _BEFORE_WORDS:
+            return Period(None, a, "until", ((a, "month"),)), rest
         return Period(a, _after(b), "between", ((a, "month"), (b, "month"))), text[: m.start()] + text[m.end() :]
     if m := _RANGE.search(text):
         a, pa = _bound(m.group(1), m.group(2))
