@@ -184,6 +184,29 @@ async def test_readding_a_removed_move_is_added_again(empty_store, make_dataset)
     assert "ruoming-pang-meta-2025" in await _ids(empty_store)
 
 
+async def test_a_moderators_retraction_holds_until_the_dataset_row_changes(empty_store, make_dataset):
+    """A dataset move retracted from Discord or the CLI stays retracted when the dataset is loaded again for other
+    reasons (it would otherwise come back at every change of data/); once its own row is edited, the dataset's new
+    version is taken, as an added move."""
+    await _load(empty_store, make_dataset())
+    await empty_store.retract_move("tom-gunter-meta-2025", actor="moderator", reason="not confirmed")
+
+    def edit(move_id: str, note: str):
+        def change(files):
+            return {**files, "moves.csv": [{**row, "notes": note} if row["id"] == move_id else row
+                                           for row in files["moves.csv"]]}
+        return change
+
+    report = await _load(empty_store, make_dataset(edit("ruoming-pang-meta-2025", "other note"), name="v2"))
+    assert report.changed == ["ruoming-pang-meta-2025"] and report.added == []
+    assert "tom-gunter-meta-2025" not in await _ids(empty_store)
+    sourced = make_dataset(lambda files: {**edit("ruoming-pang-meta-2025", "other note")(files), "sources.csv": [
+        *files["sources.csv"], source_row("tom-gunter-meta-2025", "https://example.com/gunter-2")]}, name="v3")
+    report = await _load(empty_store, sourced)  # a new source for the retracted move: its row changed
+    assert report.added == ["tom-gunter-meta-2025"] and report.changed == []
+    assert "tom-gunter-meta-2025" in await _ids(empty_store)
+
+
 async def test_moves_recorded_elsewhere_survive_a_load(empty_store, make_dataset):
     """Only dataset moves can be removed by a dataset: a move recorded from Discord or the CLI stays."""
     await _load(empty_store, make_dataset())

@@ -249,21 +249,25 @@ class Store(AlertTables):
         """A load over earlier ones, from the staged rows: write what was added or changed, retract what left,
         log each as news. Rows are compared column by column, and sources as sets of rows."""
         await db.execute("CREATE TEMP TABLE load_changes (id TEXT PRIMARY KEY, kind TEXT NOT NULL, line INTEGER)")
+        # A move retracted by a moderator (the last removal not the dataset's) stays retracted while its row is the
+        # same: only an edit of that row in the dataset brings it back.
+        moderated = ("(SELECT e.origin FROM move_events e WHERE e.move_id = m.id AND e.kind = 'removed'"
+                     " ORDER BY e.seq DESC LIMIT 1) IS NOT 'dataset'")
         await db.execute(f"""
             INSERT INTO temp.load_changes
             SELECT n.id, CASE WHEN m.id IS NULL OR m.retracted_at IS NOT NULL THEN 'added' ELSE 'changed' END, n.rowid
               FROM temp.load_moves n LEFT JOIN moves m ON m.id = n.id
-             WHERE m.id IS NULL OR m.retracted_at IS NOT NULL OR m.origin != 'dataset'
+             WHERE m.id IS NULL OR (m.retracted_at IS NOT NULL AND NOT {moderated}) OR m.origin != 'dataset'
                 OR {" OR ".join(f"m.{c} IS NOT n.{c}" for c in _MOVE_CONTENT)}""")
         sources = "move_id, position, url, title, publisher, published, language, supports"
         await db.execute(f"""
             INSERT OR IGNORE INTO temp.load_changes
-            SELECT d.move_id, 'changed', n.rowid FROM (
+            SELECT d.move_id, CASE WHEN m.retracted_at IS NOT NULL THEN 'added' ELSE 'changed' END, n.rowid FROM (
                 SELECT move_id FROM (SELECT {sources} FROM temp.load_sources EXCEPT SELECT {sources} FROM sources)
                 UNION
                 SELECT move_id FROM (SELECT {sources} FROM sources WHERE move_id IN (SELECT id FROM temp.load_moves)
                                      EXCEPT SELECT {sources} FROM temp.load_sources)
-            ) d JOIN temp.load_moves n ON n.id = d.move_id""")
+            ) d JOIN temp.load_moves n ON n.id = d.move_id JOIN moves m ON m.id = d.move_id""")
         rows = await db.execute_fetchall("SELECT id, kind FROM temp.load_changes ORDER BY line")
         added = [mid for mid, kind in rows if kind == "added"]
         changed = [mid for mid, kind in rows if kind == "changed"]
