@@ -1,8 +1,8 @@
 """Read and validate the hand-edited dataset in `data/` (CSV files, one record per row).
 
-Everything is checked before anything is written: `read_dataset` returns either a whole, consistent
-`Dataset` or every problem found, each naming its file, line and field, so a maintainer fixes a pull request
-in one pass and a bad file never half-loads.
+`DatasetReader` streams the files a chunk at a time (a million moves are never all in memory) and collects every
+problem, each naming its file, line and field, so a maintainer fixes a pull request in one pass; the store writes
+the chunks inside one transaction that any problem rolls back, so a bad file never half-loads.
 
 Files (only `moves.csv` and `sources.csv` are required):
 - `moves.csv`: id, person, from_org, from_team, from_role, to_org, to_team, to_role, date, date_basis,
@@ -37,7 +37,6 @@ from bot.models import (
     Place,
     RoleHolding,
     Source,
-    SourceValues,
     Team,
     place_values,
     row_values,
@@ -79,40 +78,6 @@ class DatasetInvalid(Exception):
     def __init__(self, errors: list[DatasetError]):
         self.errors = errors
         super().__init__(f"{len(errors)} error(s) in the dataset")
-
-
-class Dataset:
-    """A whole, validated dataset with every org, team and person name in canonical form.
-
-    Moves are held as `MoveRow` tuples (`rows`, what the store writes); `moves` gives them as `Move` models, built
-    on first use. A dataset is built once (by `read_dataset`, or from `Move`s) and not changed afterwards.
-    """
-
-    def __init__(self, moves: list[Move] | None = None, people: list[Person] | None = None,
-                 orgs: list[Org] | None = None, teams: list[Team] | None = None,
-                 roles: list[RoleHolding] | None = None, *, rows: list[MoveRow] | None = None):
-        self._moves = moves
-        self._rows = rows if rows is not None or moves is not None else []
-        self.people: list[Person] = people if people is not None else []
-        self.orgs: list[Org] = orgs if orgs is not None else []
-        self.teams: list[Team] = teams if teams is not None else []
-        self.roles: list[RoleHolding] = roles if roles is not None else []
-
-    @property
-    def rows(self) -> list[MoveRow]:
-        if self._rows is None:
-            self._rows = [MoveRow.of(m) for m in self._moves or ()]
-        return self._rows
-
-    @property
-    def moves(self) -> list[Move]:
-        if self._moves is None:
-            self._moves = [row.to_move() for row in self._rows or ()]
-        return self._moves
-
-    def __len__(self) -> int:
-        """The number of moves."""
-        return len(self._rows if self._rows is not None else self._moves or ())
 
 
 def _table(path: Path, errors: list[DatasetError]) -> tuple[dict[str, int], Iterator[tuple[int, list[str]]]]:
@@ -512,19 +477,6 @@ class DatasetReader:
                 seen.setdefault((move_id, url), line)
 
 
-def read_dataset(data_dir: Path | str, progress: Callable[[int], None] | None = None) -> Dataset:
-    """The whole dataset in memory, validated (for small datasets and tools; loads stream a `DatasetReader`)."""
-    reader = DatasetReader(data_dir, progress)
-    rows = [row for chunk in reader.moves() for row in chunk]
-    by_move: dict[str, list[SourceValues]] = {}
-    for chunk in reader.sources():
-        for move_id, _, *values in chunk:
-            by_move.setdefault(move_id, []).append(tuple(values))  # type: ignore[arg-type]
-    reader.check()
-    return Dataset(rows=[row._replace(sources=tuple(by_move[row.id])) for row in rows], people=reader.people,
-                   orgs=reader.orgs, teams=reader.teams, roles=reader.roles)
-
-
 def _collect(errors: list[DatasetError], file: str, line: int, build: Callable[[], object]) -> None:
     try:
         build()
@@ -622,4 +574,4 @@ def _role(row: dict[str, str], line: int, names: _Names, people: _People,
     return None if problems else role
 
 
-__all__ = ["Dataset", "DatasetError", "DatasetInvalid", "DatasetReader", "Place", "SourceRow", "read_dataset"]
+__all__ = ["DatasetError", "DatasetInvalid", "DatasetReader", "Place", "SourceRow"]

@@ -282,14 +282,6 @@ class MoveRow(NamedTuple):
                    move.date_basis, move.status, move.notes,
                    tuple((s.url, s.title, s.publisher, s.published, s.language, s.supports) for s in move.sources))
 
-    def to_move(self) -> Move:
-        """The model (validated again: a row is only ever made from values the model accepts)."""
-        return Move.model_validate({
-            "id": self.id, "person": self.person,
-            "from": {"org": self.from_org, "team": self.from_team, "role": self.from_role},
-            "to": {"org": self.to_org, "team": self.to_team, "role": self.to_role},
-            "date": self.date, "date_basis": self.date_basis, "status": self.status, "notes": self.notes,
-            "sources": [dict(zip(SOURCE_FIELDS, s, strict=True)) for s in self.sources]})
 
 
 def source_values(url: str, title: str, publisher: str, published: str, language: str,

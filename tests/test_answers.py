@@ -12,13 +12,13 @@ from bot.answers import Engine, render_text
 from bot.answers.i18n import format_date, normalize_locale, t
 from bot.answers.parse import detect_locale, parse_period, parse_question
 from bot.answers.render import move_line
-from bot.dataset import read_dataset
 from bot.records import MoveRecord, NameEntry, SourceRecord
 from bot.search import NameIndex
 from bot.service import load_dataset
 from bot.store import Store
 from bot.text import fold
 from tests.conftest import DATA_DIR
+from tests.datasets import read_dataset
 
 AFM_FIRST_FOUR = ["Ruoming Pang", "Mark Lee", "Tom Gunter", "Bowen Zhang"]
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.dataset import DatasetError, DatasetInvalid, read_dataset
+from bot.dataset import DatasetError, DatasetInvalid
 from tests.conftest import BAD_DATASETS, DATA_DIR, move_row, read_rows, source_row, write_rows
+from tests.datasets import read_dataset
 
 
 def _errors(folder) -> list[DatasetError]:
@@ -139,7 +140,7 @@ def test_quick_checks_read_what_the_models_read(monkeypatch):
 
 
 def test_rows_and_models_say_the_same(make_dataset):
-    from bot.dataset import Dataset
+    from tests.datasets import Dataset
 
     ds = read_dataset(make_dataset())
     assert [m.id for m in ds.moves] == [r.id for r in ds.rows] and len(ds) == 3
