@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from collections.abc import Callable
 from importlib.metadata import PackageNotFoundError, version
@@ -20,7 +21,7 @@ async def load_dataset(store: Store, data_dir: Path, progress: Callable[[int], N
     Skipped when the files are byte for byte those of the last load (unless `force`): a bot restarting over a
     big dataset does not read a million rows again to find nothing changed.
     """
-    digest = dataset_digest(data_dir)
+    digest = await asyncio.to_thread(dataset_digest, data_dir)  # (a big dataset's bytes: off the event loop)
     if not force and digest and await store.get_meta("dataset_digest") == digest:
         return LoadReport(added=[], changed=[], removed=[], first_load=False, unchanged=True)
     reader = DatasetReader(data_dir, progress)
