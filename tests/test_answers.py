@@ -278,6 +278,31 @@ async def test_latest_and_recent_list_newest_first_and_page_on(engine, question,
     assert dates == sorted(dates, reverse=newest) and len(set(dates)) > 3
 
 
+@pytest.mark.parametrize(("question", "measure", "locale"), [
+    ("which company lost the most researchers?", "left", "en"),
+    ("who is losing the most people?", "left", "en"),
+    ("which companies hired the most in 2025?", "joined", "en"),
+    ("who is winning the talent war?", "net", "en"),
+    ("qui perd le plus de chercheurs ?", "left", "fr"),
+    ("qui recrute le plus ?", "joined", "fr"),
+])
+async def test_the_talent_war_table(engine, dataset, question, measure, locale):
+    """"Which company lost the most?": orgs ranked by departures, arrivals or net flow, with their counts."""
+    answer = await engine.ask(question)
+    assert (answer.intent, answer.locale) == ("ranking", locale)
+    moves = [m for m in dataset.moves if "2025" not in question or m.date.startswith("2025")]
+    counts: dict[str, list[int]] = {}
+    for m in moves:
+        counts.setdefault(m.to.org, [0, 0])[0] += 1
+        counts.setdefault(m.from_.org, [0, 0])[1] += 1
+    value = {"joined": lambda c: c[0], "left": lambda c: c[1], "net": lambda c: c[0] - c[1]}[measure]
+    best = max(value(c) for c in counts.values())
+    first = answer.facts[0].text
+    assert any(first.startswith(f"{org}:") or first.startswith(f"{org} :") for org, c in counts.items()
+               if value(c) == best), first
+    assert len(answer.facts) == min(10, len(counts))
+
+
 async def test_org_summary_in_out_net(engine, dataset):
     answer = await engine.ask("Meta")
     joined = sum(m.to.org == "Meta" for m in dataset.moves)

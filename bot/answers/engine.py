@@ -75,6 +75,8 @@ class Engine:
             return await self._org(q.subject, q.period, loc, page_size, offset)
         if q.intent == "recent":
             return await self._recent(q.subject, q.period, loc, page_size, offset)
+        if q.intent == "ranking":
+            return await self._ranking(q.measure, q.period, loc)
         return self._not_found(q.text, q.unresolved, loc)
 
     # -- commands (the console's and the bot's slash commands) ---------------------------------------------
@@ -301,6 +303,19 @@ class Engine:
                     period=_period_label(period, locale))
         return Answer("", "org", locale, t(locale, "org_title", org=subject.name), summary, facts,
                       list(dict.fromkeys(m.person for m in latest)), total=len(facts), page_size=len(facts) or PAGE)
+
+    async def _ranking(self, measure: str, period: Period, locale: str, size: int = 10) -> Answer:
+        """The talent war's table: the orgs that lost, hired or gained the most people (ties by name)."""
+        totals = await self.store.org_totals(date_from=period.start, date_before=period.end)
+        value = {"left": lambda f: f.left, "joined": lambda f: f.joined, "net": lambda f: f.net}[measure]
+        top = sorted(totals, key=lambda f: (-value(f), f.counterpart))[:size]
+        when = _period_label(period, locale)
+        facts = [Fact(t(locale, "flow_line", other=f.counterpart, joined=f.joined, left=f.left, net=f.net))
+                 for f in top]
+        summary = (t(locale, "ranking_summary", measure=t(locale, f"measure_{measure}"), period=when,
+                     count=len(totals)) if totals else t(locale, "ranking_none", period=when))
+        return Answer("", "ranking", locale, t(locale, f"ranking_title_{measure}"), summary, facts, [],
+                      total=len(facts), page_size=len(facts) or PAGE)
 
     async def _team(self, subject: Match, period: Period, locale: str) -> Answer:
         """A team: its departures, then its arrivals, each in date order."""

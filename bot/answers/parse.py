@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import pairwise
 
 from bot.search import ACCEPT, Lookup, Match, NameIndex
 from bot.text import fold
@@ -22,6 +23,7 @@ def _words(text: str) -> frozenset[str]:
 LEFT = _words("""
 left leave leaves leaving quit quits quitting departed departure departures exit exits exited exodus lost lose
 loses losing quitte quitter quittent quittes quittees parti partie partis parties partir partent depart departs fled
+perd perdu perdent perdre
 """)
 JOINED = _words("""
 joined join joins joining hired hire hires hiring recruited recruit recruits recruiting poached poach poaches
@@ -34,6 +36,12 @@ ceo cto coo cfo cso president vp director founder founders cofounder co-founder 
 fondateurs fondatrice cofondateur fonde
 leads lead leading led heads head heading runs run running charge manages manage boss chief chiefs dirige
 dirigent diriger chef chefs patron patronne responsable tete leader leaders
+""")
+RANKING = _words("""
+most top biggest largest fewest least winning winners winner losing losers loser gagnant gagnants perdant perdants
+""")
+WIN = _words("""
+winning winners winner gagnant gagnants gagne gagnent war guerre
 """)
 RECENT = _words("""
 recent latest newest new news lately derniers dernieres recents recentes nouveaux neuf
@@ -164,6 +172,7 @@ class Query:
     text: str = ""
     role_words: tuple[str, ...] = ()  # "ceo", "head"...: which holders to list first
     newest_first: bool = False  # "latest hires at Meta", "derniers départs": lists newest first
+    measure: str = "net"  # a ranking's order: "left", "joined" or "net"
 
 
 def detect_locale(question: str) -> str:
@@ -351,8 +360,12 @@ def parse_question(question: str, index: NameIndex, locale: str | None = None, t
         return None
 
     left, joined, moved = bool(words & LEFT), bool(words & JOINED), bool(words & MOVED)
+    ranked = bool(words & RANKING) or any(a in ("le", "la", "les") and b == "plus" for a, b in pairwise(tokens))
     if words & HELP and not mentions:
         query.intent = "help"
+    elif ranked and not mentions and (left or joined or words & WIN):
+        query.intent = "ranking"  # "which company lost the most researchers?", "qui recrute le plus ?"
+        query.measure = "left" if left and not joined else "joined" if joined and not left else "net"
     elif people:
         query.intent = "person"
         query.person = people[0].match

@@ -516,6 +516,26 @@ class Store(AlertTables):
         rows = await self._db.execute_fetchall(sql, (org_id, *params, org_id, *params))
         return [Flow(name, joined, left) for name, joined, left in rows]
 
+    async def org_totals(self, *, date_from: str | None = None, date_before: str | None = None) -> list[Flow]:
+        """Every org's arrivals and departures (the talent war's table; `counterpart` is the org itself). It reads
+        the live moves through the two org indexes (one pass each): a question asked now and then."""
+        dates, params = "", []
+        if date_from:
+            dates += " AND date >= ?"
+            params.append(date_from)
+        if date_before:
+            dates += " AND date < ?"
+            params.append(date_before)
+        sql = f"""
+        SELECT o.name, sum(joined), sum(left_) FROM (
+            SELECT to_org_id AS org, 1 AS joined, 0 AS left_ FROM moves WHERE retracted_at IS NULL{dates}
+            UNION ALL
+            SELECT from_org_id, 0, 1 FROM moves WHERE retracted_at IS NULL{dates}
+        ) JOIN orgs o ON o.id = org GROUP BY o.name
+        """
+        rows = await self._db.execute_fetchall(sql, (*params, *params))
+        return [Flow(name, joined, left) for name, joined, left in rows]
+
     async def names_of(self, kind: str, id_: int) -> list[str]:
         """An org's or a team's name and its aliases (through the aliases' keys: no scan)."""
         if kind == "org":
