@@ -518,7 +518,7 @@ class Store(AlertTables):
 
     async def org_totals(self, *, date_from: str | None = None, date_before: str | None = None) -> list[Flow]:
         """Every org's arrivals and departures (the talent war's table; `counterpart` is the org itself). It reads
-        the live moves through the two org indexes (one pass each): a question asked now and then."""
+        every live move of the period twice, once a side: a question asked now and then, not on every message."""
         dates, params = "", []
         if date_from:
             dates += " AND date >= ?"
