@@ -429,3 +429,16 @@ async def test_names_of_an_org_and_a_team(store):
     assert {"Meta", "Facebook"} <= set(await store.names_of("org", ids["org", "Meta"]))
     with pytest.raises(ValueError):
         await store.names_of("person", ids["person", "Ruoming Pang"])
+
+
+async def test_org_totals_count_live_moves_by_side_and_period(store):
+    """The talent war's table: arrivals and departures per org, a retracted move no longer counted."""
+    totals = {f.counterpart: (f.joined, f.left) for f in await store.org_totals()}
+    moves, _ = await store.moves(limit=10_000)
+    assert totals["Meta"] == (sum(m.to_org == "Meta" for m in moves), sum(m.from_org == "Meta" for m in moves))
+    in_2025 = {f.counterpart: f.joined for f in await store.org_totals(date_from="2025", date_before="2026")}
+    assert in_2025["Meta"] == sum(m.to_org == "Meta" and m.date.startswith("2025") for m in moves)
+    await store.retract_move("ruoming-pang-meta-2025", actor="moderator", reason="test")
+    after = {f.counterpart: (f.joined, f.left) for f in await store.org_totals()}
+    assert after["Meta"] == (totals["Meta"][0] - 1, totals["Meta"][1])
+    assert after["Apple"] == (totals["Apple"][0], totals["Apple"][1] - 1)
