@@ -78,8 +78,9 @@ MESSAGES: dict[str, dict[str, str]] = {
             "• who left Apple's AFM team?   • where did Bowen Zhang go?\n"
             "• who joined Meta from OpenAI in 2025?   • who leads AFM now?\n"
             "• OpenAI to Meta   • recent moves   • a bare name, even misspelled: ruoming pnag\n"
-            "Commands: /person NAME, /left ORG [TEAM] [since YEAR], /joined ORG [from ORG], /moves FROM TO,\n"
-            "/recent, /org NAME, /about, /help"
+            "• which company lost the most researchers?   • who left Apple in summer 2025?\n"
+            "Commands: /ask QUESTION, /person NAME, /left ORG [TEAM] [since YEAR], /joined ORG [from ORG],\n"
+            "/moves FROM TO, /recent, /org NAME, /about, /help"
         ),
         "about": "{moves} moves, {people} people, {orgs} orgs, {sources} source pages; latest move {latest}; "
                  "loaded {loaded}. Corrections: open an issue or pull request against data/ with a source URL.",
@@ -149,8 +150,9 @@ MESSAGES: dict[str, dict[str, str]] = {
             "• qui a quitté l'équipe AFM d'Apple ?   • où est parti Bowen Zhang ?\n"
             "• qui a rejoint Meta depuis OpenAI en 2025 ?   • qui dirige AFM ?\n"
             "• de OpenAI à Meta   • mouvements récents   • un nom, même mal écrit : ruoming pnag\n"
-            "Commandes : /person NOM, /left ORG [ÉQUIPE], /joined ORG, /moves DE VERS, /recent, /org NOM, "
-            "/about, /help"
+            "• qui recrute le plus ?   • qui a quitté Apple à l'été 2025 ?\n"
+            "Commandes : /ask QUESTION, /person NOM, /left ORG [ÉQUIPE], /joined ORG, /moves DE VERS, /recent, "
+            "/org NOM, /about, /help"
         ),
         "about": "{moves} mouvements, {people} personnes, {orgs} organisations, {sources} pages sources ; "
                  "dernier mouvement {latest} ; chargé le {loaded}. Corrections : ouvrez une issue ou une pull "
