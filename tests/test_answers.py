@@ -644,3 +644,17 @@ async def test_misspelled_team_beside_its_org(engine):
 async def test_a_first_name_alone_in_a_question_finds_the_person(engine):
     answer = await engine.ask("where did ilya go")
     assert answer.intent == "person" and answer.people == ["Ilya Sutskever"]
+
+
+@pytest.mark.parametrize("locale", ["en", "fr"])
+async def test_every_example_of_the_help_is_answered(engine, locale):
+    """The help promises these questions: each one gets a real answer, in the help's language."""
+    examples = [e.strip() for line in t(locale, "help").splitlines() if line.startswith("•")
+                for e in line.split("•") if e.strip()]
+    assert len(examples) >= 8
+    for example in examples:
+        if ":" in example and "pnag" in example:  # "a bare name, even misspelled: ruoming pnag"
+            example = example.rsplit(":", 1)[1]
+        answer = await engine.ask(example)
+        assert answer.intent not in ("not_found", "ambiguous", "help"), (example, answer.intent)
+        assert answer.facts, example
