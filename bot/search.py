@@ -28,13 +28,14 @@ from dataclasses import dataclass, field
 from itertools import combinations
 
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import LCSseq
+from rapidfuzz.distance import OSA, LCSseq
 
 from bot.records import NameEntry
 from bot.text import fold
 
 WORD_LIKE = 60.0   # a typed word "looks like" a word of a name at this fuzz.ratio ("pnag"~"pang" 75, "iei"~"wei" 67)
 ACCEPT = 85.0      # a fuzzy hit at least this good may be taken without asking
+SLIP_FLOOR = 75.0  # ...or this good, when each typed word is one slip (OSA) from a word of it: "opneai", "appel"
 SUGGEST = 60.0     # below this a spelling is not worth offering
 MARGIN = 4.0       # a fuzzy winner must lead the next entity by this much
 COMPLETE_CUTOFF = 80.0  # autocomplete fills up with fuzzy hits only this good (no noise under a typed prefix)
@@ -95,6 +96,14 @@ def covers(query: str, spelling: str) -> bool:
     "Mark Lee" for "Mark Zuckerberg", or "Intel" inside "superintelligense", as a sure answer."""
     words = spelling.split()
     return all(any(fuzz.ratio(w, s) >= WORD_LIKE for s in words) for w in query.split() if len(w) >= 3)
+
+
+def one_slip(query: str, spelling: str) -> bool:
+    """The query is the spelling with at most one slip a word (a letter wrong, missing, extra, or two swapped:
+    OSA distance 1), word for word: WRatio counts two swapped letters as two edits ("opneai" 83, "appel" 80)."""
+    typed, words = query.split(), spelling.split()
+    return len(typed) == len(words) and all(
+        len(w) >= 4 and any(OSA.distance(w, s, score_cutoff=1) <= 1 for s in words) for w in typed)
 
 
 def _sorted_key(key: str) -> str:
@@ -625,9 +634,13 @@ class NameIndex:
         if not top:
             return Lookup(text, None)
         leader = top[0]
-        if (leader.score >= ACCEPT and search.count_close(leader.score) == 1  # nothing else within the margin
-                and covers(fold(text), fold(leader.spelling))):
-            return Lookup(text, leader, top)
+        typed, spelling = fold(text), fold(leader.spelling)
+        if leader.score >= ACCEPT and covers(typed, spelling) and search.count_close(leader.score) == 1:
+            return Lookup(text, leader, top)  # (nothing else within the margin)
+        if leader.score >= SLIP_FLOOR and one_slip(typed, spelling):  # (nothing else that close one slip away)
+            close = [m for m in search.top(search.count_close(leader.score)) if leader.score - m.score < MARGIN]
+            if sum(one_slip(typed, fold(m.spelling)) for m in close) == 1:
+                return Lookup(text, leader, top)
         # "did you mean": among equal scores, names with every typed word whole ("nat" -> Nat Friedman) come first
         words = set(fold(text).split())
         candidates = search.top(2 * limit)

@@ -328,3 +328,14 @@ def test_did_you_mean_puts_a_whole_word_first_among_equal_scores():
     hit = index.lookup("nat", ["person"])
     assert hit.best is None and hit.candidates[0].name == "Nat Friedman"
     assert hit.candidates[0].score == max(c.score for c in hit.candidates)
+
+
+def test_one_slip_a_word_is_sure_only_when_no_other_name_is_as_close():
+    """"vertax" is one letter off Vertex (WRatio 83, under the sure threshold): taken when Vertex is alone one slip
+    away (a longer name that merely contains it does not count), a question when Vortax is one slip away too."""
+    alone = NameIndex([NameEntry("org", 1, "Vertex", "Vertex"), NameEntry("org", 2, "Vertex Labs", "Vertex Labs")])
+    hit = alone.lookup("vertax", ["org"])
+    assert hit.best is not None and hit.best.name == "Vertex" and hit.best.score < 85
+    both = NameIndex([NameEntry("org", 1, "Vertex", "Vertex"), NameEntry("org", 2, "Vortax", "Vortax")])
+    hit = both.lookup("vertax", ["org"])
+    assert hit.best is None and {c.name for c in hit.candidates[:2]} == {"Vertex", "Vortax"}
