@@ -586,6 +586,8 @@ async def test_moves_in_a_period_say_how_many_and_when(engine, dataset):
     ("qui a quitté Apple ?", "fr"), ("où est parti Ruoming Pang ?", "fr"), ("qui dirige AFM ?", "fr"),
     ("mouvements récents", "fr"), ("who left Apple's AFM team?", "en"), ("where did Bowen Zhang go?", "en"),
     ("ruoming pnag", "en"),
+    ("Baptiste Rozière", "en"), ("where did Baptiste Rozière go?", "en"), ("dépars de deepmind", "fr"),
+    ("Rozière est parti où ?", "fr"),
 ])
 def test_detect_locale(question, locale):
     assert detect_locale(question) == locale

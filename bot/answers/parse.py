@@ -180,7 +180,9 @@ def detect_locale(question: str) -> str:
     words = set(fold(question).split())
     if len(words & _FRENCH) >= 1 and not words & {"who", "what", "where", "the", "did", "left", "joined"}:
         return "fr"
-    return "fr" if re.search(r"[éèêàùç]", question) and not words & {"who", "the"} else "en"
+    # accents typical of French, in a word that is not capitalized (a capital starts a name: "Baptiste Rozière")
+    accented = any(re.search(r"[éèêàùç]", w) and not w[:1].isupper() for w in question.split())
+    return "fr" if accented and not words & {"who", "the"} else "en"
 
 
 def _bound(month: str | None, year: str) -> tuple[str, str]:
