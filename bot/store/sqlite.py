@@ -463,13 +463,9 @@ class Store(AlertTables):
             if value is not None:
                 where.append(f"{column} = ?")
                 params.append(value)
-        if date_from:
-            where.append("m.date >= ?")
-            params.append(date_from)
-        if date_before:
-            where.append("m.date < ?")
-            params.append(date_before)
-        clause = " AND ".join(where)
+        dates, date_params = _dates("m.date", date_from, date_before)
+        params.extend(date_params)
+        clause = " AND ".join(where) + dates
         order = "DESC" if newest_first else "ASC"
         rows = await self._db.execute_fetchall(
             f"{_MOVE_SELECT} WHERE {clause} ORDER BY m.date {order}, m.id {order} LIMIT ? OFFSET ?",
@@ -498,13 +494,7 @@ class Store(AlertTables):
     async def org_flows(self, org_id: int, *, date_from: str | None = None,
                         date_before: str | None = None) -> list[Flow]:
         """People in and out of an org, by counterpart org (most active first)."""
-        dates, params = "", []
-        if date_from:
-            dates += " AND date >= ?"
-            params.append(date_from)
-        if date_before:
-            dates += " AND date < ?"
-            params.append(date_before)
+        dates, params = _dates("date", date_from, date_before)
         sql = f"""
         SELECT o.name, sum(joined), sum(left_) FROM (
             SELECT from_org_id AS other, 1 AS joined, 0 AS left_ FROM moves
@@ -519,13 +509,7 @@ class Store(AlertTables):
     async def org_totals(self, *, date_from: str | None = None, date_before: str | None = None) -> list[Flow]:
         """Every org's arrivals and departures (the talent war's table; `counterpart` is the org itself), counted
         from the org indexes alone (covering: no row is read) less the few retracted moves (their own index)."""
-        dates, params = "", []
-        if date_from:
-            dates += " AND date >= ?"
-            params.append(date_from)
-        if date_before:
-            dates += " AND date < ?"
-            params.append(date_before)
+        dates, params = _dates("date", date_from, date_before)
         sql = f"""
         WITH gone AS MATERIALIZED (SELECT to_org_id, from_org_id FROM moves WHERE retracted_at IS NOT NULL{dates}),
              came AS (SELECT to_org_id AS org, count(*) AS n FROM moves WHERE 1{dates} GROUP BY to_org_id),
@@ -701,6 +685,18 @@ def _move_row(move: Move, at: str, org_ids: dict[str, int], team_ids: dict[tuple
 def _source_rows(move: Move) -> list[tuple]:
     return [(move.id, i, s.url, s.title, s.publisher, s.published, s.language, s.supports)
             for i, s in enumerate(move.sources)]
+
+
+def _dates(column: str, date_from: str | None, date_before: str | None) -> tuple[str, list[str]]:
+    """" AND column >= ? AND column < ?" for the bounds given (partial ISO dates compare as text), and their values."""
+    sql, params = "", []
+    if date_from:
+        sql += f" AND {column} >= ?"
+        params.append(date_from)
+    if date_before:
+        sql += f" AND {column} < ?"
+        params.append(date_before)
+    return sql, params
 
 
 def _chunks(items: Sequence[Any]) -> Iterable[list[Any]]:
