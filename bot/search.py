@@ -27,6 +27,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import combinations
 
+import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, LCSseq
 
@@ -117,6 +118,20 @@ def _display(key: str) -> str:
     """The usual way a folded name is written ("maria k lopez" -> "Maria K. Lopez"): names written so are not
     stored twice (a million people fit in less memory); any other name is kept as written."""
     return _INITIAL.sub(r"\1.", key.title())
+
+
+# Letters a-z, the space, and every other character as one: what `_Search._letter_bound` counts.
+_LETTER_CODE = bytes(b - 97 if 97 <= b <= 122 else 26 if b == 32 else 27 for b in range(256))
+_LETTER_KINDS = 28
+
+
+def _letter_counts(keys: Sequence[str], clip: bool = True) -> np.ndarray:
+    """How many of each letter (see `_LETTER_CODE`) every key holds, one row a key; clipped to 255 (uint8)."""
+    codes = np.frombuffer("".join(keys).encode("ascii", "replace").translate(_LETTER_CODE), dtype=np.uint8)
+    rows = np.repeat(np.arange(len(keys), dtype=np.int64), np.fromiter(map(len, keys), np.int64, len(keys)))
+    counts = np.bincount(rows * _LETTER_KINDS + codes, minlength=len(keys) * _LETTER_KINDS)
+    counts = counts.reshape(len(keys), _LETTER_KINDS)
+    return np.minimum(counts, 255).astype(np.uint8) if clip else counts
 
 
 # -- bounds on WRatio ---------------------------------------------------------------------------------------------
@@ -469,6 +484,8 @@ class NameIndex:
         self._exact_hashes = array("q")         # hash of each spelling with its words sorted, ascending
         self._exact_nums = array("i")           # the spellings in that order: exact lookups by bisection
         self._parts = {code: _Part(self._keys) for code in range(len(KINDS))}
+        self._letters = np.zeros((0, _LETTER_KINDS), np.uint8)  # `_letter_counts` of each spelling, by number
+        self._lengths = np.zeros(0, np.int32)                    # and its length (rows past len(_keys): room)
         self.max_words = 1
         self.extend(entries)
 
@@ -539,6 +556,10 @@ class NameIndex:
         self._exact_nums = array("i", (n for n in order if live[n]))
         self._exact_hashes = array("q", (hashes[n] for n in self._exact_nums))
         del hashes, order
+        step = 50_000  # a chunk at a time: counting letters takes a few times the chunk's size
+        self._letters = np.concatenate([np.zeros((0, _LETTER_KINDS), np.uint8)] + [
+            _letter_counts(keys[i:i + step]) for i in range(0, len(keys), step)])
+        self._lengths = np.fromiter(map(len, keys), np.int32, len(keys))
         for code, part in self._parts.items():
             mine = [n for n in range(len(keys)) if live[n] and self._kinds[n] == code]
             part.extend(mine, (n for n in mine if n not in self._spellings))
@@ -569,6 +590,12 @@ class NameIndex:
             self._orgs[n] = org
         self._exact_hashes.insert(end, digest)
         self._exact_nums.insert(end, n)
+        if n >= len(self._lengths):  # room for twice as many: one move recorded at a time stays cheap
+            room = max(64, 2 * n)
+            self._letters = np.resize(self._letters, (room, _LETTER_KINDS))
+            self._lengths = np.resize(self._lengths, room)
+        self._letters[n] = _letter_counts([key])[0]
+        self._lengths[n] = len(key)
         self._parts[code].add(n, spelling == name)
         self.max_words = max(self.max_words, key.count(" ") + 1)
 
@@ -618,7 +645,7 @@ class NameIndex:
               cutoff: float = SUGGEST) -> list[Match]:
         """Best entities for `text` by rapidfuzz's WRatio, one row per entity, best first (as a full scan ranks
         them: by score, then name)."""
-        search = _Search(self, text, self._wanted(kinds), cutoff)
+        search = _Search(self, text, self._wanted(kinds), cutoff, limit)
         return search.top(limit)
 
     def lookup(self, text: str, kinds: Iterable[str] | None = None, limit: int = 5) -> Lookup:
@@ -629,7 +656,7 @@ class NameIndex:
             return Lookup(text, exact[0])
         if exact:
             return Lookup(text, None, sorted(exact, key=lambda m: m.label)[:limit])
-        search = _Search(self, text, self._wanted(kinds), SUGGEST)
+        search = _Search(self, text, self._wanted(kinds), SUGGEST, 2 * limit)
         top = search.top(1)
         if not top:
             return Lookup(text, None)
@@ -669,7 +696,7 @@ class NameIndex:
                     break
                 out.setdefault((KINDS[self._kinds[n]], self._ids[n]), self._match(n, 95.0, False))
         if len(out) < limit and len(key) >= 3:
-            for m in _Search(self, text, wanted, COMPLETE_CUTOFF, prefix=True).top(limit):
+            for m in _Search(self, text, wanted, COMPLETE_CUTOFF, limit, prefix=True).top(limit):
                 if len(out) >= limit:
                     break
                 out.setdefault(m.key, m)
@@ -687,19 +714,33 @@ class _Search:
 
     Small kinds (up to `_SMALL` spellings) are always scanned in full. Steps 1 and 2 are not a bound: `make bench`
     checks their top answer against a full scan on misspelled names, every query.
+
+    Only the first `want` entities, and every entity within `MARGIN` of the leader, are ranked exactly: a spelling
+    that shares no word with the query is scored only when its letters could reach the lowest score those need
+    (`_floor`). A spelling cannot score more against the query than the letters they have in common allow
+    (`_letter_bound`): for a misspelled name among 100,000 that rules out most of the thousands resembling it.
     """
 
-    def __init__(self, index: NameIndex, text: str, parts: list[int], cutoff: float, prefix: bool = False):
+    def __init__(self, index: NameIndex, text: str, parts: list[int], cutoff: float, want: int,
+                 prefix: bool = False):
         self.index = index
         self.parts = parts
         self.cutoff = cutoff
+        self.want = want
         self.prefix = prefix  # the last word may be cut short (autocomplete)
         key = fold(text)
         words = list(dict.fromkeys(key.split()))
         self.query = _Query(key, words, len(key), len(" ".join(words)))
-        self.scored: set[int] = set()         # every spelling scored
+        self.scored: set[int] = set()         # every spelling scored, or ruled out by `_letter_bound`
         self.good: dict[int, float] = {}      # those scoring the cutoff or more
-        self._best: dict[tuple[int, int], tuple[float, int]] | None = None
+        self._bests: dict[tuple[int, int], tuple[float, int]] = {}  # each entity's best (score, spelling) in `good`
+        self._far: set[int] = set()           # spellings 1.5 times longer or shorter holding a word of the query
+        self._exempt: set[int] = set()        # spellings the letter bound does not cover (shared or repeated words)
+        self._bounding = False                # set once `_far` and `_exempt` hold a part's (see `_search`)
+        # the letter bound holds for a query without repeated words (token_set_ratio measures them once)
+        letters = _letter_counts([key], clip=False)[0] if key else None
+        self._letters = (letters.astype(np.uint8) if letters is not None and len(words) == key.count(" ") + 1
+                         and letters.max() < 255 else None)
         # a one-word query of up to 8 letters against a cutoff of 80 or more (a short prefix being typed): see `_score`
         self._partial_first = cutoff >= 80 and " " not in key and len(key) <= 8
         if key:
@@ -707,27 +748,32 @@ class _Search:
                 self._search(code)
 
     def top(self, limit: int) -> list[Match]:
-        """The best `limit` entities scoring at least the cutoff, by score then name (as a full scan ranks them)."""
+        """The best `limit` entities scoring at least the cutoff, by score then name (as a full scan ranks them).
+        Exact up to `want`, and for every entity within `MARGIN` of the first."""
         return [self.index._match(n, score, False) for score, n in self._entities(self.cutoff, limit)]
 
     def count_close(self, top: float) -> int:
         """How many entities score within `MARGIN` of `top` (and at least the cutoff)."""
-        return sum(1 for score, _ in self._entity_bests().values() if top - score < MARGIN)
+        return sum(1 for score, _ in self._bests.values() if top - score < MARGIN)
 
     def _search(self, code: int) -> None:
         part = self.index._parts[code]
         q = self.query
         if len(part) <= _SMALL or len(q.words) > 8:
-            self._score(part.nums)
+            self._wratio([n for n in part.nums if n not in self.scored])
             return
+        shared: set[int] = set()
+        far: set[int] = set()
+        part.shared_words(q, self.cutoff, shared, far)
+        self._far |= far
+        self._exempt |= shared
+        self._exempt.update(part.dups)
+        self._bounding = True
         found = part.resembling(q, prefix=self.prefix).union(part.dups)
         close = self._score(found)
-        shared: set[int] = set()
-        far: set[int] | None = set() if close < 90 + MARGIN + _EPS else None  # 85.5 to 90: when in reach
-        part.shared_words(q, self.cutoff, shared, far)
         self._score(shared)
-        if far:
-            self._score_far(far)
+        if far and close < 90 + MARGIN + _EPS:  # 85.5 to 90: when in reach
+            self._score(far)
         if close >= _RESEMBLING_FLOOR:
             return
         wider = part.resembling(q, every=False, prefix=self.prefix)
@@ -739,32 +785,93 @@ class _Search:
         bounded = None if repeated else part.candidates(q, self.cutoff, code)
         self._score(part.nums if bounded is None else bounded)
 
-    def _score_far(self, numbers: set[int]) -> None:
+    def _score(self, numbers: Iterable[int]) -> float:
+        """Score the spellings not scored yet; the best of their scores (0 when none reaches the cutoff). Those
+        sharing a word with the query are scored (see `_score_far`); the others only where `_letter_bound` says
+        they could reach `_floor`, the likeliest first, so that the floor rises as they are scored."""
+        scored = self.scored
+        new = [n for n in numbers if n not in scored]
+        if not new:
+            return 0.0
+        scored.update(new)
+        if self._letters is None or not self._bounding:
+            return self._wratio(new)
+        far, exempt = self._far, self._exempt
+        best = self._score_far([n for n in new if n in far])
+        best = max(best, self._wratio([n for n in new if n in exempt and n not in far]))
+        rest = np.array([n for n in new if n not in exempt and n not in far], dtype=np.int64)
+        if not len(rest):
+            return best
+        bound = self._letter_bound(rest)
+        order = np.argsort(-bound, kind="stable")
+        rest, falling = rest[order], -bound[order]       # bounds, highest first (negated: ascending)
+        start, size = 0, 64
+        while start < len(rest):
+            end = int(np.searchsorted(falling, _EPS - self._floor(), side="right"))  # bound >= floor
+            if start >= end:
+                break
+            stop = min(end, start + size)
+            best = max(best, self._wratio(rest[start:stop].tolist()))
+            start, size = stop, 4 * size
+        return best
+
+    def _letter_bound(self, numbers: np.ndarray) -> np.ndarray:
+        """An upper bound of WRatio for each spelling that shares no word with the query (and repeats none).
+
+        Every part of WRatio then compares the query (or its words sorted, or a window of it) with the spelling (or
+        its words sorted, or a window of it) by their longest common subsequence, which is at most M, the letters
+        the two have in common (counted with repeats, in any order). So ratio, token_sort_ratio and
+        token_set_ratio are at most 2M / (lq + lc); partial_ratio and partial_token_ratio, against a window of
+        length m <= the shorter length ls, at most 2 min(M, m) / (ls + m) <= 2M / (ls + M), scaled as WRatio does."""
+        rows = self.index._letters[numbers]
+        lc = self.index._lengths[numbers].astype(np.float64)
+        lq = float(self.query.lq)
+        common = np.minimum(rows, self._letters).sum(axis=1, dtype=np.int64).astype(np.float64)
+        bound = 200.0 * common / (lq + lc)
+        short, long = np.minimum(lc, lq), np.maximum(lc, lq)
+        scale = np.where(long > 8 * short, 0.6, 0.9)
+        partial = scale * 200.0 * common / (short + common)
+        return np.where(2 * long >= 3 * short, np.maximum(bound, partial), bound)
+
+    def _floor(self) -> float:
+        """The lowest score still worth scoring: that of the `want`-th entity so far, or `MARGIN` under the
+        leader's, whichever is lower (and the cutoff). It only rises as spellings are scored."""
+        if len(self._bests) < self.want:
+            return self.cutoff
+        scores = [score for score, _ in self._bests.values()]
+        kth = heapq.nlargest(self.want, scores)[-1]
+        return max(self.cutoff, min(kth, max(scores) - MARGIN))
+
+    def _score_far(self, numbers: list[int]) -> float:
         """Score spellings 1.5 times longer or shorter than the query that share one of its words, without WRatio
         for most: there WRatio is max(ratio, 0.9 * partial_ratio, partial_token_ratio's 85.5) (0.6 and 57 past 8
         times), and ratio cannot reach 80; so unless partial_ratio reaches 95, the score is `_SHARED` exactly."""
+        if not numbers:
+            return 0.0
         keys, lq = self.index._keys, self.query.lq
-        new = [n for n in numbers if n not in self.scored]
-        self._score([new[i] for _, _, i in process.extract(self.query.key, [keys[n] for n in new],
+        high = [numbers[i] for _, _, i in process.extract(self.query.key, [keys[n] for n in numbers],
                                                             scorer=fuzz.partial_ratio, processor=None, limit=None,
-                                                            score_cutoff=95 - _EPS)])
-        for n in new:
-            if n not in self.scored:
+                                                            score_cutoff=95 - _EPS)]
+        best = self._wratio(high)
+        done = set(high)
+        for n in numbers:
+            if n not in done:
                 lc = len(keys[n])
                 score = _SHARED if max(lq, lc) / min(lq, lc) <= 8.0 else _SHARED_FAR
                 if score >= self.cutoff:
-                    self.good[n] = score
-                self.scored.add(n)
-        self._best = None
+                    self._keep(n, score)
+                    best = max(best, score)
+        return best
 
-    def _score(self, numbers: Iterable[int]) -> float:
-        """WRatio for the spellings not scored yet; the best of their scores (0 when none reaches the cutoff).
+    def _wratio(self, new: list[int]) -> float:
+        """WRatio for these spellings; the best of their scores (0 when none reaches the cutoff).
 
         With `_partial_first`, a spelling over 1.5 times longer than the query gets WRatio only if its partial_ratio
         reaches cutoff / 0.9: WRatio there is the largest of ratio (80 at most, and that at exactly 1.5 times),
         0.9 * partial_ratio and 0.855 * partial_token_ratio, which reaches 80 only at 93.6, the query whole in a word
         (up to 8 letters), where partial_ratio is 100. A cheaper scorer rules out most spellings of a short prefix."""
-        new = [n for n in numbers if n not in self.scored]
+        if not new:
+            return 0.0
         self.scored.update(new)
         keys, key, cutoff = self.index._keys, self.query.key, self.cutoff
         texts = [keys[n] for n in new]
@@ -777,28 +884,22 @@ class _Search:
         best = 0.0
         for _, score, i in process.extract(key, texts, scorer=fuzz.WRatio, processor=None, limit=None,
                                            score_cutoff=cutoff):
-            self.good[new[i]] = score
+            self._keep(new[i], score)
             best = max(best, score)
-        self._best = None
         return best
 
-    def _entity_bests(self) -> dict[tuple[int, int], tuple[float, int]]:
-        """Each entity's best (score, spelling): the first spelling among its best scores."""
-        if self._best is None:
-            best: dict[tuple[int, int], tuple[float, int]] = {}
-            kinds, ids = self.index._kinds, self.index._ids
-            for n, score in self.good.items():
-                entity = (kinds[n], ids[n])
-                found = best.get(entity)
-                if found is None or score > found[0] or (score == found[0] and n < found[1]):
-                    best[entity] = (score, n)
-            self._best = best
-        return self._best
+    def _keep(self, n: int, score: float) -> None:
+        """Record a score of the cutoff or more, and the entity's best: the first spelling among its best scores."""
+        self.good[n] = score
+        entity = (self.index._kinds[n], self.index._ids[n])
+        found = self._bests.get(entity)
+        if found is None or score > found[0] or (score == found[0] and n < found[1]):
+            self._bests[entity] = (score, n)
 
     def _entities(self, floor: float, limit: int | None = None) -> list[tuple[float, int]]:
         """(score, spelling) of each entity's best spelling scoring `floor` or more, ranked by score then name (the
         first `limit` of them)."""
-        chosen = [(score, n) for score, n in self._entity_bests().values() if score >= floor]
+        chosen = [(score, n) for score, n in self._bests.values() if score >= floor]
         if limit is not None and len(chosen) > limit:  # names only for those in reach of the first `limit`
             last = heapq.nlargest(limit, (score for score, _ in chosen))[-1]
             chosen = [sn for sn in chosen if sn[0] >= last]

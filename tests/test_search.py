@@ -224,7 +224,7 @@ def test_the_bound_holds_every_spelling_that_scores(crowd):
     rng = random.Random(3)
     for _ in range(20):
         query = _typo(rng.choice(names), rng)
-        q = _Search(index, query, [], 60.0).query
+        q = _Search(index, query, [], 60.0, 10).query
         for threshold in (90.0, 80.0):
             found = part.candidates(q, threshold, 0)
             if found is None:
@@ -312,7 +312,7 @@ def test_short_one_word_queries_skip_only_spellings_under_the_cutoff(crowd):
         texts.append(_typo(key[start:start + rng.randint(3, 8)], rng))
     for text in texts:
         for cutoff in (80.0, 86.0, 90.0):
-            search = _Search(index, text, [], cutoff)
+            search = _Search(index, text, [], cutoff, 25)
             assert search._partial_first == (len(fold(text)) <= 8)
             search._score(range(len(keys)))
             full = {n: s for n, k in enumerate(keys) if (s := fuzz.WRatio(fold(text), k, processor=None)) >= cutoff}
@@ -339,3 +339,60 @@ def test_one_slip_a_word_is_sure_only_when_no_other_name_is_as_close():
     both = NameIndex([NameEntry("org", 1, "Vertex", "Vertex"), NameEntry("org", 2, "Vortax", "Vortax")])
     hit = both.lookup("vertax", ["org"])
     assert hit.best is None and {c.name for c in hit.candidates[:2]} == {"Vertex", "Vortax"}
+
+
+def test_the_letter_bound_holds_for_every_spelling_it_rules_out(crowd):
+    """No spelling sharing no word with the query (nor repeating one) scores more than its letters allow."""
+    import random
+
+    import numpy as np
+    from rapidfuzz import fuzz
+
+    from bot.search import _Search
+
+    _, _, index = crowd
+    keys = index._keys
+    rng = random.Random(5)
+    queries = [_typo(rng.choice(keys), rng) for _ in range(30)] + [
+        "jk mills", "lo e zhang", "randt he", "ao", "x", "a very long query with many words in it", "ii", "ab cd"]
+    for query in queries:
+        search = _Search(index, query, [], 60.0, 10)
+        if search._letters is None:
+            continue
+        words = set(search.query.words)
+        bound = search._letter_bound(np.arange(len(keys)))
+        for n, key in enumerate(keys):
+            if words & set(key.split()) or len(set(key.split())) != len(key.split()):
+                continue
+            score = fuzz.WRatio(search.query.key, key, processor=None)
+            assert score <= bound[n] + 1e-9, (query, key, score, bound[n])
+    assert _Search(index, "lee lee", [], 60.0, 10)._letters is None  # token_set_ratio counts "lee" once
+
+
+def test_the_first_entities_and_the_close_ones_are_those_scoring_everything_gives(crowd, monkeypatch):
+    """The letter bound only skips spellings that cannot change the first `want` entities nor those near the
+    leader: the same search without it ranks them the same."""
+    import random
+
+    import numpy as np
+
+    from bot import search as module
+    from bot.search import COMPLETE_CUTOFF, SUGGEST, _Search
+
+    names, _, index = crowd
+    rng = random.Random(8)
+    queries = [_typo(rng.choice(names), rng) for _ in range(40)]
+    queries += [q[: rng.randint(3, len(q))] for q in queries[:20]] + ["jk mills", "lo e zhang", "ann"]
+
+    def ranked(query, cutoff, want, prefix):
+        search = _Search(index, query, [0], cutoff, want, prefix=prefix)
+        top = search.top(want)
+        return [(m.name, m.score) for m in top], top and search.count_close(top[0].score), len(search.scored)
+
+    for query in queries:
+        for cutoff, want, prefix in ((SUGGEST, 10, False), (COMPLETE_CUTOFF, 25, True), (SUGGEST, 1, False)):
+            bounded = ranked(query, cutoff, want, prefix)
+            with monkeypatch.context() as patch:
+                patch.setattr(module._Search, "_letter_bound", lambda self, numbers: np.full(len(numbers), 1e9))
+                everything = ranked(query, cutoff, want, prefix)
+            assert bounded[:2] == everything[:2], (query, cutoff)
