@@ -55,6 +55,7 @@ _EPS = 1e-6
 # otherwise close: partial_token_ratio's 100, scaled (taken from rapidfuzz itself, to the last bit)
 _SHARED = fuzz.WRatio("xy aa", "aa zzzzzzzzzz")
 _SHARED_FAR = fuzz.WRatio("xy aa", "aa " + "z" * 40)
+_FAR_TOP = 90.0  # the most WRatio gives a spelling 1.5 times longer or shorter than the query: 0.9 * partial_ratio
 
 
 @dataclass(frozen=True, slots=True)
@@ -656,7 +657,7 @@ class NameIndex:
             return Lookup(text, exact[0])
         if exact:
             return Lookup(text, None, sorted(exact, key=lambda m: m.label)[:limit])
-        search = _Search(self, text, self._wanted(kinds), SUGGEST, 2 * limit)
+        search = _Search(self, text, self._wanted(kinds), SUGGEST, 1, close=True)  # the leader, all close to it
         top = search.top(1)
         if not top:
             return Lookup(text, None)
@@ -670,6 +671,7 @@ class NameIndex:
                 return Lookup(text, leader, top)
         # "did you mean": among equal scores, names with every typed word whole ("nat" -> Nat Friedman) come first
         words = set(fold(text).split())
+        search.widen(2 * limit)
         candidates = search.top(2 * limit)
         candidates.sort(key=lambda m: (-m.score, not words <= set(fold(m.spelling).split())))
         return Lookup(text, None, candidates[:limit])
@@ -715,18 +717,19 @@ class _Search:
     Small kinds (up to `_SMALL` spellings) are always scanned in full. Steps 1 and 2 are not a bound: `make bench`
     checks their top answer against a full scan on misspelled names, every query.
 
-    Only the first `want` entities, and every entity within `MARGIN` of the leader, are ranked exactly: a spelling
-    that shares no word with the query is scored only when its letters could reach the lowest score those need
-    (`_floor`). A spelling cannot score more against the query than the letters they have in common allow
+    Only the first `want` entities (with `close`, and every entity within `MARGIN` of the leader) are ranked exactly:
+    a spelling that shares no word with the query is scored only when its letters could reach the lowest score
+    those need (`_floor`). A spelling cannot score more against the query than the letters they have in common allow
     (`_letter_bound`): for a misspelled name among 100,000 that rules out most of the thousands resembling it.
     """
 
     def __init__(self, index: NameIndex, text: str, parts: list[int], cutoff: float, want: int,
-                 prefix: bool = False):
+                 prefix: bool = False, close: bool = False):
         self.index = index
         self.parts = parts
         self.cutoff = cutoff
         self.want = want
+        self.close = close    # every entity within `MARGIN` of the leader too (`count_close`: is it sure?)
         self.prefix = prefix  # the last word may be cut short (autocomplete)
         key = fold(text)
         words = list(dict.fromkeys(key.split()))
@@ -737,6 +740,9 @@ class _Search:
         self._far: set[int] = set()           # spellings 1.5 times longer or shorter holding a word of the query
         self._exempt: set[int] = set()        # spellings the letter bound does not cover (shared or repeated words)
         self._bounding = False                # set once `_far` and `_exempt` hold a part's (see `_search`)
+        self._far_waiting: list[int] = []     # of `_far`: not scored while the floor is over what they can score
+        self._tied: list[tuple[float, list[int]]] = []  # of those: scored, tied, under the floor (see `_score_far`)
+        self._waiting: list[tuple[np.ndarray, np.ndarray]] = []  # the others not scored yet, and their bounds
         # the letter bound holds for a query without repeated words (token_set_ratio measures them once)
         letters = _letter_counts([key], clip=False)[0] if key else None
         self._letters = (letters.astype(np.uint8) if letters is not None and len(words) == key.count(" ") + 1
@@ -753,7 +759,8 @@ class _Search:
         return [self.index._match(n, score, False) for score, n in self._entities(self.cutoff, limit)]
 
     def count_close(self, top: float) -> int:
-        """How many entities score within `MARGIN` of `top` (and at least the cutoff)."""
+        """How many entities score within `MARGIN` of `top` (and at least the cutoff); with `close` only."""
+        assert self.close, "a search for the first entities only may not have scored all those close"
         return sum(1 for score, _ in self._bests.values() if top - score < MARGIN)
 
     def _search(self, code: int) -> None:
@@ -772,8 +779,7 @@ class _Search:
         found = part.resembling(q, prefix=self.prefix).union(part.dups)
         close = self._score(found)
         self._score(shared)
-        if far and close < 90 + MARGIN + _EPS:  # 85.5 to 90: when in reach
-            self._score(far)
+        self._score(far)
         if close >= _RESEMBLING_FLOOR:
             return
         wider = part.resembling(q, every=False, prefix=self.prefix)
@@ -785,10 +791,17 @@ class _Search:
         bounded = None if repeated else part.candidates(q, self.cutoff, code)
         self._score(part.nums if bounded is None else bounded)
 
+    def widen(self, want: int) -> None:
+        """Rank the first `want` entities exactly too (a "did you mean" list after a sure answer was ruled out)."""
+        assert not self._partial_first, "spellings were ruled out against the floor of the first `want`"
+        if want > self.want:
+            self.want = want
+            self._catch_up()
+
     def _score(self, numbers: Iterable[int]) -> float:
-        """Score the spellings not scored yet; the best of their scores (0 when none reaches the cutoff). Those
-        sharing a word with the query are scored (see `_score_far`); the others only where `_letter_bound` says
-        they could reach `_floor`, the likeliest first, so that the floor rises as they are scored."""
+        """Take in the spellings not seen yet; the best score among those scored now (0 when none reaches the
+        cutoff). Those sharing a word with the query in a way WRatio rewards are scored; the others wait until
+        `_letter_bound` says they could reach `_floor` (see `_catch_up`)."""
         scored = self.scored
         new = [n for n in numbers if n not in scored]
         if not new:
@@ -797,22 +810,32 @@ class _Search:
         if self._letters is None or not self._bounding:
             return self._wratio(new)
         far, exempt = self._far, self._exempt
-        best = self._score_far([n for n in new if n in far])
-        best = max(best, self._wratio([n for n in new if n in exempt and n not in far]))
+        self._far_waiting.extend(n for n in new if n in far)
+        best = self._wratio([n for n in new if n in exempt and n not in far])
         rest = np.array([n for n in new if n not in exempt and n not in far], dtype=np.int64)
-        if not len(rest):
-            return best
-        bound = self._letter_bound(rest)
-        order = np.argsort(-bound, kind="stable")
-        rest, falling = rest[order], -bound[order]       # bounds, highest first (negated: ascending)
-        start, size = 0, 64
-        while start < len(rest):
-            end = int(np.searchsorted(falling, _EPS - self._floor(), side="right"))  # bound >= floor
-            if start >= end:
-                break
-            stop = min(end, start + size)
-            best = max(best, self._wratio(rest[start:stop].tolist()))
-            start, size = stop, 4 * size
+        if len(rest):
+            bound = self._letter_bound(rest)
+            order = np.argsort(-bound, kind="stable")
+            self._waiting.append((rest[order], -bound[order]))   # highest bound first (negated: ascending)
+        return max(best, self._catch_up())
+
+    def _catch_up(self) -> float:
+        """Score the waiting spellings that could still reach the floor, the likeliest first and a growing chunk
+        at a time, so that the floor rises as they are scored; the best score among them."""
+        best = 0.0
+        if self._far_waiting and self._floor() <= _FAR_TOP + _EPS:
+            best, self._far_waiting = self._score_far(self._far_waiting), []
+        self._keep_tied()
+        for i, (rest, falling) in enumerate(self._waiting):
+            start, size = 0, 64
+            while start < len(rest):
+                end = int(np.searchsorted(falling, _EPS - self._floor(), side="right"))  # bound >= floor
+                if start >= end:
+                    break
+                stop = min(end, start + size)
+                best = max(best, self._wratio(rest[start:stop].tolist()))
+                start, size = stop, 4 * size
+            self._waiting[i] = (rest[start:], falling[start:])
         return best
 
     def _letter_bound(self, numbers: np.ndarray) -> np.ndarray:
@@ -823,15 +846,19 @@ class _Search:
         the two have in common (counted with repeats, in any order). So ratio, token_sort_ratio and
         token_set_ratio are at most 2M / (lq + lc); partial_ratio and partial_token_ratio, against a window of
         length m <= the shorter length ls, at most 2 min(M, m) / (ls + m) <= 2M / (ls + M), scaled as WRatio does."""
-        rows = self.index._letters[numbers]
-        lc = self.index._lengths[numbers].astype(np.float64)
+        common, lc = self._common(numbers)
         lq = float(self.query.lq)
-        common = np.minimum(rows, self._letters).sum(axis=1, dtype=np.int64).astype(np.float64)
         bound = 200.0 * common / (lq + lc)
         short, long = np.minimum(lc, lq), np.maximum(lc, lq)
         scale = np.where(long > 8 * short, 0.6, 0.9)
         partial = scale * 200.0 * common / (short + common)
         return np.where(2 * long >= 3 * short, np.maximum(bound, partial), bound)
+
+    def _common(self, numbers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The letters each spelling has in common with the query (M, see `_letter_bound`), and its length."""
+        rows = self.index._letters[numbers]
+        common = np.minimum(rows, self._letters).sum(axis=1, dtype=np.int64).astype(np.float64)
+        return common, self.index._lengths[numbers].astype(np.float64)
 
     def _floor(self) -> float:
         """The lowest score still worth scoring: that of the `want`-th entity so far, or `MARGIN` under the
@@ -840,34 +867,56 @@ class _Search:
             return self.cutoff
         scores = [score for score, _ in self._bests.values()]
         kth = heapq.nlargest(self.want, scores)[-1]
-        return max(self.cutoff, min(kth, max(scores) - MARGIN))
+        return max(self.cutoff, min(kth, max(scores) - MARGIN) if self.close else kth)
 
     def _score_far(self, numbers: list[int]) -> float:
         """Score spellings 1.5 times longer or shorter than the query that share one of its words, without WRatio
         for most: there WRatio is max(ratio, 0.9 * partial_ratio, partial_token_ratio's 85.5) (0.6 and 57 past 8
-        times), and ratio cannot reach 80; so unless partial_ratio reaches 95, the score is `_SHARED` exactly."""
+        times), and ratio cannot reach 80; so unless partial_ratio reaches 95 (which their letters must allow
+        first), the score is `_SHARED` exactly. Those tie, often by the thousand: they wait for the floor in
+        `_tied`, as two groups."""
         if not numbers:
             return 0.0
-        keys, lq = self.index._keys, self.query.lq
-        high = [numbers[i] for _, _, i in process.extract(self.query.key, [keys[n] for n in numbers],
-                                                            scorer=fuzz.partial_ratio, processor=None, limit=None,
-                                                            score_cutoff=95 - _EPS)]
+        keys = self.index._keys
+        batch = np.array(numbers, dtype=np.int64)
+        common, lc = self._common(batch)
+        short = np.minimum(lc, float(self.query.lq))
+        maybe = batch[200.0 * common / (short + common) >= 95 - _EPS].tolist()
+        high = [maybe[i] for _, _, i in process.extract(self.query.key, [keys[n] for n in maybe],
+                                                          scorer=fuzz.partial_ratio, processor=None, limit=None,
+                                                          score_cutoff=95 - _EPS)]
         best = self._wratio(high)
-        done = set(high)
-        for n in numbers:
-            if n not in done:
-                lc = len(keys[n])
-                score = _SHARED if max(lq, lc) / min(lq, lc) <= 8.0 else _SHARED_FAR
-                if score >= self.cutoff:
-                    self._keep(n, score)
-                    best = max(best, score)
+        if high:
+            batch, lc, short = (x[~np.isin(batch, high)] for x in (batch, lc, short))
+        beyond = np.maximum(lc, float(self.query.lq)) > 8 * short
+        for score, group in ((_SHARED, batch[~beyond]), (_SHARED_FAR, batch[beyond])):
+            if len(group) and score >= self.cutoff:
+                self._tied.append((score, group.tolist()))
+                best = max(best, score)
+        self._keep_tied()
         return best
+
+    def _keep_tied(self) -> None:
+        """Record the tied groups that reach the floor (see `_score_far`)."""
+        waiting = []
+        for score, group in self._tied:
+            if score < self._floor() - _EPS:
+                waiting.append((score, group))
+                continue
+            self.good.update(dict.fromkeys(group, score))
+            bests, kinds, ids = self._bests, self.index._kinds, self.index._ids
+            for n in group:
+                entity = (kinds[n], ids[n])
+                found = bests.get(entity)
+                if found is None or score > found[0] or (score == found[0] and n < found[1]):
+                    bests[entity] = (score, n)
+        self._tied = waiting
 
     def _wratio(self, new: list[int]) -> float:
         """WRatio for these spellings; the best of their scores (0 when none reaches the cutoff).
 
         With `_partial_first`, a spelling over 1.5 times longer than the query gets WRatio only if its partial_ratio
-        reaches cutoff / 0.9: WRatio there is the largest of ratio (80 at most, and that at exactly 1.5 times),
+        reaches `_floor` / 0.9: WRatio there is the largest of ratio (80 at most, and that at exactly 1.5 times),
         0.9 * partial_ratio and 0.855 * partial_token_ratio, which reaches 80 only at 93.6, the query whole in a word
         (up to 8 letters), where partial_ratio is 100. A cheaper scorer rules out most spellings of a short prefix."""
         if not new:
@@ -878,7 +927,7 @@ class _Search:
         if self._partial_first:
             most = 3 * self.query.lq
             reach = {i for _, _, i in process.extract(key, texts, scorer=fuzz.partial_ratio, processor=None,
-                                                      limit=None, score_cutoff=cutoff / 0.9 - 0.01)}
+                                                      limit=None, score_cutoff=self._floor() / 0.9 - 0.01)}
             kept = [i for i, text in enumerate(texts) if i in reach or 2 * len(text) <= most]
             new, texts = [new[i] for i in kept], [texts[i] for i in kept]
         best = 0.0

@@ -370,8 +370,8 @@ def test_the_letter_bound_holds_for_every_spelling_it_rules_out(crowd):
 
 
 def test_the_first_entities_and_the_close_ones_are_those_scoring_everything_gives(crowd, monkeypatch):
-    """The letter bound only skips spellings that cannot change the first `want` entities nor those near the
-    leader: the same search without it ranks them the same."""
+    """The letter bound only skips spellings that cannot change the first `want` entities nor (`close`) those near
+    the leader, even once widened: the same search without it ranks them the same."""
     import random
 
     import numpy as np
@@ -384,15 +384,20 @@ def test_the_first_entities_and_the_close_ones_are_those_scoring_everything_give
     queries = [_typo(rng.choice(names), rng) for _ in range(40)]
     queries += [q[: rng.randint(3, len(q))] for q in queries[:20]] + ["jk mills", "lo e zhang", "ann"]
 
-    def ranked(query, cutoff, want, prefix):
-        search = _Search(index, query, [0], cutoff, want, prefix=prefix)
+    def ranked(query, cutoff, want, prefix, close, widen):
+        search = _Search(index, query, [0], cutoff, want, prefix=prefix, close=close)
         top = search.top(want)
-        return [(m.name, m.score) for m in top], top and search.count_close(top[0].score), len(search.scored)
+        count = close and top and search.count_close(top[0].score)
+        if widen:
+            search.widen(widen)
+            top = search.top(widen)
+        return [(m.name, m.score) for m in top], count
 
     for query in queries:
-        for cutoff, want, prefix in ((SUGGEST, 10, False), (COMPLETE_CUTOFF, 25, True), (SUGGEST, 1, False)):
-            bounded = ranked(query, cutoff, want, prefix)
+        for case in ((SUGGEST, 10, False, False, 0), (COMPLETE_CUTOFF, 25, True, False, 0),
+                     (SUGGEST, 1, False, True, 0), (SUGGEST, 1, False, True, 10)):
+            bounded = ranked(query, *case)
             with monkeypatch.context() as patch:
                 patch.setattr(module._Search, "_letter_bound", lambda self, numbers: np.full(len(numbers), 1e9))
-                everything = ranked(query, cutoff, want, prefix)
-            assert bounded[:2] == everything[:2], (query, cutoff)
+                everything = ranked(query, *case)
+            assert bounded == everything, (query, case)
