@@ -22,7 +22,7 @@ import math
 import re
 from array import array
 from bisect import bisect_left, bisect_right, insort
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import combinations
@@ -42,6 +42,7 @@ MARGIN = 4.0       # a fuzzy winner must lead the next entity by this much
 COMPLETE_CUTOFF = 80.0  # autocomplete fills up with fuzzy hits only this good (no noise under a typed prefix)
 
 KINDS = ("person", "org", "team")
+_SEEN, _EXEMPT, _FAR, _SCORED = 1, 2, 4, 8  # `_Search._flags`
 _CODE = {kind: code for code, kind in enumerate(KINDS)}
 _BUDGET = 3000       # most spellings worth bounding rather than scanning
 _SMALL = 500         # kinds with this many spellings or fewer are scanned in full
@@ -360,13 +361,21 @@ class _Part:
                            if b[0] + b[1] >= size and max(lq, b[2]) / min(lq, b[2]) < 1.5
                            and 95 * 2 * shared / (shared + min(q.lq_set, b[2])) + _EPS >= threshold]
                 self._with_all(subset, buckets, found)
-        # partial_token_ratio: any shared word gives 100 when the lengths differ 1.5 times or more.
-        if far is not None and threshold <= _SHARED + _EPS:
-            for word in words:
-                for bucket in self.word_buckets.get(word, ()):
-                    ratio = max(lq, bucket[2]) / min(lq, bucket[2])
-                    if ratio >= 1.5 and (ratio <= 8.0 or threshold <= _SHARED_FAR + _EPS):
-                        far.update(self.post[(word, *bucket)])
+        if far is not None:
+            far.update(self.far_sharing(q, threshold))
+
+    def far_sharing(self, q: _Query, threshold: float) -> set[int]:
+        """The spellings partial_token_ratio's rule could lift to `threshold`: any shared word gives 100 when the
+        lengths differ 1.5 times or more (85.5 at least; see `_Search._score_far`)."""
+        found: set[int] = set()
+        if threshold > _SHARED + _EPS:
+            return found
+        for word in q.words:
+            for bucket in self.word_buckets.get(word, ()):
+                ratio = max(q.lq, bucket[2]) / min(q.lq, bucket[2])
+                if ratio >= 1.5 and (ratio <= 8.0 or threshold <= _SHARED_FAR + _EPS):
+                    found.update(self.post[(word, *bucket)])
+        return found
 
     def resembling(self, q: _Query, every: bool = True, prefix: bool = False) -> set[int]:
         """The spellings holding, for every query word of three letters or more (`every`; else for any query
@@ -677,7 +686,11 @@ class NameIndex:
         return Lookup(text, None, candidates[:limit])
 
     def complete(self, text: str, kinds: Iterable[str] | None = None, limit: int = 25) -> list[Match]:
-        """Autocomplete: exact, then prefix (of the name or any word of it), then fuzzy; one per entity."""
+        """Autocomplete: exact, then prefix (of the name or any word of it), then fuzzy; one per entity.
+
+        The fuzzy hits of a big kind are names with a word resembling each word typed (the last one may be cut
+        short), or when none is close, any word: WRatio alone scores "Abigail F. Nakamura" 85.5 for "Keith F. Rile"
+        (a shared initial), and a list of 25 names would be mostly such."""
         wanted = self._wanted(kinds)
         key = fold(text)
         out: dict[tuple[str, int], Match] = {}
@@ -734,14 +747,15 @@ class _Search:
         key = fold(text)
         words = list(dict.fromkeys(key.split()))
         self.query = _Query(key, words, len(key), len(" ".join(words)))
-        self.scored: set[int] = set()         # every spelling scored, or ruled out by `_letter_bound`
+        # per spelling: _SEEN (taken in: scored, waiting, or ruled out by a bound), _EXEMPT (the letter bound does not
+        # hold: words shared in a way WRatio rewards, or repeated), _FAR (taken by `_take_far`), _SCORED (by WRatio)
+        self._flags = np.zeros(len(index._keys), np.uint8)
         self.good: dict[int, float] = {}      # those scoring the cutoff or more
-        self._bests: dict[tuple[int, int], tuple[float, int]] = {}  # each entity's best (score, spelling) in `good`
-        self._far: set[int] = set()           # spellings 1.5 times longer or shorter holding a word of the query
-        self._exempt: set[int] = set()        # spellings the letter bound does not cover (shared or repeated words)
+        self._bests: dict[int, tuple[float, int]] = {}  # entity (id, kind) -> its best (score, spelling) in `good`
         self._bounding = False                # set once `_far` and `_exempt` hold a part's (see `_search`)
-        self._far_waiting: list[int] = []     # of `_far`: not scored while the floor is over what they can score
-        self._tied: list[tuple[float, list[int]]] = []  # of those: scored, tied, under the floor (see `_score_far`)
+        self._far_parts: list[int] = []       # parts whose `far_sharing` spellings wait for the floor (`_catch_up`)
+        self._rejected: list[np.ndarray] = []  # spellings `_order_bound` ruled out (see `widen`)
+        self._tied: list[tuple[float, np.ndarray]] = []  # of those: scored, tied, under the floor (`_score_far`)
         self._waiting: list[tuple[np.ndarray, np.ndarray]] = []  # the others not scored yet, and their bounds
         # the letter bound holds for a query without repeated words (token_set_ratio measures them once)
         letters = _letter_counts([key], clip=False)[0] if key else None
@@ -767,24 +781,27 @@ class _Search:
         part = self.index._parts[code]
         q = self.query
         if len(part) <= _SMALL or len(q.words) > 8:
-            self._wratio([n for n in part.nums if n not in self.scored])
+            self._wratio(self._new(part.nums).tolist())
             return
         shared: set[int] = set()
-        far: set[int] = set()
-        part.shared_words(q, self.cutoff, shared, far)
-        self._far |= far
-        self._exempt |= shared
-        self._exempt.update(part.dups)
+        part.shared_words(q, self.cutoff, shared)
+        for numbers in (shared, part.dups):
+            self._flags[np.fromiter(numbers, np.int64, len(numbers))] |= _EXEMPT
         self._bounding = True
-        found = part.resembling(q, prefix=self.prefix).union(part.dups)
-        close = self._score(found)
+        found = part.resembling(q, prefix=self.prefix)
+        self._far_parts.append(code)
+        if self.prefix:  # autocomplete offers names resembling every word typed, else any (see `NameIndex.complete`)
+            if self._score(found) < _RESEMBLING_FLOOR:
+                self._score(part.resembling(q, every=False, prefix=True))
+            return
+        close = self._score(found.union(part.dups))
         self._score(shared)
-        self._score(far)
+        self._catch_up()
         if close >= _RESEMBLING_FLOOR:
             return
-        wider = part.resembling(q, every=False, prefix=self.prefix)
+        wider = part.resembling(q, every=False)
         best = self._score(wider)
-        if self.prefix or best >= _RESEMBLING_FLOOR or any(  # (autocomplete: no more than that)
+        if best >= _RESEMBLING_FLOOR or any(
                 score >= _RESEMBLING_FLOOR and n in wider for n, score in self.good.items()):
             return
         repeated = len(q.words) != q.key.count(" ") + 1  # U does not bound token_set_ratio then
@@ -796,46 +813,80 @@ class _Search:
         assert not self._partial_first, "spellings were ruled out against the floor of the first `want`"
         if want > self.want:
             self.want = want
+            for numbers in self._rejected:  # the floor may be lower now
+                self._wait(numbers)
+            self._rejected = []
             self._catch_up()
 
     def _score(self, numbers: Iterable[int]) -> float:
         """Take in the spellings not seen yet; the best score among those scored now (0 when none reaches the
         cutoff). Those sharing a word with the query in a way WRatio rewards are scored; the others wait until
         `_letter_bound` says they could reach `_floor` (see `_catch_up`)."""
-        scored = self.scored
-        new = [n for n in numbers if n not in scored]
-        if not new:
+        new = self._new(numbers)
+        if not len(new):
             return 0.0
-        scored.update(new)
         if self._letters is None or not self._bounding:
-            return self._wratio(new)
-        far, exempt = self._far, self._exempt
-        self._far_waiting.extend(n for n in new if n in far)
-        best = self._wratio([n for n in new if n in exempt and n not in far])
-        rest = np.array([n for n in new if n not in exempt and n not in far], dtype=np.int64)
-        if len(rest):
-            bound = self._letter_bound(rest)
-            order = np.argsort(-bound, kind="stable")
-            self._waiting.append((rest[order], -bound[order]))   # highest bound first (negated: ascending)
+            return self._wratio(new.tolist())
+        exempt = (self._flags[new] & _EXEMPT).astype(bool)
+        best = self._wratio(new[exempt].tolist())
+        self._wait(new[~exempt])
         return max(best, self._catch_up())
+
+    def _wait(self, numbers: np.ndarray) -> None:
+        if len(numbers):
+            bound = self._letter_bound(numbers)
+            order = np.argsort(-bound, kind="stable")
+            self._waiting.append((numbers[order], -bound[order]))   # highest bound first (negated: ascending)
+
+    def _new(self, numbers: Iterable[int] | array | np.ndarray) -> np.ndarray:
+        """Those of these (distinct) spellings not seen yet; from now on, seen."""
+        if isinstance(numbers, array):
+            numbers = np.frombuffer(numbers, np.int32)
+        elif not isinstance(numbers, np.ndarray):
+            numbers = np.fromiter(numbers, np.int64, len(numbers) if isinstance(numbers, Sized) else -1)
+        new = numbers[(self._flags[numbers] & _SEEN) == 0]
+        self._flags[new] |= _SEEN
+        return new
 
     def _catch_up(self) -> float:
         """Score the waiting spellings that could still reach the floor, the likeliest first and a growing chunk
-        at a time, so that the floor rises as they are scored; the best score among them."""
+        at a time, so that the floor rises as they are scored; the best score among them.
+
+        A spelling 1.5 times longer or shorter than the query that shares a word with it scores 85.5 (57 past 8
+        times) at least, which no letter bound says: once the floor is under 90, they are all taken in first, as
+        `_score_far` scores them (the first chunk comes before: when it finds a leader over 94, they never are)."""
         best = 0.0
-        if self._far_waiting and self._floor() <= _FAR_TOP + _EPS:
-            best, self._far_waiting = self._score_far(self._far_waiting), []
-        self._keep_tied()
-        for i, (rest, falling) in enumerate(self._waiting):
+        waiting, self._waiting = self._waiting, []
+        for rest, falling in waiting:
             start, size = 0, 64
             while start < len(rest):
+                if self._far_parts and self.good and self._floor() <= _FAR_TOP + _EPS:
+                    best = max(best, self._take_far())
                 end = int(np.searchsorted(falling, _EPS - self._floor(), side="right"))  # bound >= floor
                 if start >= end:
                     break
                 stop = min(end, start + size)
-                best = max(best, self._wratio(rest[start:stop].tolist()))
+                best = max(best, self._wratio(self._in_order(rest[start:stop])))
                 start, size = stop, 4 * size
-            self._waiting[i] = (rest[start:], falling[start:])
+            if start < len(rest):
+                self._waiting.append((rest[start:], falling[start:]))
+        if self._far_parts and self._floor() <= _FAR_TOP + _EPS:
+            best = max(best, self._take_far())
+        self._keep_tied()
+        return best
+
+    def _take_far(self) -> float:
+        """Take in the spellings that `far_sharing` names, in the parts searched, except those scored already (and
+        for autocomplete, those not taken in already: see `NameIndex.complete`)."""
+        best = 0.0
+        for code in self._far_parts:
+            far = self.index._parts[code].far_sharing(self.query, self.cutoff)
+            far = np.fromiter(far, np.int64, len(far))
+            flags = self._flags[far]
+            far = far[((flags & _SCORED) == 0) & (((flags & _SEEN) != 0) if self.prefix else True)]
+            self._flags[far] |= _SEEN | _FAR
+            best = max(best, self._score_far(far))
+        self._far_parts = []
         return best
 
     def _letter_bound(self, numbers: np.ndarray) -> np.ndarray:
@@ -854,6 +905,44 @@ class _Search:
         partial = scale * 200.0 * common / (short + common)
         return np.where(2 * long >= 3 * short, np.maximum(bound, partial), bound)
 
+    def _in_order(self, numbers: np.ndarray) -> list[int]:
+        """Those of these spellings not taken by `_take_far` that `_order_bound` does not rule out; those it rules
+        out wait for `widen` (the only way the floor falls)."""
+        numbers = numbers[(self._flags[numbers] & _FAR) == 0]
+        floor = self._floor()
+        kept = self._order_bound(numbers, floor) >= floor - _EPS
+        if not kept.all():
+            self._rejected.append(numbers[~kept])
+        return numbers[kept].tolist()
+
+    def _order_bound(self, numbers: np.ndarray, floor: float) -> np.ndarray:
+        """A tighter bound than `_letter_bound` for a spelling 1.5 times longer or shorter than the query, where it
+        holds (infinity elsewhere): by L, their longest common subsequence in order (rapidfuzz's LCSseq, in C).
+
+        There ratio is at most 80, and partial_ratio at most 2L / (ls + L), as in `_letter_bound`. Over a floor of
+        85.5 nothing else counts: partial_token_ratio scales to 85.5 at most. Under it, for a query of one word no
+        longer than the spelling, partial_token_ratio matches the query against windows of the spelling's words
+        sorted: within a word, a window of the spelling itself (2L / (ls + L) again); across two words, a window
+        holding a space the query lacks, at most 2(lq - 1) / (2 lq - 1)."""
+        bound = np.full(len(numbers), np.inf)
+        lq = self.query.lq
+        lc = self.index._lengths[numbers].astype(np.float64)
+        short, long = np.minimum(lc, lq), np.maximum(lc, lq)
+        over = floor > _SHARED + _EPS
+        held = (2 * long >= 3 * short) & (over or (" " not in self.query.key and lc >= lq))
+        if not held.any():
+            return bound
+        numbers, lc, short, long = numbers[held], lc[held], short[held], long[held]
+        keys = self.index._keys
+        common = process.cdist([self.query.key], [keys[n] for n in numbers.tolist()], scorer=LCSseq.similarity,
+                               processor=None, dtype=np.int32)[0].astype(np.float64)
+        scale = np.where(long > 8 * short, 0.6, 0.9)
+        found = np.maximum(200.0 * common / (lq + lc), scale * 200.0 * common / (short + common))
+        if not over:
+            found = np.maximum(found, 0.95 * scale * 200.0 * (lq - 1) / (2 * lq - 1))
+        bound[held] = found
+        return bound
+
     def _common(self, numbers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The letters each spelling has in common with the query (M, see `_letter_bound`), and its length."""
         rows = self.index._letters[numbers]
@@ -869,19 +958,22 @@ class _Search:
         kth = heapq.nlargest(self.want, scores)[-1]
         return max(self.cutoff, min(kth, max(scores) - MARGIN) if self.close else kth)
 
-    def _score_far(self, numbers: list[int]) -> float:
+    def _score_far(self, batch: np.ndarray) -> float:
         """Score spellings 1.5 times longer or shorter than the query that share one of its words, without WRatio
         for most: there WRatio is max(ratio, 0.9 * partial_ratio, partial_token_ratio's 85.5) (0.6 and 57 past 8
         times), and ratio cannot reach 80; so unless partial_ratio reaches 95 (which their letters must allow
         first), the score is `_SHARED` exactly. Those tie, often by the thousand: they wait for the floor in
         `_tied`, as two groups."""
-        if not numbers:
+        if not len(batch):
             return 0.0
         keys = self.index._keys
-        batch = np.array(numbers, dtype=np.int64)
-        common, lc = self._common(batch)
+        lc = self.index._lengths[batch].astype(np.float64)
         short = np.minimum(lc, float(self.query.lq))
-        maybe = batch[200.0 * common / (short + common) >= 95 - _EPS].tolist()
+        if self._letters is None:
+            maybe = batch.tolist()
+        else:
+            common, _ = self._common(batch)
+            maybe = batch[200.0 * common / (short + common) >= 95 - _EPS].tolist()
         high = [maybe[i] for _, _, i in process.extract(self.query.key, [keys[n] for n in maybe],
                                                           scorer=fuzz.partial_ratio, processor=None, limit=None,
                                                           score_cutoff=95 - _EPS)]
@@ -891,25 +983,31 @@ class _Search:
         beyond = np.maximum(lc, float(self.query.lq)) > 8 * short
         for score, group in ((_SHARED, batch[~beyond]), (_SHARED_FAR, batch[beyond])):
             if len(group) and score >= self.cutoff:
-                self._tied.append((score, group.tolist()))
+                self._tied.append((score, np.sort(group)))
                 best = max(best, score)
         self._keep_tied()
         return best
 
     def _keep_tied(self) -> None:
-        """Record the tied groups that reach the floor (see `_score_far`)."""
+        """Record the tied groups that reach the floor (see `_score_far`): a few thousand at C speed, mostly."""
         waiting = []
         for score, group in self._tied:
             if score < self._floor() - _EPS:
                 waiting.append((score, group))
                 continue
-            self.good.update(dict.fromkeys(group, score))
-            bests, kinds, ids = self._bests, self.index._kinds, self.index._ids
-            for n in group:
-                entity = (kinds[n], ids[n])
-                found = bests.get(entity)
-                if found is None or score > found[0] or (score == found[0] and n < found[1]):
-                    bests[entity] = (score, n)
+            numbers = group.tolist()
+            self.good.update(dict.fromkeys(numbers, score))
+            ids = np.frombuffer(self.index._ids, dtype=np.int64)[group]  # (a copy: the index may grow later)
+            kinds = np.frombuffer(self.index._kinds, dtype=np.uint8)[group]
+            entities = (ids * len(KINDS) + kinds).tolist()
+            # each entity's first spelling in the group (the group is in order: the last one written wins)
+            fresh = dict(zip(reversed(entities), [(score, n) for n in reversed(numbers)], strict=True))
+            bests = self._bests
+            for entity in fresh.keys() & bests.keys():
+                old = bests[entity]
+                if old[0] > score or (old[0] == score and old[1] < fresh[entity][1]):
+                    fresh[entity] = old
+            bests.update(fresh)
         self._tied = waiting
 
     def _wratio(self, new: list[int]) -> float:
@@ -921,7 +1019,7 @@ class _Search:
         (up to 8 letters), where partial_ratio is 100. A cheaper scorer rules out most spellings of a short prefix."""
         if not new:
             return 0.0
-        self.scored.update(new)
+        self._flags[new] |= _SCORED
         keys, key, cutoff = self.index._keys, self.query.key, self.cutoff
         texts = [keys[n] for n in new]
         if self._partial_first:
@@ -940,7 +1038,7 @@ class _Search:
     def _keep(self, n: int, score: float) -> None:
         """Record a score of the cutoff or more, and the entity's best: the first spelling among its best scores."""
         self.good[n] = score
-        entity = (self.index._kinds[n], self.index._ids[n])
+        entity = self.index._ids[n] * len(KINDS) + self.index._kinds[n]
         found = self._bests.get(entity)
         if found is None or score > found[0] or (score == found[0] and n < found[1]):
             self._bests[entity] = (score, n)
@@ -950,7 +1048,7 @@ class _Search:
         first `limit` of them)."""
         chosen = [(score, n) for score, n in self._bests.values() if score >= floor]
         if limit is not None and len(chosen) > limit:  # names only for those in reach of the first `limit`
-            last = heapq.nlargest(limit, (score for score, _ in chosen))[-1]
+            last = sorted([score for score, _ in chosen], reverse=True)[limit - 1]
             chosen = [sn for sn in chosen if sn[0] >= last]
             if len(chosen) > 4 * limit:  # a wide tie: see `_few_by_name`
                 chosen = self._few_by_name(chosen, limit)
@@ -959,17 +1057,18 @@ class _Search:
         return chosen if limit is None else chosen[:limit]
 
     def _few_by_name(self, chosen: list[tuple[float, int]], limit: int) -> list[tuple[float, int]]:
-        """Of each score, the entries that could come first by name: all those with a stored name, and the first
-        `limit` of the others by key (`_display` keeps the order of keys), without making every name."""
+        """Of each score, the entries that could come first by name: the first `limit` with a stored name, and the
+        first `limit` of the others by key (`_display` keeps the order of keys), without making every name."""
         keys, stored = self.index._keys, self.index._names
-        by_score: dict[float, list[tuple[float, int]]] = {}
-        for sn in chosen:
-            by_score.setdefault(sn[0], []).append(sn)
+        by_score: dict[float, list[int]] = {}
+        for score, n in chosen:
+            by_score.setdefault(score, []).append(n)
         kept = []
-        for group in by_score.values():
-            kept.extend(sn for sn in group if sn[1] in stored)
-            kept.extend(heapq.nsmallest(limit, (sn for sn in group if sn[1] not in stored),
-                                        key=lambda sn: (keys[sn[1]], sn[1])))
+        for score, group in by_score.items():
+            group.sort()  # equal names: the first spellings
+            named = heapq.nsmallest(limit, [n for n in group if n in stored], key=stored.__getitem__)  # (stable)
+            plain = heapq.nsmallest(limit, [n for n in group if n not in stored], key=keys.__getitem__)
+            kept.extend((score, n) for n in named + plain)
         return kept
 
 

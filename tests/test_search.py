@@ -369,6 +369,41 @@ def test_the_letter_bound_holds_for_every_spelling_it_rules_out(crowd):
     assert _Search(index, "lee lee", [], 60.0, 10)._letters is None  # token_set_ratio counts "lee" once
 
 
+def test_the_order_bound_holds_for_every_spelling_that_reaches_the_floor(crowd):
+    """A spelling sharing no word with the query that scores the floor or more is never ruled out by
+    `_order_bound` (one-word queries, as autocomplete types them; and any query over 85.5)."""
+    import random
+
+    import numpy as np
+    from rapidfuzz import fuzz
+
+    from bot.search import _Search
+
+    _, _, index = crowd
+    keys = index._keys
+    rng = random.Random(6)
+    words = sorted({w for key in keys for w in key.split()})
+    queries = [_typo(rng.choice(words), rng) for _ in range(20)] + [w[:rng.randint(2, len(w))] for w in
+                                                                    rng.sample([w for w in words if len(w) > 2], 10)]
+    queries += [_typo(rng.choice(keys), rng) for _ in range(10)]
+    for query in queries:
+        search = _Search(index, query, [], 60.0, 10)
+        if not search.query.key:
+            continue
+        typed = set(search.query.words)
+        for floor in (60.0, 75.0, 80.0, 85.0, 86.0, 90.0):
+            bound = search._order_bound(np.arange(len(keys)), floor)
+            for n, key in enumerate(keys):
+                if typed & set(key.split()) or len(set(key.split())) != len(key.split()):
+                    continue
+                score = fuzz.WRatio(search.query.key, key, processor=None)
+                assert score < floor or bound[n] >= floor - 1e-9, (query, key, floor, score, bound[n])
+    # across two words sorted: "la re" in "la renny" (partial_token_ratio 80) beats every window of "renny la"
+    small = NameIndex([NameEntry("person", 1, "Renny La", "Renny La")])
+    assert fuzz.WRatio("laren", "renny la", processor=None) == pytest.approx(68.4)
+    assert _Search(small, "laren", [], 60.0, 10)._order_bound(np.arange(1), 68.0)[0] >= 68.4 - 1e-9
+
+
 def test_the_first_entities_and_the_close_ones_are_those_scoring_everything_gives(crowd, monkeypatch):
     """The letter bound only skips spellings that cannot change the first `want` entities nor (`close`) those near
     the leader, even once widened: the same search without it ranks them the same."""
@@ -399,5 +434,6 @@ def test_the_first_entities_and_the_close_ones_are_those_scoring_everything_give
             bounded = ranked(query, *case)
             with monkeypatch.context() as patch:
                 patch.setattr(module._Search, "_letter_bound", lambda self, numbers: np.full(len(numbers), 1e9))
+                patch.setattr(module._Search, "_order_bound", lambda self, numbers, floor: np.full(len(numbers), 1e9))
                 everything = ranked(query, *case)
             assert bounded == everything, (query, case)
