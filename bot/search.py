@@ -377,6 +377,47 @@ class _Part:
                     found.update(self.post[(word, *bucket)])
         return found
 
+    def completing(self, q: _Query, cutoff: float) -> tuple[set[int], set[int]]:
+        """`resembling` for a query of one word up to 8 letters being typed, less the spellings that cannot score
+        the cutoff (80 or more): those over 1.5 times longer than the query must also hold a word that could. And
+        apart, those of them that hold a word containing the query, which score 90 exactly (see below): often
+        thousands ("ather": Catherine, Heather, Mathers...).
+
+        WRatio there is max(ratio, 0.9 partial_ratio, 0.855 partial_token_ratio), and ratio stays under 80. Both
+        partial ratios match the query against windows of the spelling (or of its words sorted) no longer than the
+        query. A window holding a space scores at most (lq - 1) / lq, 87.5 for 8 letters, too little even scaled by
+        0.9; so the window lies within one word w, and w scores partial_ratio(query, w) >= cutoff / 0.9 when w is as
+        long as the query, else 2L / (lq + L) >= cutoff / 0.9 with L = LCS(query, w) (a window of w scores no more).
+        Past 8 times longer, the scale is 0.6: out of reach. With the query whole in a word, partial_ratio is 100:
+        the score is 90, as partial_token_ratio stays under 85.5."""
+        lq, keys = q.lq, self.keys
+        near = 3 * lq  # twice the longest length not 1.5 times longer (where ratio may still reach 80)
+        need = cutoff / 0.9 - _EPS
+        resembling = self._resembling_words(q.key, True)
+        within = {w for w, _, _ in process.extract(q.key, self.vocab, scorer=fuzz.partial_ratio, processor=None,
+                                                  limit=None, score_cutoff=need) if len(w) >= lq}
+        short = [w for w in self.vocab if len(w) < lq]
+        if short:
+            common = process.cdist([q.key], short, scorer=LCSseq.similarity, processor=None, dtype=np.int32)[0]
+            within.update(w for w, c in zip(short, common.tolist(), strict=True) if 200 * c / (lq + c) >= need)
+        found: set[int] = set()
+        whole: set[int] = set()
+        for word in resembling:  # up to 1.5 times longer (buckets come by length)
+            for bucket in self.word_buckets.get(word, ()):
+                if 2 * bucket[2] > near:
+                    break
+                found.update(self.post[(word, *bucket)])
+        for word in within:  # longer: holding a word within reach, and one resembling the query
+            for bucket in self.word_buckets[word]:
+                if bucket[2] > 8 * lq:
+                    break
+                if 2 * bucket[2] >= near:
+                    posting = self.post[(word, *bucket)]
+                    held = posting if word in resembling else [
+                        n for n in posting if not resembling.isdisjoint(keys[n].split())]
+                    (whole if q.key in word else found).update(held)
+        return found - whole, whole
+
     def resembling(self, q: _Query, every: bool = True, prefix: bool = False) -> set[int]:
         """The spellings holding, for every query word of three letters or more (`every`; else for any query
         word), a word that resembles it: equal, as close as one typo in three letters (ratio 65), or contained in
@@ -387,23 +428,8 @@ class _Part:
         for word in q.words:
             if every and len(word) < 3:
                 continue
-            words: set[str] = set()
-            if word in self.word_buckets and len(word) > 1:
-                words.add(word)
-            if len(word) >= 3:
-                cutoff = _RESEMBLES_SHORT if 4 <= len(word) <= 5 else _RESEMBLES
-                words.update(w for w, _, _ in process.extract(word, self.vocab, scorer=fuzz.ratio, processor=None,
-                                                             limit=None, score_cutoff=cutoff))
-            if prefix and word == last and len(word) >= 3:  # still being typed: the start of a word
-                words.update(w for w, _, _ in process.extract(word, self.vocab, scorer=fuzz.partial_ratio,
-                                                             processor=None, limit=None, score_cutoff=_RESEMBLES_START)
-                             if len(w) > len(word) and fuzz.ratio(word, w[:len(word)]) >= _RESEMBLES_START)
-            if len(word) >= 5:
-                words.update(w for w, _, _ in process.extract(word, self.vocab, scorer=fuzz.partial_ratio,
-                                                             processor=None, limit=None, score_cutoff=90)
-                             if 3 <= len(w) < len(word))
             found: set[int] = set()
-            for w in words:
+            for w in self._resembling_words(word, prefix and word == last):
                 for bucket in self.word_buckets.get(w, ()):
                     found.update(self.post[(w, *bucket)])
             sets.append(found)
@@ -413,6 +439,25 @@ class _Part:
             return set().union(*sets)
         sets.sort(key=len)
         return sets[0].intersection(*sets[1:])
+
+    def _resembling_words(self, word: str, typing: bool) -> set[str]:
+        """The words of this kind that resemble a query word (see `resembling`); `typing`: it may be cut short."""
+        words: set[str] = set()
+        if word in self.word_buckets and len(word) > 1:
+            words.add(word)
+        if len(word) >= 3:
+            cutoff = _RESEMBLES_SHORT if 4 <= len(word) <= 5 else _RESEMBLES
+            words.update(w for w, _, _ in process.extract(word, self.vocab, scorer=fuzz.ratio, processor=None,
+                                                         limit=None, score_cutoff=cutoff))
+        if typing and len(word) >= 3:  # still being typed: the start of a word
+            words.update(w for w, _, _ in process.extract(word, self.vocab, scorer=fuzz.partial_ratio,
+                                                         processor=None, limit=None, score_cutoff=_RESEMBLES_START)
+                         if len(w) > len(word) and fuzz.ratio(word, w[:len(word)]) >= _RESEMBLES_START)
+        if len(word) >= 5:
+            words.update(w for w, _, _ in process.extract(word, self.vocab, scorer=fuzz.partial_ratio,
+                                                         processor=None, limit=None, score_cutoff=90)
+                         if 3 <= len(w) < len(word))
+        return words
 
     def _rarity(self, word: str) -> int:
         return self.counts.get(word, 0)
@@ -755,6 +800,8 @@ class _Search:
         self._bounding = False                # set once `_far` and `_exempt` hold a part's (see `_search`)
         self._far_parts: list[int] = []       # parts whose `far_sharing` spellings wait for the floor (`_catch_up`)
         self._rejected: list[np.ndarray] = []  # spellings `_order_bound` ruled out (see `widen`)
+        self._kept = 0                        # scores kept so far (`_keep`, `_keep_tied`)
+        self._floor_at: tuple[tuple[int, int], float] = ((-1, want), cutoff)  # `_floor` at (`_kept`, `want`)
         self._tied: list[tuple[float, np.ndarray]] = []  # of those: scored, tied, under the floor (`_score_far`)
         self._waiting: list[tuple[np.ndarray, np.ndarray]] = []  # the others not scored yet, and their bounds
         # the letter bound holds for a query without repeated words (token_set_ratio measures them once)
@@ -788,12 +835,19 @@ class _Search:
         for numbers in (shared, part.dups):
             self._flags[np.fromiter(numbers, np.int64, len(numbers))] |= _EXEMPT
         self._bounding = True
-        found = part.resembling(q, prefix=self.prefix)
         self._far_parts.append(code)
         if self.prefix:  # autocomplete offers names resembling every word typed, else any (see `NameIndex.complete`)
-            if self._score(found) < _RESEMBLING_FLOOR:
+            if self._partial_first:  # (one word: "every" and "any" are the same)
+                found, whole = part.completing(q, self.cutoff)
+                whole = self._new(whole)
+                self._flags[whole] |= _SCORED
+                self._tied.append((_FAR_TOP, np.sort(whole)))
+                self._score(found)
+                self._catch_up()
+            elif self._score(part.resembling(q, prefix=True)) < _RESEMBLING_FLOOR:
                 self._score(part.resembling(q, every=False, prefix=True))
             return
+        found = part.resembling(q)
         close = self._score(found.union(part.dups))
         self._score(shared)
         self._catch_up()
@@ -954,9 +1008,12 @@ class _Search:
         leader's, whichever is lower (and the cutoff). It only rises as spellings are scored."""
         if len(self._bests) < self.want:
             return self.cutoff
-        scores = [score for score, _ in self._bests.values()]
-        kth = heapq.nlargest(self.want, scores)[-1]
-        return max(self.cutoff, min(kth, max(scores) - MARGIN) if self.close else kth)
+        if self._floor_at[0] != (self._kept, self.want):
+            scores = [score for score, _ in self._bests.values()]
+            kth = heapq.nlargest(self.want, scores)[-1]
+            floor = max(self.cutoff, min(kth, max(scores) - MARGIN) if self.close else kth)
+            self._floor_at = ((self._kept, self.want), floor)
+        return self._floor_at[1]
 
     def _score_far(self, batch: np.ndarray) -> float:
         """Score spellings 1.5 times longer or shorter than the query that share one of its words, without WRatio
@@ -997,6 +1054,7 @@ class _Search:
                 continue
             numbers = group.tolist()
             self.good.update(dict.fromkeys(numbers, score))
+            self._kept += len(numbers)
             ids = np.frombuffer(self.index._ids, dtype=np.int64)[group]  # (a copy: the index may grow later)
             kinds = np.frombuffer(self.index._kinds, dtype=np.uint8)[group]
             entities = (ids * len(KINDS) + kinds).tolist()
@@ -1038,6 +1096,7 @@ class _Search:
     def _keep(self, n: int, score: float) -> None:
         """Record a score of the cutoff or more, and the entity's best: the first spelling among its best scores."""
         self.good[n] = score
+        self._kept += 1
         entity = self.index._ids[n] * len(KINDS) + self.index._kinds[n]
         found = self._bests.get(entity)
         if found is None or score > found[0] or (score == found[0] and n < found[1]):

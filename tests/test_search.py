@@ -437,3 +437,34 @@ def test_the_first_entities_and_the_close_ones_are_those_scoring_everything_give
                 patch.setattr(module._Search, "_order_bound", lambda self, numbers, floor: np.full(len(numbers), 1e9))
                 everything = ranked(query, *case)
             assert bounded == everything, (query, case)
+
+
+def test_autocomplete_ranks_the_names_resembling_a_fragment_as_scoring_each_would(crowd):
+    """A fragment of one word being typed: the first 25 entities are those WRatio ranks first among the names
+    holding a word that resembles it (`resembling`), scored one by one; "arie" lists the Maries."""
+    import random
+
+    from rapidfuzz import fuzz
+
+    from bot.search import COMPLETE_CUTOFF, _Search
+
+    _, _, index = crowd
+    part, keys = index._parts[0], index._keys
+    rng = random.Random(12)
+    words = sorted({w for key in keys for w in key.split() if len(w) >= 4})
+    fragments = ["arie", "ather", "eta", "lee"] + [w[rng.randrange(2):][:rng.randint(3, 8)] for w in
+                                                    rng.sample(words, 25)]
+    fragments += [_typo(f, rng) for f in fragments[4:14]]
+    for text in fragments:
+        search = _Search(index, text, [0], COMPLETE_CUTOFF, 25, prefix=True)
+        q = search.query
+        best: dict[int, tuple[float, str]] = {}
+        for n in part.resembling(q, prefix=True):
+            score = fuzz.WRatio(q.key, keys[n], processor=None)
+            name = index._name(n)
+            if score >= COMPLETE_CUTOFF and (index._ids[n] not in best or (score, ) > (best[index._ids[n]][0], )):
+                best[index._ids[n]] = (score, name)
+        expected = sorted(((s, name) for s, name in best.values()), key=lambda sn: (-sn[0], sn[1]))[:25]
+        assert [(m.score, m.name) for m in search.top(25)] == expected, text
+        if any(text in key for key in keys if 1.5 * len(text) <= len(key) <= 8 * len(text)):
+            assert expected, text  # 90 at least for the names holding it whole
