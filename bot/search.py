@@ -192,7 +192,7 @@ class _Part:
         self.word_buckets: dict[str, list[Bucket]] = {}   # word -> its buckets, sorted by length
         self.vocab: list[str] = []                       # distinct words, sorted
         self.dups = array("i")                           # spellings that repeat a word (bounds do not hold)
-        self.counts: dict[str, int] = {}                 # word -> how many spellings hold it
+        self.holders: dict[str, np.ndarray] = {}         # word -> the spellings holding it
 
     def __len__(self) -> int:
         return len(self.nums)
@@ -230,7 +230,8 @@ class _Part:
         for buckets in self.word_buckets.values():
             buckets.sort(key=lambda b: (b[2], b))
         self.vocab = sorted(self.word_buckets)
-        self.counts = {w: sum(len(self.post[(w, *b)]) for b in bs) for w, bs in self.word_buckets.items()}
+        self.holders = {w: np.concatenate([np.frombuffer(self.post[(w, *b)], np.int32) for b in bs])
+                        for w, bs in self.word_buckets.items()}
 
     def add(self, n: int, canonical: bool) -> None:
         """Index one more spelling (its number is the largest so far)."""
@@ -256,7 +257,7 @@ class _Part:
                 buckets.append(bucket)
                 buckets.sort(key=lambda b: (b[2], b))
             posting.insert(bisect_right(posting, key, key=by_key), n)
-            self.counts[word] = self.counts.get(word, 0) + 1
+            self.holders[word] = np.append(self.holders.get(word, np.zeros(0, np.int32)), np.int32(n))
 
     # -- fuzzy --------------------------------------------------------------------------------------------------
 
@@ -418,27 +419,27 @@ class _Part:
                     (whole if q.key in word else found).update(held)
         return found - whole, whole
 
-    def resembling(self, q: _Query, every: bool = True, prefix: bool = False) -> set[int]:
+    def resembling(self, q: _Query, every: bool = True, prefix: bool = False) -> np.ndarray:
         """The spellings holding, for every query word of three letters or more (`every`; else for any query
         word), a word that resembles it: equal, as close as one typo in three letters (ratio 65), or contained in
         the query word (a missing space). Not a bound: `make bench` checks answers from these against a full
         scan, on misspelled names."""
-        sets = []
         last = q.key.rsplit(" ", 1)[-1]
+        held = []
         for word in q.words:
             if every and len(word) < 3:
                 continue
-            found: set[int] = set()
-            for w in self._resembling_words(word, prefix and word == last):
-                for bucket in self.word_buckets.get(w, ()):
-                    found.update(self.post[(w, *bucket)])
-            sets.append(found)
-        if not sets:
-            return self.resembling(q, every=False, prefix=prefix) if every else set()
+            arrays = [self.holders[w] for w in self._resembling_words(word, prefix and word == last)]
+            held.append(np.concatenate(arrays) if arrays else np.zeros(0, np.int32))
+        if not held:
+            return self.resembling(q, every=False, prefix=prefix) if every else np.zeros(0, np.int32)
         if not every:
-            return set().union(*sets)
-        sets.sort(key=len)
-        return sets[0].intersection(*sets[1:])
+            return _distinct(np.concatenate(held))
+        held.sort(key=len)
+        found = _distinct(held[0])
+        for other in held[1:]:
+            found = found[np.isin(found, other, kind="table")]
+        return found
 
     def _resembling_words(self, word: str, typing: bool) -> set[str]:
         """The words of this kind that resemble a query word (see `resembling`); `typing`: it may be cut short."""
@@ -460,7 +461,8 @@ class _Part:
         return words
 
     def _rarity(self, word: str) -> int:
-        return self.counts.get(word, 0)
+        found = self.holders.get(word)
+        return 0 if found is None else len(found)
 
     def _with_all(self, words: Sequence[str], buckets: Iterable[Bucket], found: set[int]) -> None:
         """Add the spellings of these buckets that hold every one of `words`."""
@@ -804,10 +806,8 @@ class _Search:
         self._floor_at: tuple[tuple[int, int], float] = ((-1, want), cutoff)  # `_floor` at (`_kept`, `want`)
         self._tied: list[tuple[float, np.ndarray]] = []  # of those: scored, tied, under the floor (`_score_far`)
         self._waiting: list[tuple[np.ndarray, np.ndarray]] = []  # the others not scored yet, and their bounds
-        # the letter bound holds for a query without repeated words (token_set_ratio measures them once)
-        letters = _letter_counts([key], clip=False)[0] if key else None
-        self._letters = (letters.astype(np.uint8) if letters is not None and len(words) == key.count(" ") + 1
-                         and letters.max() < 255 else None)
+        letters = _letter_counts([key], clip=False)[0] if key else None  # (counts over 255 would not bound)
+        self._letters = letters.astype(np.uint8) if letters is not None and letters.max() < 255 else None
         # a one-word query of up to 8 letters against a cutoff of 80 or more (a short prefix being typed): see `_score`
         self._partial_first = cutoff >= 80 and " " not in key and len(key) <= 8
         if key:
@@ -848,15 +848,15 @@ class _Search:
                 self._score(part.resembling(q, every=False, prefix=True))
             return
         found = part.resembling(q)
-        close = self._score(found.union(part.dups))
+        close = self._score(np.union1d(found, np.frombuffer(part.dups, np.int32)))
         self._score(shared)
         self._catch_up()
         if close >= _RESEMBLING_FLOOR:
             return
         wider = part.resembling(q, every=False)
         best = self._score(wider)
-        if best >= _RESEMBLING_FLOOR or any(
-                score >= _RESEMBLING_FLOOR and n in wider for n, score in self.good.items()):
+        if best >= _RESEMBLING_FLOOR or np.isin([n for n, score in self.good.items() if score >= _RESEMBLING_FLOOR],
+                                                  wider).any():
             return
         repeated = len(q.words) != q.key.count(" ") + 1  # U does not bound token_set_ratio then
         bounded = None if repeated else part.candidates(q, self.cutoff, code)
@@ -950,13 +950,15 @@ class _Search:
         its words sorted, or a window of it) by their longest common subsequence, which is at most M, the letters
         the two have in common (counted with repeats, in any order). So ratio, token_sort_ratio and
         token_set_ratio are at most 2M / (lq + lc); partial_ratio and partial_token_ratio, against a window of
-        length m <= the shorter length ls, at most 2 min(M, m) / (ls + m) <= 2M / (ls + M), scaled as WRatio does."""
+        length m <= the shorter length ls, at most 2 min(M, m) / (ls + m) <= 2M / (ls + M), scaled as WRatio does.
+        A query repeating a word is measured by the token ratios with its words once: lq is then that length
+        (smaller, so the bound is larger), while WRatio's choice of scale still goes by the query as typed."""
         common, lc = self._common(numbers)
-        lq = float(self.query.lq)
+        typed, lq = float(self.query.lq), float(self.query.lq_set)
         bound = 200.0 * common / (lq + lc)
-        short, long = np.minimum(lc, lq), np.maximum(lc, lq)
+        short, long = np.minimum(lc, typed), np.maximum(lc, typed)
         scale = np.where(long > 8 * short, 0.6, 0.9)
-        partial = scale * 200.0 * common / (short + common)
+        partial = scale * 200.0 * common / (np.minimum(lc, lq) + common)
         return np.where(2 * long >= 3 * short, np.maximum(bound, partial), bound)
 
     def _in_order(self, numbers: np.ndarray) -> list[int]:
@@ -1129,6 +1131,12 @@ class _Search:
             plain = heapq.nsmallest(limit, [n for n in group if n not in stored], key=keys.__getitem__)
             kept.extend((score, n) for n in named + plain)
         return kept
+
+
+def _distinct(numbers: np.ndarray) -> np.ndarray:
+    """The numbers once each, in order (`np.unique` hashes since numpy 2.3: several times slower for these)."""
+    numbers = np.sort(numbers)
+    return numbers[np.concatenate(([True], numbers[1:] != numbers[:-1]))] if len(numbers) else numbers
 
 
 def _fields(entry: NameEntry | tuple) -> tuple[str, int, str, str, str | None]:
