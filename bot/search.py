@@ -801,6 +801,7 @@ class _Search:
         self._bests: dict[int, tuple[float, int]] = {}  # entity (id, kind) -> its best (score, spelling) in `good`
         self._bounding = False                # set once `_far` and `_exempt` hold a part's (see `_search`)
         self._far_parts: list[int] = []       # parts whose `far_sharing` spellings wait for the floor (`_catch_up`)
+        self._far_sets: dict[int, np.ndarray] = {}  # those spellings, by part
         self._rejected: list[np.ndarray] = []  # spellings `_order_bound` ruled out (see `widen`)
         self._kept = 0                        # scores kept so far (`_keep`, `_keep_tied`)
         self._floor_at: tuple[tuple[int, int], float] = ((-1, want), cutoff)  # `_floor` at (`_kept`, `want`)
@@ -930,17 +931,20 @@ class _Search:
         return best
 
     def _take_far(self) -> float:
-        """Take in the spellings that `far_sharing` names, in the parts searched, except those scored already (and
-        for autocomplete, those not taken in already: see `NameIndex.complete`)."""
+        """Take in the spellings that `far_sharing` names, in the parts searched, except those scored already. For
+        autocomplete, only those taken in already (see `NameIndex.complete`): then again as more are."""
         best = 0.0
         for code in self._far_parts:
-            far = self.index._parts[code].far_sharing(self.query, self.cutoff)
-            far = np.fromiter(far, np.int64, len(far))
+            far = self._far_sets.get(code)
+            if far is None:
+                far = self.index._parts[code].far_sharing(self.query, self.cutoff)
+                far = self._far_sets[code] = np.fromiter(far, np.int64, len(far))
             flags = self._flags[far]
-            far = far[((flags & _SCORED) == 0) & (((flags & _SEEN) != 0) if self.prefix else True)]
+            far = far[((flags & (_SCORED | _FAR)) == 0) & (((flags & _SEEN) != 0) if self.prefix else True)]
             self._flags[far] |= _SEEN | _FAR
             best = max(best, self._score_far(far))
-        self._far_parts = []
+        if not self.prefix:
+            self._far_parts = []
         return best
 
     def _letter_bound(self, numbers: np.ndarray) -> np.ndarray:

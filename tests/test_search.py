@@ -440,31 +440,56 @@ def test_the_first_entities_and_the_close_ones_are_those_scoring_everything_give
 
 
 def test_autocomplete_ranks_the_names_resembling_a_fragment_as_scoring_each_would(crowd):
-    """A fragment of one word being typed: the first 25 entities are those WRatio ranks first among the names
-    holding a word that resembles it (`resembling`), scored one by one; "arie" lists the Maries."""
+    """What is typed, one word or more: the first 25 entities are those WRatio ranks first among the names holding
+    a word that resembles each word typed (`resembling`), or when none of those scores, any; scored one by one.
+    "arie" lists the Maries."""
     import random
 
     from rapidfuzz import fuzz
 
     from bot.search import COMPLETE_CUTOFF, _Search
 
-    _, _, index = crowd
+    names, _, index = crowd
     part, keys = index._parts[0], index._keys
     rng = random.Random(12)
     words = sorted({w for key in keys for w in key.split() if len(w) >= 4})
     fragments = ["arie", "ather", "eta", "lee"] + [w[rng.randrange(2):][:rng.randint(3, 8)] for w in
                                                     rng.sample(words, 25)]
     fragments += [_typo(f, rng) for f in fragments[4:14]]
+    typed = [_typo(rng.choice(names), rng) for _ in range(30)]
+    fragments += [t[:rng.randint(3, len(t))] for t in typed] + [f"{_typo(rng.choice(words), rng)} {w}"
+                                                                 for w in rng.sample(words, 10)]
+    fragments += ["maroin jones", "fotima ahmed", "zhong miller", "atteo jing", "joh james"]  # (any word)
+
+    def ranked(spellings):
+        best: dict[int, tuple[float, str]] = {}
+        for n in spellings:
+            score = fuzz.WRatio(q.key, keys[n], processor=None)
+            if score >= COMPLETE_CUTOFF and score > best.get(index._ids[n], (0.0,))[0]:
+                best[index._ids[n]] = (score, index._name(n))
+        return sorted(best.values(), key=lambda sn: (-sn[0], sn[1]))
+
     for text in fragments:
         search = _Search(index, text, [0], COMPLETE_CUTOFF, 25, prefix=True)
         q = search.query
-        best: dict[int, tuple[float, str]] = {}
-        for n in part.resembling(q, prefix=True):
-            score = fuzz.WRatio(q.key, keys[n], processor=None)
-            name = index._name(n)
-            if score >= COMPLETE_CUTOFF and (index._ids[n] not in best or (score, ) > (best[index._ids[n]][0], )):
-                best[index._ids[n]] = (score, name)
-        expected = sorted(((s, name) for s, name in best.values()), key=lambda sn: (-sn[0], sn[1]))[:25]
-        assert [(m.score, m.name) for m in search.top(25)] == expected, text
-        if any(text in key for key in keys if 1.5 * len(text) <= len(key) <= 8 * len(text)):
+        expected = ranked(part.resembling(q, prefix=True))
+        if not expected:
+            expected = ranked(set(part.resembling(q, every=False, prefix=True).tolist()))
+        assert [(m.score, m.name) for m in search.top(25)] == expected[:25], text
+        if " " not in text and any(text in key for key in keys if 1.5 * len(text) <= len(key) <= 8 * len(text)):
             assert expected, text  # 90 at least for the names holding it whole
+
+
+def test_autocomplete_falls_back_to_names_with_any_word_typed(crowd):
+    """When no name resembles every word typed, names holding one of them are offered, long ones too (WRatio
+    scores those 85.5 for the shared word): "qxzw liu" lists the Lius."""
+    from bot.text import fold
+
+    _, _, index = crowd
+    keys = index._keys
+    word = next(w for key in keys for w in key.split()[1:]
+                if len(w) >= 3 and sum(w in k.split() for k in keys) >= 3)
+    text = "qxzw " + word
+    offered = index.complete(text, ["person"])
+    assert offered and all(word in fold(m.spelling).split() for m in offered), (text, offered[:3])
+    assert any(len(fold(m.spelling)) >= 1.5 * len(text) for m in offered)
