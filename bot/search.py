@@ -1077,22 +1077,30 @@ class _Search:
     def _wratio(self, new: list[int]) -> float:
         """WRatio for these spellings; the best of their scores (0 when none reaches the cutoff).
 
-        With `_partial_first`, a spelling over 1.5 times longer than the query gets WRatio only if its partial_ratio
-        reaches `_floor` / 0.9: WRatio there is the largest of ratio (80 at most, and that at exactly 1.5 times),
-        0.9 * partial_ratio and 0.855 * partial_token_ratio, which reaches 80 only at 93.6, the query whole in a word
-        (up to 8 letters), where partial_ratio is 100. A cheaper scorer rules out most spellings of a short prefix."""
+        With `_partial_first` (one word of up to 8 letters, a cutoff of 80 or more), a spelling over 1.5 times longer
+        than the query (and up to 8 times) scores 0.9 * partial_ratio when that reaches 80, and under 80 otherwise:
+        WRatio is the largest of ratio (80 at most, and that at exactly 1.5 times, left to WRatio), 0.9 *
+        partial_ratio, and 0.855 * partial_token_ratio, whose windows within a word are those of partial_ratio but
+        for shorter ones at the ends, and those across words hold a space: 0.855 * 93.3 = 79.8 at most for these.
+        So one partial_ratio, in C, scores them all; past 8 times, the scale is 0.6: out of reach."""
         if not new:
             return 0.0
         self._flags[new] |= _SCORED
         keys, key, cutoff = self.index._keys, self.query.key, self.cutoff
         texts = [keys[n] for n in new]
-        if self._partial_first:
-            most = 3 * self.query.lq
-            reach = {i for _, _, i in process.extract(key, texts, scorer=fuzz.partial_ratio, processor=None,
-                                                      limit=None, score_cutoff=self._floor() / 0.9 - 0.01)}
-            kept = [i for i, text in enumerate(texts) if i in reach or 2 * len(text) <= most]
-            new, texts = [new[i] for i in kept], [texts[i] for i in kept]
         best = 0.0
+        if self._partial_first:
+            lq = self.query.lq
+            partial = {i: p for _, p, i in process.extract(key, texts, scorer=fuzz.partial_ratio, processor=None,
+                                                           limit=None, score_cutoff=self._floor() / 0.9 - 0.01)}
+            kept = []
+            for i, text in enumerate(texts):
+                if 2 * len(text) <= 3 * lq:
+                    kept.append(i)
+                elif len(text) <= 8 * lq and i in partial and (score := partial[i] * 0.9) >= cutoff:
+                    self._keep(new[i], score)
+                    best = max(best, score)
+            new, texts = [new[i] for i in kept], [texts[i] for i in kept]
         for _, score, i in process.extract(key, texts, scorer=fuzz.WRatio, processor=None, limit=None,
                                            score_cutoff=cutoff):
             self._keep(new[i], score)
