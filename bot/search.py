@@ -193,6 +193,8 @@ class _Part:
         self.vocab: list[str] = []                       # distinct words, sorted
         self.dups = array("i")                           # spellings that repeat a word (bounds do not hold)
         self.holders: dict[str, np.ndarray] = {}         # word -> the spellings holding it
+        self._lengthwise_cache: tuple[list[str], list[int]] | None = None  # see `_lengthwise`
+        self._start_cache: dict[int, tuple[list[str], list[str]]] = {}  # see `_starts`
 
     def __len__(self) -> int:
         return len(self.nums)
@@ -253,6 +255,7 @@ class _Part:
                 posting = self.post[(word, *bucket)] = array("i")
                 if word not in self.word_buckets:
                     insort(self.vocab, word)
+                    self._lengthwise_cache, self._start_cache = None, {}
                 buckets = self.word_buckets.setdefault(word, [])
                 buckets.append(bucket)
                 buckets.sort(key=lambda b: (b[2], b))
@@ -450,15 +453,35 @@ class _Part:
             cutoff = _RESEMBLES_SHORT if 4 <= len(word) <= 5 else _RESEMBLES
             words.update(w for w, _, _ in process.extract(word, self.vocab, scorer=fuzz.ratio, processor=None,
                                                          limit=None, score_cutoff=cutoff))
-        if typing and len(word) >= 3:  # still being typed: the start of a word
-            words.update(w for w, _, _ in process.extract(word, self.vocab, scorer=fuzz.partial_ratio,
-                                                         processor=None, limit=None, score_cutoff=_RESEMBLES_START)
-                         if len(w) > len(word) and fuzz.ratio(word, w[:len(word)]) >= _RESEMBLES_START)
-        if len(word) >= 5:
-            words.update(w for w, _, _ in process.extract(word, self.vocab, scorer=fuzz.partial_ratio,
-                                                         processor=None, limit=None, score_cutoff=90)
-                         if 3 <= len(w) < len(word))
+        if typing and len(word) >= 3:  # still being typed: the start of a longer word
+            longer, starts = self._starts(len(word))
+            words.update(longer[i] for _, _, i in process.extract(word, starts, scorer=fuzz.ratio, processor=None,
+                                                                  limit=None, score_cutoff=_RESEMBLES_START))
+        if len(word) >= 5:  # a shorter word within it (a space missed): partial_ratio 90 needs 0.8 of its letters
+            by_length, lengths = self._lengthwise()
+            shorter = by_length[bisect_left(lengths, 3):bisect_left(lengths, len(word))]
+            if shorter:
+                common = process.cdist([word], shorter, scorer=LCSseq.similarity, processor=None, dtype=np.int32)[0]
+                maybe = [w for w, c in zip(shorter, common.tolist(), strict=True) if c >= 0.8 * len(w)]
+                words.update(w for w, _, _ in process.extract(word, maybe, scorer=fuzz.partial_ratio,
+                                                             processor=None, limit=None, score_cutoff=90))
         return words
+
+    def _lengthwise(self) -> tuple[list[str], list[int]]:
+        """The words, shortest first, and their lengths (kept until a new word comes)."""
+        if self._lengthwise_cache is None:
+            words = sorted(self.vocab, key=len)
+            self._lengthwise_cache = (words, [len(w) for w in words])
+        return self._lengthwise_cache
+
+    def _starts(self, size: int) -> tuple[list[str], list[str]]:
+        """The words longer than `size`, and their first `size` letters (kept until a new word comes)."""
+        found = self._start_cache.get(size)
+        if found is None:
+            words, lengths = self._lengthwise()
+            longer = words[bisect_right(lengths, size):]
+            found = self._start_cache[size] = (longer, [w[:size] for w in longer])
+        return found
 
     def _rarity(self, word: str) -> int:
         found = self.holders.get(word)

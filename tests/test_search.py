@@ -493,3 +493,25 @@ def test_autocomplete_falls_back_to_names_with_any_word_typed(crowd):
     offered = index.complete(text, ["person"])
     assert offered and all(word in fold(m.spelling).split() for m in offered), (text, offered[:3])
     assert any(len(fold(m.spelling)) >= 1.5 * len(text) for m in offered)
+
+
+def test_words_resembling_a_typed_word_are_those_the_rules_name_one_by_one(crowd):
+    """`_resembling_words` narrows the vocabulary with cheaper scorers first; it finds what the rules, checked word by
+    word, find: equal; ratio 55 (4-5 letters) or 65; while typing, a longer word starting like it (ratio 65 on
+    its start); from 5 letters, a shorter word within it (partial_ratio 90)."""
+    import random
+
+    from rapidfuzz import fuzz
+
+    _, _, index = crowd
+    part = index._parts[0]
+    rng = random.Random(4)
+    typed = [_typo(w, rng) for w in rng.sample(part.vocab, 40)] + rng.sample(part.vocab, 20)
+    typed += [w[:rng.randint(3, max(3, len(w)))] for w in rng.sample(part.vocab, 20)] + ["ab", "x", "zzzzzz"]
+    for word in typed:
+        for typing in (False, True):
+            expected = {w for w in part.vocab if (w == word and len(word) > 1) or (len(word) >= 3 and fuzz.ratio(
+                word, w) >= (55 if 4 <= len(word) <= 5 else 65)) or (typing and len(word) >= 3 and len(w) > len(word)
+                and fuzz.partial_ratio(word, w) >= 65 and fuzz.ratio(word, w[:len(word)]) >= 65) or (
+                len(word) >= 5 and 3 <= len(w) < len(word) and fuzz.partial_ratio(word, w) >= 90)}
+            assert part._resembling_words(word, typing) == expected, (word, typing)
