@@ -182,8 +182,9 @@ class _Query:
 class _Part:
     """The spellings of one kind: word postings by (word, number of words, length), for bounds and completion."""
 
-    def __init__(self, keys: list[str]):
+    def __init__(self, keys: list[str], index: NameIndex):
         self.keys = keys                                 # the index's folded spellings (shared, by number)
+        self.index = index                               # (for the lengths of the spellings)
         self.nums = array("i")                           # this kind's spellings, by number (insertion order)
         self.canonical = array("i")                      # those that are an entity's own name
         # A bucket is (words of two letters or more, one-letter words, length): the bounds count initials as 1.
@@ -520,34 +521,27 @@ class _Part:
             yield from heapq.merge(*runs)
 
     def word_starting_with(self, key: str) -> Iterator[tuple[int, str, int]]:
-        """(length, key, number) of the spellings where `key` starts a word other than the first, in that order."""
-        first, *rest = key.split()
-        if rest:
-            words = [first] if first in self.word_buckets else []
-        else:
-            start = bisect_left(self.vocab, first)
-            words = self.vocab[start:bisect_left(self.vocab, first + "\U0010ffff", lo=start)]
-        streams = [self._by_length(word) for word in words]
-        needle = " " + key
-        seen: set[int] = set()
-        for item in heapq.merge(*streams):
-            n = item[2]
-            if n not in seen and needle in item[1] and not item[1].startswith(key):
-                seen.add(n)
-                yield item
-
-    def _by_length(self, word: str) -> Iterator[tuple[int, str, int]]:
-        by_key = self.keys.__getitem__
-        buckets = self.word_buckets.get(word, [])
+        """(length, key, number) of the spellings where `key` starts a word other than the first, in that order: of
+        those holding its whole words and a word starting with its last, the shortest first."""
+        *whole, last = key.split()
+        held = [self.holders.get(word) for word in whole]
+        start = bisect_left(self.vocab, last)
+        starting = [self.holders[w] for w in self.vocab[start:bisect_left(self.vocab, last + "\U0010ffff", lo=start)]]
+        if not starting or any(h is None for h in held):
+            return
+        numbers = _distinct(np.concatenate(starting))
+        for other in sorted(held, key=len):
+            numbers = numbers[np.isin(numbers, other, kind="table")]
+        needle, keys = " " + key, self.keys
+        lengths = self.index._lengths[numbers]
+        order = np.argsort(lengths, kind="stable")
+        numbers, lengths = numbers[order].tolist(), lengths[order].tolist()
         i = 0
-        while i < len(buckets):
-            length = buckets[i][2]
-            runs = []
-            while i < len(buckets) and buckets[i][2] == length:
-                nums = self.post[(word, *buckets[i])]
-                runs.append((length, by_key(n), n) for n in nums)
-                i += 1
-            yield from heapq.merge(*runs)
+        while i < len(numbers):  # a length at a time: the caller stops at its limit
+            j = bisect_right(lengths, lengths[i], lo=i)
+            found = sorted((keys[n], n) for n in numbers[i:j] if needle in keys[n] and not keys[n].startswith(key))
+            yield from ((lengths[i], k, n) for k, n in found)
+            i = j
 
 
 class NameIndex:
@@ -563,8 +557,8 @@ class NameIndex:
         self._dead = 0                          # spellings dropped as repeats (kept in the arrays, indexed nowhere)
         self._exact_hashes = array("q")         # hash of each spelling with its words sorted, ascending
         self._exact_nums = array("i")           # the spellings in that order: exact lookups by bisection
-        self._parts = {code: _Part(self._keys) for code in range(len(KINDS))}
-        self._letters = np.zeros((0, _LETTER_KINDS), np.uint8)  # `_letter_counts` of each spelling, by number
+        self._parts = {code: _Part(self._keys, self) for code in range(len(KINDS))}
+        self._letters = np.zeros((_LETTER_KINDS, 0), np.uint8)  # `_letter_counts`: a row a letter, a column a spelling
         self._lengths = np.zeros(0, np.int32)                    # and its length (rows past len(_keys): room)
         self.max_words = 1
         self.extend(entries)
@@ -637,8 +631,8 @@ class NameIndex:
         self._exact_hashes = array("q", (hashes[n] for n in self._exact_nums))
         del hashes, order
         step = 50_000  # a chunk at a time: counting letters takes a few times the chunk's size
-        self._letters = np.concatenate([np.zeros((0, _LETTER_KINDS), np.uint8)] + [
-            _letter_counts(keys[i:i + step]) for i in range(0, len(keys), step)])
+        self._letters = np.ascontiguousarray(np.concatenate([np.zeros((_LETTER_KINDS, 0), np.uint8)] + [
+            _letter_counts(keys[i:i + step]).T for i in range(0, len(keys), step)], axis=1))
         self._lengths = np.fromiter(map(len, keys), np.int32, len(keys))
         for code, part in self._parts.items():
             mine = [n for n in range(len(keys)) if live[n] and self._kinds[n] == code]
@@ -672,9 +666,11 @@ class NameIndex:
         self._exact_nums.insert(end, n)
         if n >= len(self._lengths):  # room for twice as many: one move recorded at a time stays cheap
             room = max(64, 2 * n)
-            self._letters = np.resize(self._letters, (room, _LETTER_KINDS))
+            letters = np.zeros((_LETTER_KINDS, room), np.uint8)
+            letters[:, :self._letters.shape[1]] = self._letters
+            self._letters = letters
             self._lengths = np.resize(self._lengths, room)
-        self._letters[n] = _letter_counts([key])[0]
+        self._letters[:, n] = _letter_counts([key])[0]
         self._lengths[n] = len(key)
         self._parts[code].add(n, spelling == name)
         self.max_words = max(self.max_words, key.count(" ") + 1)
@@ -1028,9 +1024,11 @@ class _Search:
 
     def _common(self, numbers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The letters each spelling has in common with the query (M, see `_letter_bound`), and its length."""
-        rows = self.index._letters[numbers]
-        common = np.minimum(rows, self._letters).sum(axis=1, dtype=np.int64).astype(np.float64)
-        return common, self.index._lengths[numbers].astype(np.float64)
+        letters = self.index._letters
+        common = np.zeros(len(numbers), np.int32)
+        for letter in np.flatnonzero(self._letters).tolist():  # only the letters of the query can be in common
+            common += np.minimum(letters[letter].take(numbers), self._letters[letter])
+        return common.astype(np.float64), self.index._lengths[numbers].astype(np.float64)
 
     def _floor(self) -> float:
         """The lowest score still worth scoring: that of the `want`-th entity so far, or `MARGIN` under the
