@@ -820,7 +820,7 @@ class _Search:
         self._bests: dict[int, tuple[float, int]] = {}  # entity (id, kind) -> its best (score, spelling) in `good`
         self._bounding = False                # set once `_far` and `_exempt` hold a part's (see `_search`)
         self._far_parts: list[int] = []       # parts whose `far_sharing` spellings wait for the floor (`_catch_up`)
-        self._far_sets: dict[int, np.ndarray] = {}  # those spellings, by part
+        self._unchecked: list[np.ndarray] = []  # autocomplete: spellings taken in since `_take_far` last looked
         self._rejected: list[np.ndarray] = []  # spellings `_order_bound` ruled out (see `widen`)
         self._kept = 0                        # scores kept so far (`_keep`, `_keep_tied`)
         self._floor_at: tuple[tuple[int, int], float] = ((-1, want), cutoff)  # `_floor` at (`_kept`, `want`)
@@ -920,6 +920,8 @@ class _Search:
             numbers = np.fromiter(numbers, np.int64, len(numbers) if isinstance(numbers, Sized) else -1)
         new = numbers[(self._flags[numbers] & _SEEN) == 0]
         self._flags[new] |= _SEEN
+        if self.prefix:
+            self._unchecked.append(new)
         return new
 
     def _catch_up(self) -> float:
@@ -951,19 +953,34 @@ class _Search:
 
     def _take_far(self) -> float:
         """Take in the spellings that `far_sharing` names, in the parts searched, except those scored already. For
-        autocomplete, only those taken in already (see `NameIndex.complete`): then again as more are."""
+        autocomplete, only those taken in already (see `NameIndex.complete`), as they come: found among them by
+        length and by the holders of the words typed (one initial alone is held by thousands of names)."""
+        if self.prefix:
+            if not self._unchecked:
+                return 0.0
+            found = np.concatenate(self._unchecked)
+            self._unchecked = []
+            found = found[(self._flags[found] & (_SCORED | _FAR)) == 0]
+            lc, lq = self.index._lengths[found], self.query.lq
+            short, long = np.minimum(lc, lq), np.maximum(lc, lq)
+            found = found[(2 * long >= 3 * short) & ((long <= 8 * short) | (self.cutoff <= _SHARED_FAR + _EPS))]
+            holding = np.zeros(len(found), bool)
+            for code in self._far_parts:
+                for word in self.query.words:
+                    holders = self.index._parts[code].holders.get(word)
+                    if holders is not None and len(found):
+                        holding |= np.isin(found, holders, kind="table")
+            found = found[holding]
+            self._flags[found] |= _FAR
+            return self._score_far(found)
         best = 0.0
         for code in self._far_parts:
-            far = self._far_sets.get(code)
-            if far is None:
-                far = self.index._parts[code].far_sharing(self.query, self.cutoff)
-                far = self._far_sets[code] = np.fromiter(far, np.int64, len(far))
-            flags = self._flags[far]
-            far = far[((flags & (_SCORED | _FAR)) == 0) & (((flags & _SEEN) != 0) if self.prefix else True)]
+            far = self.index._parts[code].far_sharing(self.query, self.cutoff)
+            far = np.fromiter(far, np.int64, len(far))
+            far = far[(self._flags[far] & (_SCORED | _FAR)) == 0]
             self._flags[far] |= _SEEN | _FAR
             best = max(best, self._score_far(far))
-        if not self.prefix:
-            self._far_parts = []
+        self._far_parts = []
         return best
 
     def _letter_bound(self, numbers: np.ndarray) -> np.ndarray:
