@@ -371,7 +371,7 @@ def test_the_letter_bound_holds_for_every_spelling_it_rules_out(crowd):
 
 def test_the_order_bound_holds_for_every_spelling_that_reaches_the_floor(crowd):
     """A spelling sharing no word with the query that scores the floor or more is never ruled out by
-    `_order_bound` (one-word queries, as autocomplete types them; and any query over 85.5)."""
+    `_order_bound`."""
     import random
 
     import numpy as np
@@ -385,13 +385,14 @@ def test_the_order_bound_holds_for_every_spelling_that_reaches_the_floor(crowd):
     words = sorted({w for key in keys for w in key.split()})
     queries = [_typo(rng.choice(words), rng) for _ in range(20)] + [w[:rng.randint(2, len(w))] for w in
                                                                     rng.sample([w for w in words if len(w) > 2], 10)]
-    queries += [_typo(rng.choice(keys), rng) for _ in range(10)]
+    queries += [_typo(rng.choice(keys), rng) for _ in range(10)] + ["lee lee", "ann maria ann", "jk mills"]
+    queries += [" ".join(key.split()[:2])[:rng.randint(3, 12)] for key in rng.sample(keys, 10)]
     for query in queries:
         search = _Search(index, query, [], 60.0, 10)
         if not search.query.key:
             continue
         typed = set(search.query.words)
-        for floor in (60.0, 75.0, 80.0, 85.0, 86.0, 90.0):
+        for floor in (60.0, 75.0, 80.0, 85.0, 85.5, 86.0, 90.0):
             bound = search._order_bound(np.arange(len(keys)), floor)
             for n, key in enumerate(keys):
                 if typed & set(key.split()) or len(set(key.split())) != len(key.split()):
@@ -402,6 +403,10 @@ def test_the_order_bound_holds_for_every_spelling_that_reaches_the_floor(crowd):
     small = NameIndex([NameEntry("person", 1, "Renny La", "Renny La")])
     assert fuzz.WRatio("laren", "renny la", processor=None) == pytest.approx(68.4)
     assert _Search(small, "laren", [], 60.0, 10)._order_bound(np.arange(1), 68.0)[0] >= 68.4 - 1e-9
+    # the query's words sorted, "a lei", within the name's, "ba leizz": partial_token_ratio 100, WRatio 85.5
+    small = NameIndex([NameEntry("person", 1, "Ba Leizz", "Ba Leizz")])
+    assert fuzz.WRatio("lei a", "ba leizz", processor=None) == pytest.approx(85.5)
+    assert _Search(small, "lei a", [], 60.0, 10)._order_bound(np.arange(1), 85.5)[0] >= 85.5 - 1e-9
 
 
 def test_the_first_entities_and_the_close_ones_are_those_scoring_everything_gives(crowd, monkeypatch):
