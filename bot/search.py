@@ -15,7 +15,7 @@ search scores only what could still change its first entities (and for a lookup,
 exact bounds by the letters in common and by the common subsequence, in numpy and in C, rule the rest out, and
 the thousands that WRatio ties at 85.5 (a shared initial in a longer name) are scored as a group. Autocomplete
 offers only names resembling what is typed (`NameIndex.complete`). The index lives in flat arrays and sorted
-lists: a million spellings take about 190 MB.
+lists: a million spellings take about 180 MB.
 """
 
 from __future__ import annotations
