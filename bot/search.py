@@ -633,7 +633,7 @@ class NameIndex:
         self._exact_nums = array("i", (n for n in order if live[n]))
         self._exact_hashes = array("q", (hashes[n] for n in self._exact_nums))
         del hashes, order
-        step = 50_000  # a chunk at a time: counting letters takes a few times the chunk's size
+        step = 10_000  # a chunk at a time: counting letters takes some 60 bytes a letter of the chunk
         self._letters = np.ascontiguousarray(np.concatenate([np.zeros((_LETTER_KINDS, 0), np.uint8)] + [
             _letter_counts(keys[i:i + step]).T for i in range(0, len(keys), step)], axis=1))
         self._lengths = np.fromiter(map(len, keys), np.int32, len(keys))
