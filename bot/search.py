@@ -104,6 +104,14 @@ def covers(query: str, spelling: str) -> bool:
     return all(any(fuzz.ratio(w, s) >= WORD_LIKE for s in words) for w in query.split() if len(w) >= 3)
 
 
+def resembles_any(query: str, spelling: str) -> bool:
+    """A word typed (of 3 letters or more) looks like a word of the spelling, or none is that long: "Mark Lee" for
+    "Ann Lee", not "Adam S. Xu" for "Priya S. Freeman"."""
+    typed = [w for w in query.split() if len(w) >= 3]
+    words = spelling.split()
+    return not typed or any(fuzz.ratio(w, s) >= WORD_LIKE for w in typed for s in words)
+
+
 def one_slip(query: str, spelling: str) -> bool:
     """The query is the spelling with at most one slip a word (a letter wrong, missing, extra, or two swapped:
     OSA distance 1), word for word: WRatio counts two swapped letters as two edits ("opneai" 83, "appel" 80)."""
@@ -747,11 +755,14 @@ class NameIndex:
             close = [m for m in search.top(search.count_close(leader.score)) if leader.score - m.score < MARGIN]
             if sum(one_slip(typed, fold(m.spelling)) for m in close) == 1:
                 return Lookup(text, leader, top)
-        # "did you mean": among equal scores, names with every typed word whole ("nat" -> Nat Friedman) come first
-        words = set(fold(text).split())
+        # "did you mean": among equal scores, names with every typed word whole ("nat" -> Nat Friedman) come first;
+        # after the first, only names with a word like one typed (WRatio scores 85.5 a longer name sharing an initial)
+        typed = fold(text)
+        words = set(typed.split())
         search.widen(2 * limit)
         candidates = search.top(2 * limit)
         candidates.sort(key=lambda m: (-m.score, not words <= set(fold(m.spelling).split())))
+        candidates[1:] = [m for m in candidates[1:] if resembles_any(typed, fold(m.spelling))]
         return Lookup(text, None, candidates[:limit])
 
     def complete(self, text: str, kinds: Iterable[str] | None = None, limit: int = 25) -> list[Match]:

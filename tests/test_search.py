@@ -520,3 +520,17 @@ def test_words_resembling_a_typed_word_are_those_the_rules_name_one_by_one(crowd
                 and fuzz.partial_ratio(word, w) >= 65 and fuzz.ratio(word, w[:len(word)]) >= 65) or (
                 len(word) >= 5 and 3 <= len(w) < len(word) and fuzz.partial_ratio(word, w) >= 90)}
             assert part._resembling_words(word, typing) == expected, (word, typing)
+
+
+def test_did_you_mean_offers_names_resembling_what_is_typed():
+    """WRatio scores any longer name sharing a word 85.5: "Priya s. Freeman" would be offered "Adam S. Xu" next to
+    the Priya Freemans. After the first (the best score), only names with a word like one typed are offered."""
+    names = ["Priya Freeman", "Priya D. Freeman", "Priya N. Freeman", "Adam S. Xu", "Aiko S. Ma", "Mary S. Freeman"]
+    names += [f"{first} {last}" for first in ("Ann", "Bo", "Cy", "Di", "Ed", "Fay", "Gil", "Hal", "Ida", "Jo")
+              for last in ("Ng", "Wu", "Li", "Xu", "Ma", "He", "Yu", "Hu", "Lo", "Ko")]
+    index = NameIndex([NameEntry("person", i + 1, n, n) for i, n in enumerate(names)])
+    hit = index.lookup("Priya s. Freeman", ["person"])
+    assert hit.best is None
+    offered = [m.name for m in hit.candidates]
+    assert offered[:3] == ["Priya Freeman", "Priya D. Freeman", "Priya N. Freeman"], offered
+    assert "Adam S. Xu" not in offered and "Aiko S. Ma" not in offered and "Mary S. Freeman" in offered
