@@ -138,6 +138,16 @@ _LETTER_CODE = bytes(b - 97 if 97 <= b <= 122 else 26 if b == 32 else 27 for b i
 _LETTER_KINDS = 28
 
 
+def _pair_signatures(keys: Sequence[str]) -> np.ndarray:
+    """For each key, 64 bits, one set for each pair of letters next to each other within a word (hashed, so more may
+    be set): a name lacking a bit lacks the pair."""
+    codes = np.frombuffer(" ".join(keys).encode("ascii", "replace").translate(_LETTER_CODE), np.uint8).astype(np.int64)
+    within = (codes[:-1] != 26) & (codes[1:] != 26)
+    pairs = np.where(within, np.left_shift(1, (codes[:-1] * _LETTER_KINDS + codes[1:]) % 64), 0).astype(np.uint64)
+    starts = np.concatenate(([0], np.cumsum(np.fromiter(map(len, keys), np.int64, len(keys)) + 1)[:-1]))
+    return np.bitwise_or.reduceat(np.append(pairs, np.uint64(0)), starts)
+
+
 def _letter_counts(keys: Sequence[str], clip: bool = True) -> np.ndarray:
     """How many of each letter (see `_LETTER_CODE`) every key holds, one row a key; clipped to 255 (uint8)."""
     codes = np.frombuffer("".join(keys).encode("ascii", "replace").translate(_LETTER_CODE), dtype=np.uint8)
@@ -571,6 +581,7 @@ class NameIndex:
         self._parts = {code: _Part(self._keys, self) for code in range(len(KINDS))}
         self._letters = np.zeros((_LETTER_KINDS, 0), np.uint8)  # `_letter_counts`: a row a letter, a column a spelling
         self._lengths = np.zeros(0, np.int32)                    # and its length (rows past len(_keys): room)
+        self._pairs = np.zeros(0, np.uint64)                     # and its `_pair_signatures`
         self.max_words = 1
         self.extend(entries)
 
@@ -645,6 +656,8 @@ class NameIndex:
         self._letters = np.ascontiguousarray(np.concatenate([np.zeros((_LETTER_KINDS, 0), np.uint8)] + [
             _letter_counts(keys[i:i + step]).T for i in range(0, len(keys), step)], axis=1))
         self._lengths = np.fromiter(map(len, keys), np.int32, len(keys))
+        self._pairs = np.concatenate([np.zeros(0, np.uint64)] + [
+            _pair_signatures(keys[i:i + step]) for i in range(0, len(keys), step)])
         for code, part in self._parts.items():
             mine = [n for n in range(len(keys)) if live[n] and self._kinds[n] == code]
             part.extend(mine, (n for n in mine if n not in self._spellings))
@@ -681,8 +694,10 @@ class NameIndex:
             letters[:, :self._letters.shape[1]] = self._letters
             self._letters = letters
             self._lengths = np.resize(self._lengths, room)
+            self._pairs = np.resize(self._pairs, room)
         self._letters[:, n] = _letter_counts([key])[0]
         self._lengths[n] = len(key)
+        self._pairs[n] = _pair_signatures([key])[0]
         self._parts[code].add(n, spelling == name)
         self.max_words = max(self.max_words, key.count(" ") + 1)
 
@@ -841,6 +856,7 @@ class _Search:
         self._tied: list[tuple[float, np.ndarray]] = []  # of those: scored, tied, under the floor (`_score_far`)
         self._waiting: list[tuple[np.ndarray, np.ndarray]] = []  # the others not scored yet, and their bounds
         letters = _letter_counts([key], clip=False)[0] if key else None  # (counts over 255 would not bound)
+        self._inner_pairs = _pair_signatures([key if len(key) <= 10 else key[1:-1]])[0] if key else None  # `_paired`
         self._letters = letters.astype(np.uint8) if letters is not None and letters.max() < 255 else None
         # a one-word query of up to 8 letters against a cutoff of 80 or more (a short prefix being typed): see `_score`
         self._partial_first = cutoff >= 80 and " " not in key and len(key) <= 8
@@ -1020,10 +1036,30 @@ class _Search:
         out wait for `widen` (the only way the floor falls)."""
         numbers = numbers[(self._flags[numbers] & _FAR) == 0]
         floor = self._floor()
-        kept = self._order_bound(numbers, floor) >= floor - _EPS
+        kept = self._paired(numbers, floor)
+        kept[kept] = self._order_bound(numbers[kept], floor) >= floor - _EPS
         if not kept.all():
             self._rejected.append(numbers[~kept])
         return numbers[kept].tolist()
+
+    def _paired(self, numbers: np.ndarray, floor: float) -> np.ndarray:
+        """Which of these spellings could reach a floor of 85.5 or more, by their pairs of letters alone (no word
+        shared with the query; true for all under that floor, or for a query of 20 letters or more).
+
+        A spelling 1.5 to 8 times longer scores it only through 0.9 partial_ratio >= 85.5, or partial_token
+        _ratio at 100 (its words sorted within the other's). partial_ratio 95 needs the query (q letters) whole in a
+        window, as one mismatch scores (q - 1) / q at best, under 0.95 up to 19 letters; or, from 11 letters, a window
+        one letter shorter at an end of the spelling (2 (q - 1) / (2 q - 1)), matched whole: the query but for its
+        first or last letter. So the spelling holds every pair of the query within a word (from 11 letters, but the
+        two at its ends). Past 8 times: out of reach."""
+        kept = np.ones(len(numbers), bool)
+        key = self.query.key
+        if floor < _SHARED - _EPS or len(key) >= 20 or self._inner_pairs is None:
+            return kept
+        lc = self.index._lengths[numbers]
+        longer = 2 * lc >= 3 * len(key)  # (a shorter spelling is the one matched against windows of the query)
+        held = (self.index._pairs[numbers] & self._inner_pairs) == self._inner_pairs
+        return ~longer | (held & (lc <= 8 * len(key)))
 
     def _order_bound(self, numbers: np.ndarray, floor: float) -> np.ndarray:
         """A tighter bound than `_letter_bound` for a spelling 1.5 times longer or shorter than the query (infinity

@@ -534,3 +534,37 @@ def test_did_you_mean_offers_names_resembling_what_is_typed():
     offered = [m.name for m in hit.candidates]
     assert offered[:3] == ["Priya Freeman", "Priya D. Freeman", "Priya N. Freeman"], offered
     assert "Adam S. Xu" not in offered and "Aiko S. Ma" not in offered and "Mary S. Freeman" in offered
+
+
+def test_names_ruled_out_by_their_pairs_of_letters_score_under_the_floor(crowd):
+    """`_paired`: a name 1.5 times longer than the query, sharing no word with it, that scores 85.5 or more holds
+    every pair of letters of the query within a word but the two at its ends."""
+    import random
+
+    import numpy as np
+    from rapidfuzz import fuzz
+
+    from bot.search import _Search
+
+    names, _, index = crowd
+    keys = index._keys
+    rng = random.Random(14)
+    queries = [_typo(rng.choice(names), rng) for _ in range(25)] + [rng.choice(names) for _ in range(10)]
+    queries += [" ".join(rng.choice(keys).split()[::-1])[:rng.randint(4, 12)] for _ in range(15)]
+    checked = 0
+    for query in queries:
+        search = _Search(index, query, [], 60.0, 10)
+        typed = set(search.query.words)
+        for floor in (85.5, 88.0, 90.0):
+            kept = search._paired(np.arange(len(keys)), floor)
+            for n, key in enumerate(keys):
+                if typed & set(key.split()) or len(set(key.split())) != len(key.split()):
+                    continue
+                score = fuzz.WRatio(search.query.key, key, processor=None)
+                checked += score >= floor
+                assert score < floor or kept[n], (query, key, floor, score)
+    assert checked > 20  # (names that reach the floor were there to be kept)
+    # the query but its last letter, at the end of the name: partial_ratio 2 * 10 / 21 = 95.2, WRatio 85.7
+    small = NameIndex([NameEntry("person", 1, "Zzzzzzz Xenophanes", "Zzzzzzz Xenophanes")])
+    assert fuzz.WRatio("xenophanesw", "zzzzzzz xenophanes", processor=None) >= 85.5
+    assert _Search(small, "xenophanesw", [], 60.0, 10)._paired(np.arange(1), 85.5)[0]
