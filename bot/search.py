@@ -138,12 +138,15 @@ _LETTER_CODE = bytes(b - 97 if 97 <= b <= 122 else 26 if b == 32 else 27 for b i
 _LETTER_KINDS = 28
 
 
+_PAIR_BITS = np.random.default_rng(7).integers(0, 64, _LETTER_KINDS * _LETTER_KINDS)  # a pair's bit: any fixed draw
+
+
 def _pair_signatures(keys: Sequence[str]) -> np.ndarray:
     """For each key, 64 bits, one set for each pair of letters next to each other within a word (hashed, so more may
     be set): a name lacking a bit lacks the pair."""
     codes = np.frombuffer(" ".join(keys).encode("ascii", "replace").translate(_LETTER_CODE), np.uint8).astype(np.int64)
     within = (codes[:-1] != 26) & (codes[1:] != 26)
-    pairs = np.where(within, np.left_shift(1, (codes[:-1] * _LETTER_KINDS + codes[1:]) % 64), 0).astype(np.uint64)
+    pairs = np.where(within, np.left_shift(1, _PAIR_BITS[codes[:-1] * _LETTER_KINDS + codes[1:]]), 0).astype(np.uint64)
     starts = np.concatenate(([0], np.cumsum(np.fromiter(map(len, keys), np.int64, len(keys)) + 1)[:-1]))
     return np.bitwise_or.reduceat(np.append(pairs, np.uint64(0)), starts)
 
