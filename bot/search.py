@@ -1135,8 +1135,8 @@ class _Search:
         """Score spellings 1.5 times longer or shorter than the query that share one of its words, without WRatio
         for most: there WRatio is max(ratio, 0.9 * partial_ratio, partial_token_ratio's 85.5) (0.6 and 57 past 8
         times), and ratio cannot reach 80; so unless partial_ratio reaches 95 (which their letters must allow
-        first), the score is `_SHARED` exactly. Those tie, often by the thousand: they wait for the floor in
-        `_tied`, as two groups."""
+        first), the score is `_SHARED` exactly, and when it does, 0.9 * partial_ratio (up to 8 times). Those at
+        `_SHARED` tie, often by the thousand: they wait for the floor in `_tied`, as two groups."""
         if not len(batch):
             return 0.0
         keys = self.index._keys
@@ -1147,10 +1147,20 @@ class _Search:
         else:
             common, _ = self._common(batch)
             maybe = batch[200.0 * common / (short + common) >= 95 - _EPS].tolist()
-        high = [maybe[i] for _, _, i in process.extract(self.query.key, [keys[n] for n in maybe],
-                                                          scorer=fuzz.partial_ratio, processor=None, limit=None,
-                                                          score_cutoff=95 - _EPS)]
-        best = self._wratio(high)
+        high = {maybe[i]: p for _, p, i in process.extract(self.query.key, [keys[n] for n in maybe],
+                                                           scorer=fuzz.partial_ratio, processor=None, limit=None,
+                                                           score_cutoff=95 - _EPS)}
+        lq, best, past_eight = self.query.lq, 0.0, []
+        for n, partial in high.items():
+            length = len(keys[n])
+            if max(lq, length) > 8 * min(lq, length):
+                past_eight.append(n)
+            elif partial * 0.9 >= self.cutoff:
+                self._keep(n, partial * 0.9)
+                best = max(best, partial * 0.9)
+        high = list(high)
+        self._flags[high] |= _SCORED
+        best = max(best, self._wratio(past_eight))
         if high:
             batch, lc, short = (x[~np.isin(batch, high)] for x in (batch, lc, short))
         beyond = np.maximum(lc, float(self.query.lq)) > 8 * short

@@ -568,3 +568,29 @@ def test_names_ruled_out_by_their_pairs_of_letters_score_under_the_floor(crowd):
     small = NameIndex([NameEntry("person", 1, "Zzzzzzz Xenophanes", "Zzzzzzz Xenophanes")])
     assert fuzz.WRatio("xenophanesw", "zzzzzzz xenophanes", processor=None) >= 85.5
     assert _Search(small, "xenophanesw", [], 60.0, 10)._paired(np.arange(1), 85.5)[0]
+
+
+def test_long_names_sharing_a_word_score_as_wratio_gives_them(crowd):
+    """`_score_far` scores names 1.5 times longer or shorter sharing a word with the query without WRatio for
+    most (85.5 tied, or 0.9 partial_ratio): each score is WRatio's own."""
+    import random
+
+    import numpy as np
+    from rapidfuzz import fuzz
+
+    from bot.search import _Search
+
+    names, _, index = crowd
+    keys = index._keys
+    rng = random.Random(15)
+    queries = [_typo(rng.choice(names), rng) for _ in range(20)] + [" ".join(rng.choice(keys).split()[:2])
+                                                                    for _ in range(10)] + ["lee", "ann k", "m"]
+    for query in queries:
+        search = _Search(index, query, [], 60.0, 10)
+        far = sorted(index._parts[0].far_sharing(search.query, 60.0))
+        search._score_far(np.array(far, dtype=np.int64))
+        search.want = len(keys)  # every tied group kept
+        search._keep_tied()
+        for n in far:
+            score = fuzz.WRatio(search.query.key, keys[n], processor=None)
+            assert search.good.get(n, 0.0) == (score if score >= 60.0 else 0.0), (query, keys[n], score)
