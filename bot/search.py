@@ -585,6 +585,7 @@ class NameIndex:
         self._letters = np.zeros((_LETTER_KINDS, 0), np.uint8)  # `_letter_counts`: a row a letter, a column a spelling
         self._lengths = np.zeros(0, np.int32)                    # and its length (rows past len(_keys): room)
         self._pairs = np.zeros(0, np.uint64)                     # and its `_pair_signatures`
+        self._aliased = np.zeros(0, bool)                        # and whether its entity has other spellings
         self.max_words = 1
         self.extend(entries)
 
@@ -661,6 +662,9 @@ class NameIndex:
         self._lengths = np.fromiter(map(len, keys), np.int32, len(keys))
         self._pairs = np.concatenate([np.zeros(0, np.uint64)] + [
             _pair_signatures(keys[i:i + step]) for i in range(0, len(keys), step)])
+        entities = self._entity_codes()
+        found, counts = np.unique(entities, return_counts=True)
+        self._aliased = np.isin(entities, found[counts > 1])
         for code, part in self._parts.items():
             mine = [n for n in range(len(keys)) if live[n] and self._kinds[n] == code]
             part.extend(mine, (n for n in mine if n not in self._spellings))
@@ -701,8 +705,15 @@ class NameIndex:
         self._letters[:, n] = _letter_counts([key])[0]
         self._lengths[n] = len(key)
         self._pairs[n] = _pair_signatures([key])[0]
+        self._aliased = np.resize(self._aliased, len(self._lengths))
+        same = np.flatnonzero(self._entity_codes() == id_ * len(KINDS) + code)
+        self._aliased[same] = len(same) > 1
         self._parts[code].add(n, spelling == name)
         self.max_words = max(self.max_words, key.count(" ") + 1)
+
+    def _entity_codes(self) -> np.ndarray:
+        """Each spelling's entity as one number (id and kind)."""
+        return np.frombuffer(self._ids, np.int64) * len(KINDS) + np.frombuffer(self._kinds, np.uint8)
 
     # -- reading --------------------------------------------------------------------------------------------
 
@@ -1178,6 +1189,8 @@ class _Search:
             if score < self._floor() - _EPS:
                 waiting.append((score, group))
                 continue
+            if not self.close:  # see `_first_by_name`
+                group = self._first_by_name(group)
             numbers = group.tolist()
             self.good.update(dict.fromkeys(numbers, score))
             self._kept += len(numbers)
@@ -1193,6 +1206,19 @@ class _Search:
                     fresh[entity] = old
             bests.update(fresh)
         self._tied = waiting
+
+    def _first_by_name(self, group: np.ndarray) -> np.ndarray:
+        """Of a tied group, what can be among the first `want` entities: every spelling of an entity with others
+        (another may score more), and of the rest, one entity each, the first `want` by name, with a stored name
+        and without (`_display` keeps the order of keys)."""
+        aliased = self.index._aliased[group]
+        alone = group[~aliased].tolist()
+        if len(alone) <= 2 * self.want:
+            return group
+        stored, keys = self.index._names, self.index._keys
+        named = heapq.nsmallest(self.want, [n for n in alone if n in stored], key=stored.__getitem__)
+        plain = heapq.nsmallest(self.want, [n for n in alone if n not in stored], key=keys.__getitem__)
+        return np.sort(np.concatenate([group[aliased], np.array(named + plain, dtype=group.dtype)]))
 
     def _wratio(self, new: list[int]) -> float:
         """WRatio for these spellings; the best of their scores (0 when none reaches the cutoff).

@@ -586,11 +586,23 @@ def test_long_names_sharing_a_word_score_as_wratio_gives_them(crowd):
     queries = [_typo(rng.choice(names), rng) for _ in range(20)] + [" ".join(rng.choice(keys).split()[:2])
                                                                     for _ in range(10)] + ["lee", "ann k", "m"]
     for query in queries:
-        search = _Search(index, query, [], 60.0, 10)
+        search = _Search(index, query, [], 60.0, len(keys))  # (every tied name kept)
         far = sorted(index._parts[0].far_sharing(search.query, 60.0))
         search._score_far(np.array(far, dtype=np.int64))
-        search.want = len(keys)  # every tied group kept
-        search._keep_tied()
         for n in far:
             score = fuzz.WRatio(search.query.key, keys[n], processor=None)
             assert search.good.get(n, 0.0) == (score if score >= 60.0 else 0.0), (query, keys[n], score)
+
+
+def test_names_tied_by_the_thousand_keep_the_first_by_name():
+    """WRatio ties 600 names at 85.5 for "lee qqq" (the shared word): a search for the first three keeps the first
+    three by name, and every spelling of a name with two (one of them first)."""
+    import string
+
+    singles = [f"Bob{a}{b} Lee Smithson" for a in string.ascii_lowercase for b in string.ascii_lowercase][:600]
+    index = NameIndex([NameEntry("person", i + 2, n, n) for i, n in enumerate(singles)])
+    assert [m.name for m in index.fuzzy("lee qqq", ["person"], limit=3)] == sorted(singles)[:3]
+    index.add(NameEntry("person", 1, "Aab Lee Smithson", "Aab Lee Smithson"))
+    index.add(NameEntry("person", 1, "Aab Lee Smithson", "Aab Lee Smithsone"))
+    hits = index.fuzzy("lee qqq", ["person"], limit=3)
+    assert [(m.name, m.score) for m in hits] == [("Aab Lee Smithson", 85.5)] + [(n, 85.5) for n in sorted(singles)[:2]]
