@@ -585,7 +585,7 @@ class NameIndex:
         self._letters = np.zeros((_LETTER_KINDS, 0), np.uint8)  # `_letter_counts`: a row a letter, a column a spelling
         self._lengths = np.zeros(0, np.int32)                    # and its length (rows past len(_keys): room)
         self._pairs = np.zeros(0, np.uint64)                     # and its `_pair_signatures`
-        self._aliased = np.zeros(0, bool)                        # and whether its entity has other spellings
+        self._aliased = np.zeros(0, np.int64)                    # entities with other spellings (`_entity_codes`)
         self.max_words = 1
         self.extend(entries)
 
@@ -662,9 +662,8 @@ class NameIndex:
         self._lengths = np.fromiter(map(len, keys), np.int32, len(keys))
         self._pairs = np.concatenate([np.zeros(0, np.uint64)] + [
             _pair_signatures(keys[i:i + step]) for i in range(0, len(keys), step)])
-        entities = self._entity_codes()
-        found, counts = np.unique(entities, return_counts=True)
-        self._aliased = np.isin(entities, found[counts > 1])
+        aliases = np.fromiter(self._spellings, np.int64, len(self._spellings))
+        self._aliased = np.unique(self._entity_codes(aliases))
         for code, part in self._parts.items():
             mine = [n for n in range(len(keys)) if live[n] and self._kinds[n] == code]
             part.extend(mine, (n for n in mine if n not in self._spellings))
@@ -705,15 +704,14 @@ class NameIndex:
         self._letters[:, n] = _letter_counts([key])[0]
         self._lengths[n] = len(key)
         self._pairs[n] = _pair_signatures([key])[0]
-        self._aliased = np.resize(self._aliased, len(self._lengths))
-        same = np.flatnonzero(self._entity_codes() == id_ * len(KINDS) + code)
-        self._aliased[same] = len(same) > 1
+        if spelling != name:
+            self._aliased = np.union1d(self._aliased, [id_ * len(KINDS) + code])
         self._parts[code].add(n, spelling == name)
         self.max_words = max(self.max_words, key.count(" ") + 1)
 
-    def _entity_codes(self) -> np.ndarray:
-        """Each spelling's entity as one number (id and kind)."""
-        return np.frombuffer(self._ids, np.int64) * len(KINDS) + np.frombuffer(self._kinds, np.uint8)
+    def _entity_codes(self, numbers: np.ndarray) -> np.ndarray:
+        """These spellings' entities, each as one number (id and kind)."""
+        return np.frombuffer(self._ids, np.int64)[numbers] * len(KINDS) + np.frombuffer(self._kinds, np.uint8)[numbers]
 
     # -- reading --------------------------------------------------------------------------------------------
 
@@ -1209,9 +1207,9 @@ class _Search:
 
     def _first_by_name(self, group: np.ndarray) -> np.ndarray:
         """Of a tied group, what can be among the first `want` entities: every spelling of an entity with others
-        (another may score more), and of the rest, one entity each, the first `want` by name, with a stored name
-        and without (`_display` keeps the order of keys)."""
-        aliased = self.index._aliased[group]
+        (an alias), and of the rest, one entity each, the first `want` by name, with a stored name and without
+        (`_display` keeps the order of keys): any other has `want` entities before it, at this score or above."""
+        aliased = np.isin(self.index._entity_codes(group), self.index._aliased)
         alone = group[~aliased].tolist()
         if len(alone) <= 2 * self.want:
             return group
