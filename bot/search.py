@@ -784,7 +784,6 @@ class NameIndex:
                 return Lookup(text, leader, top)
         # "did you mean": among equal scores, names with every typed word whole ("nat" -> Nat Friedman) come first;
         # after the first, only names with a word like one typed (WRatio scores 85.5 a longer name sharing an initial)
-        typed = fold(text)
         words = set(typed.split())
         search.widen(2 * limit)
         candidates = search.top(2 * limit)
@@ -846,7 +845,6 @@ class _Search:
     def __init__(self, index: NameIndex, text: str, parts: list[int], cutoff: float, want: int,
                  prefix: bool = False, close: bool = False):
         self.index = index
-        self.parts = parts
         self.cutoff = cutoff
         self.want = want
         self.close = close    # every entity within `MARGIN` of the leader too (`count_close`: is it sure?)
@@ -859,7 +857,7 @@ class _Search:
         self._flags = np.zeros(len(index._keys), np.uint8)
         self.good: dict[int, float] = {}      # those scoring the cutoff or more
         self._bests: dict[int, tuple[float, int]] = {}  # entity (id, kind) -> its best (score, spelling) in `good`
-        self._bounding = False                # set once `_far` and `_exempt` hold a part's (see `_search`)
+        self._bounding = False                # set once _EXEMPT marks a part's spellings (see `_search`)
         self._far_parts: list[int] = []       # parts whose `far_sharing` spellings wait for the floor (`_catch_up`)
         self._unchecked: list[np.ndarray] = []  # autocomplete: spellings taken in since `_take_far` last looked
         self._rejected: list[np.ndarray] = []  # spellings `_order_bound` ruled out (see `widen`)
@@ -1058,10 +1056,10 @@ class _Search:
         """Which of these spellings could reach a floor of 85.5 or more, by their pairs of letters alone (no word
         shared with the query; true for all under that floor, or for a query of 20 letters or more).
 
-        A spelling 1.5 to 8 times longer scores it only through 0.9 partial_ratio >= 85.5, or partial_token
-        _ratio at 100 (its words sorted within the other's). partial_ratio 95 needs the query (q letters) whole in a
-        window, as one mismatch scores (q - 1) / q at best, under 0.95 up to 19 letters; or, from 11 letters, a window
-        one letter shorter at an end of the spelling (2 (q - 1) / (2 q - 1)), matched whole: the query but for its
+        A spelling 1.5 to 8 times longer scores it only through 0.9 partial_ratio >= 85.5, or partial_token_ratio
+        at 100 (its words sorted within the other's). partial_ratio 95 needs the query (q letters) whole in a window,
+        as one mismatch scores (q - 1) / q at best, under 0.95 up to 19 letters; or, from 11 letters, a window one
+        letter shorter at an end of the spelling (2 (q - 1) / (2 q - 1)), matched whole: the query but for its
         first or last letter. So the spelling holds every pair of the query within a word (from 11 letters, but the
         two at its ends). Past 8 times: out of reach."""
         kept = np.ones(len(numbers), bool)
@@ -1159,14 +1157,7 @@ class _Search:
         high = {maybe[i]: p for _, p, i in process.extract(self.query.key, [keys[n] for n in maybe],
                                                            scorer=fuzz.partial_ratio, processor=None, limit=None,
                                                            score_cutoff=95 - _EPS)}
-        lq, best, past_eight = self.query.lq, 0.0, []
-        for n, partial in high.items():
-            length = len(keys[n])
-            if max(lq, length) > 8 * min(lq, length):
-                past_eight.append(n)
-            elif partial * 0.9 >= self.cutoff:
-                self._keep(n, partial * 0.9)
-                best = max(best, partial * 0.9)
+        best, past_eight = self._keep_partial(high)
         high = list(high)
         self._flags[high] |= _SCORED
         best = max(best, self._wratio(past_eight))
@@ -1192,9 +1183,7 @@ class _Search:
             numbers = group.tolist()
             self.good.update(dict.fromkeys(numbers, score))
             self._kept += len(numbers)
-            ids = np.frombuffer(self.index._ids, dtype=np.int64)[group]  # (a copy: the index may grow later)
-            kinds = np.frombuffer(self.index._kinds, dtype=np.uint8)[group]
-            entities = (ids * len(KINDS) + kinds).tolist()
+            entities = self.index._entity_codes(group).tolist()
             # each entity's first spelling in the group (the group is in order: the last one written wins)
             fresh = dict(zip(reversed(entities), [(score, n) for n in reversed(numbers)], strict=True))
             bests = self._bests
@@ -1235,21 +1224,30 @@ class _Search:
         best = 0.0
         if self._partial_first:
             lq = self.query.lq
-            partial = {i: p for _, p, i in process.extract(key, texts, scorer=fuzz.partial_ratio, processor=None,
-                                                           limit=None, score_cutoff=self._floor() / 0.9 - 0.01)}
-            kept = []
-            for i, text in enumerate(texts):
-                if 2 * len(text) <= 3 * lq:
-                    kept.append(i)
-                elif len(text) <= 8 * lq and i in partial and (score := partial[i] * 0.9) >= cutoff:
-                    self._keep(new[i], score)
-                    best = max(best, score)
+            partial = {new[i]: p for _, p, i in process.extract(key, texts, scorer=fuzz.partial_ratio,
+                                                                processor=None, limit=None,
+                                                                score_cutoff=self._floor() / 0.9 - 0.01)}
+            best, _ = self._keep_partial({n: p for n, p in partial.items() if 2 * len(keys[n]) > 3 * lq})
+            kept = [i for i, text in enumerate(texts) if 2 * len(text) <= 3 * lq]  # (the others: WRatio)
             new, texts = [new[i] for i in kept], [texts[i] for i in kept]
         for _, score, i in process.extract(key, texts, scorer=fuzz.WRatio, processor=None, limit=None,
                                            score_cutoff=cutoff):
             self._keep(new[i], score)
             best = max(best, score)
         return best
+
+    def _keep_partial(self, partials: dict[int, float]) -> tuple[float, list[int]]:
+        """Keep 0.9 * partial_ratio as the score of these spellings, 1.5 times longer or shorter than the query, where
+        that is WRatio's (see `_score_far` and `_wratio`); the best kept, and those past 8 times (a scale of 0.6)."""
+        keys, lq, best, past_eight = self.index._keys, self.query.lq, 0.0, []
+        for n, partial in partials.items():
+            length = len(keys[n])
+            if max(lq, length) > 8 * min(lq, length):
+                past_eight.append(n)
+            elif partial * 0.9 >= self.cutoff:
+                self._keep(n, partial * 0.9)
+                best = max(best, partial * 0.9)
+        return best, past_eight
 
     def _keep(self, n: int, score: float) -> None:
         """Record a score of the cutoff or more, and the entity's best: the first spelling among its best scores."""
