@@ -85,7 +85,7 @@ class Alert:
     channel_id: int
     guild_id: int
     batch: str
-    kind: str                   # new | correction | test
+    kind: str                   # new | correction | completion | test
     moves: list[MoveRecord]
     locale: str
     mention_role_id: int | None

@@ -156,9 +156,10 @@ def run(db: DbOpt = None, data: DataOpt = None) -> None:
 @app.command()
 def add(person: Annotated[str, typer.Option(help="Who moved (canonical name or a known alias).")],
         from_org: Annotated[str, typer.Option("--from-org", help="Org they left.")],
-        to_org: Annotated[str, typer.Option("--to-org", help="Org they joined.")],
         date: Annotated[str, typer.Option(help="YYYY, YYYY-MM or YYYY-MM-DD: only the precision the sources give.")],
         source: Annotated[list[str], typer.Option("--source", help="Source URL (repeat for several; one required).")],
+        to_org: Annotated[str | None, typer.Option(
+            "--to-org", help="Org they joined; leave out for a departure whose destination is not reported.")] = None,
         from_team: Annotated[str | None, typer.Option("--from-team")] = None,
         from_role: Annotated[str | None, typer.Option("--from-role")] = None,
         to_team: Annotated[str | None, typer.Option("--to-team")] = None,
@@ -168,8 +169,11 @@ def add(person: Annotated[str, typer.Option(help="Who moved (canonical name or a
         new_org: Annotated[bool, typer.Option("--new-org", help="Accept an org name close to a known one.")] = False,
         as_json: Annotated[bool, typer.Option("--json", help="Print the recorded move as JSON.")] = False,
         db: DbOpt = None, data: DataOpt = None) -> None:
-    """Record one move (also while the bot runs: it announces it within seconds). Prints the move's id."""
-    from bot.recording import MoveInput, MoveInputError, build_move
+    """Record one move (also while the bot runs: it announces it within seconds). Prints the move's id.
+
+    The same move again adds only its new sources; a destination for a departure on record completes it."""
+    from bot.answers.i18n import t
+    from bot.recording import MoveInput, MoveInputError, record
 
     db_path, data_dir = _paths(db, data)
     entry = MoveInput(person=person, from_org=from_org, to_org=to_org, date=date, sources=source,
@@ -179,11 +183,15 @@ def add(person: Annotated[str, typer.Option(help="Who moved (canonical name or a
     async def go() -> None:
         engine = await open_engine(db_path, data_dir)
         try:
-            move = await build_move(engine.store, engine.index, entry, new_org=new_org)
-            record = await engine.store.record_move(move, origin="cli", actor="cli")
+            done = await record(engine.store, engine.index, entry, origin="cli", actor="cli", new_org=new_org)
         finally:
             await engine.store.close()
-        typer.echo(json.dumps(record.as_json(), ensure_ascii=False, indent=2) if as_json else record.id)
+        if as_json:
+            typer.echo(json.dumps(done.move.as_json(), ensure_ascii=False, indent=2))
+            return
+        typer.echo(done.move.id)
+        if done.outcome != "recorded":
+            typer.echo(t("en", f"recorded_{done.outcome}", id=done.move.id), err=True)
 
     try:
         _run_with_dataset(go())

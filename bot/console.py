@@ -8,7 +8,7 @@ from typing import TextIO
 
 from bot.alerts import preview_subscription
 from bot.answers import Answer, Engine, render_text
-from bot.answers.i18n import normalize_locale
+from bot.answers.i18n import format_iso, normalize_locale, t
 from bot.answers.render import move_line
 
 # Commands that are questions in disguise: the same parser answers them, so "/left Apple AFM since 2025"
@@ -102,7 +102,8 @@ class Console:
         stdin = stdin or sys.stdin
         interactive = stdin.isatty()
         info = await self.engine.store.info()
-        self.out.write(f"movesbot console: {info['moves']} moves, {info['people']} people. "
+        current = t("en", "record_current", latest=format_iso(info["latest_move"], "en"))
+        self.out.write(f"movesbot console: {info['moves']} moves, {info['people']} people; {current}. "
                        "Ask a question, or /help. Ctrl-D to quit.\n")
         while True:
             if interactive:

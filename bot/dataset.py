@@ -6,7 +6,8 @@ the chunks inside one transaction that any problem rolls back, so a bad file nev
 
 Files (only `moves.csv` and `sources.csv` are required):
 - `moves.csv`: id, person, from_org, from_team, from_role, to_org, to_team, to_role, date, date_basis,
-  status, notes
+  status, notes. An empty destination (to_org, to_team and to_role all empty) records a departure whose
+  destination is not reported yet; its id is person + `left` + origin org + year (`kevin-weil-left-openai-2026`).
 - `sources.csv`: move_id, url, title, publisher, published, language, supports (one row per page, best first)
 - `people.csv`: name, aliases (`;`-separated)
 - `orgs.csv`: name, aliases
@@ -29,6 +30,7 @@ from pydantic import ValidationError
 from rapidfuzz import fuzz, process
 
 from bot.models import (
+    NO_PLACE,
     SOURCE_FIELDS,
     Move,
     MoveRow,
@@ -337,7 +339,7 @@ class DatasetReader:
         errors, people, names, move_lines = self.errors, self._people, self._names, self.move_lines
         by_key = people.by_key
         same_move: dict[tuple[str, str, str, str], int] = {}
-        places: dict[tuple[str, str, str], tuple[dict[str, str | None], list[tuple[str, str]]]] = {}
+        places: dict[tuple[str, str, str, str], tuple[dict[str, str | None], list[tuple[str, str]]]] = {}
         clean: dict[tuple[str, str, str], tuple[str, str | None, str | None] | None] = {}  # as written -> as kept
         columns, table = _table(self.data_dir / "moves.csv", errors)
         at = tuple(columns[c] for c in COLUMNS["moves.csv"]) if columns else ()
@@ -355,7 +357,9 @@ class DatasetReader:
                 from_place = clean[from_org, from_team, from_role] = _clean_place(from_org, from_team, from_role, names)
             to_place = clean.get((to_org, to_team, to_role), False)
             if to_place is False:
-                to_place = clean[to_org, to_team, to_role] = _clean_place(to_org, to_team, to_role, names)
+                to_place = clean[to_org, to_team, to_role] = (
+                    NO_PLACE if _no_destination(to_org, to_team, to_role)
+                    else _clean_place(to_org, to_team, to_role, names))
             person_key = fold(person)  # (most names of a big dataset are met once: worked out, not kept)
             row = row_values(move_id.strip(), by_key.get(person_key, person), from_place, to_place, date,
                              basis.strip() or None, status.strip() or "reported", notes)
@@ -485,12 +489,12 @@ def _collect(errors: list[DatasetError], file: str, line: int, build: Callable[[
 
 
 def _place(org: str, team: str, role: str, side: str, names: _Names,
-           places: dict[tuple[str, str, str], tuple[dict[str, str | None], list[tuple[str, str]]]],
+           places: dict[tuple[str, str, str, str], tuple[dict[str, str | None], list[tuple[str, str]]]],
            problems: list[tuple[str, str]]) -> dict[str, str | None]:
     """One side of a move as the model takes it (canonical org and team), with its problems; kept per spelling."""
-    found = places.get((org, team, role))
+    found = places.get((side, org, team, role))
     if found is None:
-        found = places[org, team, role] = _resolve_place(org, team, role, side, names)
+        found = places[side, org, team, role] = _resolve_place(org, team, role, side, names)
     place, trouble = found
     if trouble:
         problems.extend((f"{side}_{fld}", msg) for fld, msg in trouble)
@@ -503,7 +507,9 @@ def _resolve_place(org: str, team: str, role: str, side: str,
     org = org.strip()
     team_name: str | None = team.strip() or None
     if not org:
-        return {"org": org, "team": team_name, "role": role}, [("org", "is required")]
+        why = "is required" if side == "from" else "is required when a team or role is given (leave all three empty" \
+            " for a departure whose destination is not reported)"
+        return {"org": org, "team": team_name, "role": role}, [("org", why)]
     org, problem = names.org(org)
     if problem:
         trouble.append(("org", problem))
@@ -514,6 +520,11 @@ def _resolve_place(org: str, team: str, role: str, side: str,
     return {"org": org, "team": team_name, "role": role}, trouble
 
 
+def _no_destination(org: str, team: str, role: str) -> bool:
+    """An empty destination: the person left, and no source names where they went yet."""
+    return not (org.strip() or team.strip() or role.strip())
+
+
 def _clean_place(org: str, team: str, role: str, names: _Names) -> tuple[str, str | None, str | None] | None:
     """A place as written -> as kept (canonical org and team, cleaned text), or None if it needs the model."""
     place, trouble = _resolve_place(org, team, role, "from", names)
@@ -521,7 +532,7 @@ def _clean_place(org: str, team: str, role: str, names: _Names) -> tuple[str, st
 
 
 def _move(cells: list[str], line: int, names: _Names, people: _People,
-          places: dict[tuple[str, str, str], tuple[dict[str, str | None], list[tuple[str, str]]]],
+          places: dict[tuple[str, str, str, str], tuple[dict[str, str | None], list[tuple[str, str]]]],
           errors: list[DatasetError]) -> MoveRow | None:
     """One moves.csv row (its cells in COLUMNS order) that the quick checks did not take, through the model: a
     valid row without its sources (`DatasetReader.check` sees that each move has one), or None with its errors
@@ -536,7 +547,8 @@ def _move(cells: list[str], line: int, names: _Names, people: _People,
         "id": move_id or "-",
         "person": people.canonical(person),
         "from": _place(from_org, from_team, from_role, "from", names, places, problems),
-        "to": _place(to_org, to_team, to_role, "to", names, places, problems),
+        "to": (None if _no_destination(to_org, to_team, to_role)
+               else _place(to_org, to_team, to_role, "to", names, places, problems)),
         "date": date,
         "date_basis": date_basis.strip() or None,
         "status": status.strip() or "reported",
@@ -548,8 +560,11 @@ def _move(cells: list[str], line: int, names: _Names, people: _People,
         row = MoveRow.of(Move.model_validate(data))._replace(sources=())
     except ValidationError as exc:
         problems.extend(plain_errors(exc))
-    for fld, msg in problems:
-        errors.append(DatasetError("moves.csv", line, msg, fld))
+    reported: set[str | None] = set()
+    for fld, msg in problems:  # one error a field: the reader's own words come before the model's
+        if fld not in reported or fld is None:
+            reported.add(fld)
+            errors.append(DatasetError("moves.csv", line, msg, fld))
     return None if problems else row
 
 

@@ -140,7 +140,7 @@ class Move(_Record):
     id: str
     person: str = Field(min_length=1, max_length=200)
     from_: Place = Field(alias="from")
-    to: Place
+    to: Place | None = None  # None: left `from_`, destination not reported yet
     date: str
     date_precision: DatePrecision = "year"
     date_basis: DateBasis | None = None
@@ -188,9 +188,14 @@ class Move(_Record):
 
     @model_validator(mode="after")
     def _moved(self) -> Move:
-        if self.from_ == self.to:
+        if self.to is not None and self.from_ == self.to:
             raise ValueError("from and to are the same place")
         return self
+
+    @property
+    def is_departure(self) -> bool:
+        """A departure whose destination is not on record yet (completed later by recording the destination)."""
+        return self.to is None
 
 
 class Person(_Record):
@@ -257,6 +262,16 @@ _STATUSES = {s: s for s in get_args(Status)}      # the value -> the one string 
 _DATE_BASES = {b: b for b in get_args(DateBasis)}
 
 
+class _NoPlace(NamedTuple):
+    org: None = None
+    team: None = None
+    role: None = None
+
+
+NO_PLACE = _NoPlace()
+"""The destination of a departure whose destination is not reported: (org, team, role) all None."""
+
+
 class MoveRow(NamedTuple):
     """A valid `Move` as a flat tuple (what the store writes), without the cost of a pydantic model per row."""
 
@@ -265,7 +280,7 @@ class MoveRow(NamedTuple):
     from_org: str
     from_team: str | None
     from_role: str | None
-    to_org: str
+    to_org: str | None  # None: destination not reported
     to_team: str | None
     to_role: str | None
     date: str
@@ -277,7 +292,7 @@ class MoveRow(NamedTuple):
 
     @classmethod
     def of(cls, move: Move) -> MoveRow:
-        f, t = move.from_, move.to
+        f, t = move.from_, move.to or NO_PLACE
         return cls(move.id, move.person, f.org, f.team, f.role, t.org, t.team, t.role, move.date, move.date_precision,
                    move.date_basis, move.status, move.notes,
                    tuple((s.url, s.title, s.publisher, s.published, s.language, s.supports) for s in move.sources))
@@ -306,13 +321,15 @@ def row_values(move_id: str, person: str, from_place: tuple[str, str | None, str
                notes: str | None, sources: tuple[SourceValues, ...] = ()) -> MoveRow | None:
     """What `Move.model_validate(...)` holds for these values, as a `MoveRow`, by the very checks its validators
     run, without building the model; None when anything is refused or unusual (validate through `Move` then, for
-    its errors). Each place is as `place_values` gives it (None: refused). `sources` are `SourceValues` already
+    its errors). Each place is as `place_values` gives it (None: refused; a destination of `NO_PLACE`: none
+    reported). `sources` are `SourceValues` already
     checked; the dataset reader passes none and checks across files that every move has one (the model would
     refuse an empty tuple). The dataset reader's path for each row: a few microseconds a move, where the model
     takes fifty. tests/test_models.py holds both paths equal."""
     try:
         person = person.strip()
-        if (from_place is None or to_place is None or from_place == to_place or not person or len(person) > 200
+        if (from_place is None or to_place is None or from_place == to_place or not person
+                or len(person) > 200
                 or _CONTROL.search(person) or not isinstance(move_id, str) or move_id != move_id.strip()
                 or not _ID_RE.match(move_id) or (basis is not None and basis not in _DATE_BASES)
                 or status not in _STATUSES or not isinstance(date, str)):
@@ -346,6 +363,9 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
 
 
-def move_id_for(person: str, to_org: str, date: str) -> str:
-    """The conventional stable id of a move: person + destination org + year."""
+def move_id_for(person: str, to_org: str | None, date: str, from_org: str | None = None) -> str:
+    """The conventional stable id of a move: person + destination org + year; of a departure whose destination
+    is not reported, person + `left` + origin org + year (`kevin-weil-left-openai-2026`)."""
+    if to_org is None:
+        return f"{slugify(person)}-left-{slugify(from_org or '')}-{date[:4]}"
     return f"{slugify(person)}-{slugify(to_org)}-{date[:4]}"

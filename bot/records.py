@@ -23,7 +23,7 @@ class MoveRecord:
     from_org: str
     from_team: str | None
     from_role: str | None
-    to_org: str
+    to_org: str | None  # None: left, destination not reported yet
     to_team: str | None
     to_role: str | None
     date: str
@@ -70,7 +70,7 @@ class NameEntry:
 class Flow:
     """Moves between an org and one counterpart, both ways."""
 
-    counterpart: str
+    counterpart: str | None  # None: departures whose destination is not reported
     joined: int   # people who came from the counterpart
     left: int     # people who went to the counterpart
 

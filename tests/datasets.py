@@ -30,7 +30,7 @@ def _model(row: MoveRow) -> Move:
     return Move.model_validate({
         "id": row.id, "person": row.person,
         "from": {"org": row.from_org, "team": row.from_team, "role": row.from_role},
-        "to": {"org": row.to_org, "team": row.to_team, "role": row.to_role},
+        "to": {"org": row.to_org, "team": row.to_team, "role": row.to_role} if row.to_org else None,
         "date": row.date, "date_basis": row.date_basis, "status": row.status, "notes": row.notes,
         "sources": [dict(zip(SOURCE_FIELDS, s, strict=True)) for s in row.sources]})
 

@@ -204,7 +204,7 @@ async def test_a_move_added_with_the_form_reaches_each_matching_channel_once(wor
         submitted = await world.fake.submit_modal(opened, {
             ids["Person"]: "Zoe Newhire",
             ids["From: org / team / role"]: "Google DeepMind / / research scientist",
-            ids["To: org / team / role"]: "Meta / Superintelligence Labs",
+            ids["To: org / team / role (empty: not reported)"]: "Meta / Superintelligence Labs",
             ids["Date: YYYY, YYYY-MM or YYYY-MM-DD"]: "2026-05-04",
             ids["Source URLs, one per line"]: "https://example.com/zoe-newhire\nhttps://example.org/zoe",
         })

@@ -206,7 +206,7 @@ def test_run_without_token_opens_the_console(tmp_path, make_dataset):
     assert result.exit_code == 0, result.output
     assert result.stderr.startswith("No DISCORD_TOKEN in the environment or .env: starting the local console "
                                     "instead of the bot.")
-    assert "movesbot console: 3 moves, 3 people." in result.stdout
+    assert "movesbot console: 3 moves, 3 people; record current to 7 July 2025." in result.stdout
     assert "Tom Gunter reportedly moved from Apple (Foundation Models) to Meta (July 2025)" in result.stdout
     assert (tmp_path / "env.db").exists()
 

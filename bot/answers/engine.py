@@ -6,7 +6,7 @@ import re
 from datetime import date
 from typing import Any
 
-from bot.answers.i18n import format_date, normalize_locale, t
+from bot.answers.i18n import date_phrase, format_date, format_iso, normalize_locale, t
 from bot.answers.model import Answer, Fact
 from bot.answers.parse import Period, Query, detect_locale, parse_period, parse_question
 from bot.answers.render import fact_for_move, place, shorten
@@ -155,8 +155,7 @@ class Engine:
 
     async def about(self, locale: str = "en") -> Answer:
         info = await self.store.info()
-        latest = format_date(info["latest_move"], "day" if info["latest_move"] and len(info["latest_move"]) == 10
-                             else "month", locale)
+        latest = format_iso(info["latest_move"], locale)
         text = t(locale, "about", latest=latest, loaded=(info["loaded_at"] or "?")[:10],
                  **{k: info[k] for k in ("moves", "people", "orgs", "sources")})
         return Answer("", "about", locale, "movesbot", text)
@@ -203,7 +202,12 @@ class Engine:
         latest_role = roles[0] if roles else None
         last = moves[-1] if moves else None
         facts.extend(_role_fact(r, place(r.org, r.team), locale) for r in roles)
-        if last is not None and (latest_role is None or (latest_role.as_of or "") < last.date):
+        if last is not None and last.to_org is None and (latest_role is None or (latest_role.as_of or "") <= last.date
+                                                          or latest_role.org == last.from_org):
+            summary = t(locale, "person_summary_departed", person=who.name, count=total,
+                        src=place(last.from_org, last.from_team),
+                        when=date_phrase(last.date, last.date_precision, locale))
+        elif last is not None and (latest_role is None or (latest_role.as_of or "") < last.date):
             where = place(last.to_org, last.to_team)
             summary = t(locale, "person_summary", person=who.name, count=total, where=where)
         elif latest_role is not None:
@@ -295,8 +299,8 @@ class Engine:
             return await self._team(subject, period, locale)
         flows = await self.store.org_flows(subject.id, date_from=period.start, date_before=period.end)
         joined, left = sum(f.joined for f in flows), sum(f.left for f in flows)
-        facts = [Fact(t(locale, "flow_line", other=f.counterpart, joined=f.joined, left=f.left, net=f.net))
-                 for f in flows[:15]]
+        facts = [Fact(t(locale, "flow_line", other=f.counterpart or t(locale, "unknown_destination"),
+                        joined=f.joined, left=f.left, net=f.net)) for f in flows[:15]]
         latest, _ = await self._involving(subject, period, 5, 0)
         facts.extend(fact_for_move(m, locale) for m in latest)
         summary = t(locale, "org_summary", org=subject.name, joined=joined, left=left, net=joined - left,

@@ -17,6 +17,16 @@ MESSAGES: dict[str, dict[str, str]] = {
     "en": {
         "moved": "{person} moved from {src} to {dst}",
         "moved_reported": "{person} reportedly moved from {src} to {dst}",
+        "departed": "{person} left {src} (destination not reported)",
+        "departed_reported": "{person} reportedly left {src} (destination not reported)",
+        "completed": "Now known: {person} joined {dst}",
+        "person_summary_departed": "{person}: {count} recorded moves; left {src} {when}; no destination on record.",
+        "person_summary_departed_one": "{person}: 1 recorded move; left {src} {when}; no destination on record.",
+        "unknown_destination": "destination not reported",
+        "recorded_completed": "Completed the departure {id} with its destination: one move, its history keeps both.",
+        "recorded_source_added": "Already on record as {id}: the new source was added to it.",
+        "recorded_unchanged": "Already on record as {id} with these sources: nothing changed.",
+        "record_current": "record current to {latest}",
         "as_role": "as {role}",
         "person_title": "{person}",
         "person_summary": "{person}: {count} recorded moves; now at {where}.",
@@ -88,6 +98,19 @@ MESSAGES: dict[str, dict[str, str]] = {
     "fr": {
         "moved": "{person} est passé·e de {src} à {dst}",
         "moved_reported": "{person} serait passé·e de {src} à {dst}",
+        "departed": "{person} a quitté {src} (destination non communiquée)",
+        "departed_reported": "{person} aurait quitté {src} (destination non communiquée)",
+        "completed": "Désormais connu : {person} a rejoint {dst}",
+        "person_summary_departed": "{person} : {count} mouvements enregistrés ; a quitté {src} {when} ; aucune "
+                                   "destination connue.",
+        "person_summary_departed_one": "{person} : 1 mouvement enregistré ; a quitté {src} {when} ; aucune "
+                                       "destination connue.",
+        "unknown_destination": "destination non communiquée",
+        "recorded_completed": "Départ {id} complété par sa destination : un seul mouvement, son historique garde "
+                              "les deux états.",
+        "recorded_source_added": "Déjà enregistré sous {id} : la nouvelle source y a été ajoutée.",
+        "recorded_unchanged": "Déjà enregistré sous {id} avec ces sources : rien n'a changé.",
+        "record_current": "données à jour au {latest}",
         "as_role": "comme {role}",
         "person_title": "{person}",
         "person_summary": "{person} : {count} départs enregistrés ; aujourd'hui chez {where}.",
@@ -193,3 +216,18 @@ def format_date(value: str | None, precision: str | None, locale: str) -> str:
     if loc == "fr":
         return f"{'1er' if day == 1 else day} {month} {parts[0]}"
     return f"{day} {month} {parts[0]}"
+
+
+def date_phrase(value: str | None, precision: str | None, locale: str) -> str:
+    """A date as a sentence says it: "in July 2025", "on 7 July 2025"; "en juillet 2025", "le 7 juillet 2025"."""
+    text = format_date(value, precision, locale)
+    day = precision == "day" and bool(value) and len(value or "") == 10
+    if normalize_locale(locale) == "fr":
+        return f"le {text}" if day else f"en {text}"
+    return f"on {text}" if day else f"in {text}"
+
+
+def format_iso(value: str | None, locale: str) -> str:
+    """A stored partial date ("2026", "2026-07", "2026-07-15") at the precision its length gives."""
+    precision = {4: "year", 7: "month", 10: "day"}.get(len(value or ""), "day")
+    return format_date(value, precision, locale)

@@ -9,8 +9,10 @@ from bot.records import MoveRecord
 ROLE_WIDTH = 90
 
 
-def place(org: str, team: str | None) -> str:
-    """"Apple (Foundation Models)", or just "Apple"."""
+def place(org: str | None, team: str | None) -> str:
+    """"Apple (Foundation Models)", or just "Apple"; "?" for a destination not reported."""
+    if org is None:
+        return "?"
     return f"{org} ({team})" if team else org
 
 
@@ -18,14 +20,23 @@ def shorten(text: str, width: int = ROLE_WIDTH) -> str:
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
-def move_line(move: MoveRecord, locale: str, with_roles: bool = False) -> str:
-    """One line per move: who, from where, to where, when at its precision, "reportedly" if only reported."""
-    src, dst = place(move.from_org, move.from_team), place(move.to_org, move.to_team)
+def move_sentence(move: MoveRecord, locale: str, with_roles: bool = False) -> str:
+    """Who went from where to where, "reportedly" if only reported; a departure whose destination is not
+    reported says so ("Kevin Weil left OpenAI (destination not reported)")."""
+    src = place(move.from_org, move.from_team)
+    reported = "_reported" if move.status == "reported" else ""
+    if move.to_org is None:
+        return t(locale, "departed" + reported, person=move.person, src=src)
+    dst = place(move.to_org, move.to_team)
     if with_roles and move.to_role:
         dst = f"{dst}, {t(locale, 'as_role', role=shorten(move.to_role, 60))}"
-    key = "moved_reported" if move.status == "reported" else "moved"
+    return t(locale, "moved" + reported, person=move.person, src=src, dst=dst)
+
+
+def move_line(move: MoveRecord, locale: str, with_roles: bool = False) -> str:
+    """One line per move: its sentence and when, at the date's precision."""
     when = format_date(move.date, move.date_precision, locale)
-    return f"{t(locale, key, person=move.person, src=src, dst=dst)} ({when})"
+    return f"{move_sentence(move, locale, with_roles)} ({when})"
 
 
 def render_text(answer: Answer, max_sources: int = 3) -> str:

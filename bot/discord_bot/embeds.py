@@ -12,7 +12,7 @@ import discord
 
 from bot.answers import Answer, Fact
 from bot.answers.i18n import format_date, t
-from bot.answers.render import fact_for_move, place, shorten
+from bot.answers.render import fact_for_move, move_sentence, place, shorten
 from bot.records import MoveRecord
 
 COLOUR = discord.Colour(0x5865F2)
@@ -46,9 +46,7 @@ def fact_field(fact: Fact, locale: str) -> tuple[str, str]:
     if move is not None:
         name = f"{move.person} · {format_date(move.date, move.date_precision, locale)}"
         # The answers' own words (i18n), so a reported move reads "reportedly" / "serait passé·e" everywhere.
-        key = "moved_reported" if move.status == "reported" else "moved"
-        body = [t(locale, key, person=move.person, src=place(move.from_org, move.from_team),
-                  dst=place(move.to_org, move.to_team))]
+        body = [move_sentence(move, locale)]
     else:
         name, body = fact.text, []
     if fact.detail:
@@ -85,9 +83,10 @@ def answer_embed(answer: Answer, budget: int = EMBED_LIMIT) -> discord.Embed:
 
 
 ALERT_TITLES = {
-    "en": {"new": "New move", "correction": "Correction", "test": "Test alert", "digest": "{count} new moves"},
-    "fr": {"new": "Nouveau mouvement", "correction": "Correction", "test": "Alerte de test",
-           "digest": "{count} nouveaux mouvements"},
+    "en": {"new": "New move", "correction": "Correction", "completion": "Destination now known", "test": "Test alert",
+           "digest": "{count} new moves"},
+    "fr": {"new": "Nouveau mouvement", "correction": "Correction", "completion": "Destination désormais connue",
+           "test": "Alerte de test", "digest": "{count} nouveaux mouvements"},
 }
 
 
@@ -99,8 +98,11 @@ def alert_embed(moves: list[MoveRecord], kind: str, locale: str, marker: str) ->
     if len(moves) == 1:
         move = moves[0]
         fact = fact_for_move(move, locale, with_notes=True)
+        text = fact.text
+        if kind == "completion" and move.to_org is not None:  # "Now known: Kevin Weil joined X"
+            text = t(locale, "completed", person=move.person, dst=place(move.to_org, move.to_team))
         embed = discord.Embed(title=shorten(f"{titles[kind]}: {move.person}", 256), colour=COLOUR,
-                              description=shorten(fact.text, 4096))
+                              description=shorten(text, 4096))
         name, value = fact_field(fact, locale)
         embed.add_field(name=name, value=value, inline=False)
     else:

@@ -32,6 +32,13 @@ _MATCH = """
                                  OR (s.direction IN ('joined', 'both') AND s.target_id = m.to_team_id)))
 """
 
+# The subscriptions a departure whose destination is not reported matched: all but those of its destination.
+_MATCH_LEFT_SIDE = """(
+    s.target_kind IN ('all', 'person')
+    OR (s.direction IN ('left', 'both') AND ((s.target_kind = 'org' AND s.target_id = m.from_org_id)
+                                          OR (s.target_kind = 'team' AND s.target_id = m.from_team_id))))
+"""
+
 
 def _now() -> datetime:
     return datetime.now(UTC)
@@ -74,6 +81,25 @@ class AlertTables:
                 " SELECT m.id, min(s.id), s.channel_id, ?, ? FROM moves m JOIN subscriptions s ON (" + _MATCH + ")"
                 f" WHERE m.id IN ({marks}) AND m.retracted_at IS NULL{extra} GROUP BY m.id, s.channel_id",
                 (kind, at, *chunk))
+
+    @staticmethod
+    async def enqueue_completion(db: aiosqlite.Connection, move_ids: Sequence[str], at: str) -> None:
+        """Queue the news that a departure's destination is now known. A channel that follows the departure's side
+        (everything, the person, the org or team left) gets an update ('completion'); a channel that follows only
+        the destination gets the move as new. Where the departure's own alert has not gone out yet, it will carry
+        the completed move: nothing more is queued. Either way a channel gets at most one "new" per move."""
+        for i in range(0, len(move_ids), 500):
+            chunk = list(move_ids[i:i + 500])
+            marks = ",".join("?" * len(chunk))
+            await db.execute(
+                "INSERT OR IGNORE INTO outbox (move_id, subscription_id, channel_id, kind, created_at)"
+                " SELECT m.id, min(s.id), s.channel_id,"
+                f" CASE WHEN max({_MATCH_LEFT_SIDE}) THEN 'completion' ELSE 'new' END, ?"
+                " FROM moves m JOIN subscriptions s ON (" + _MATCH + ")"
+                f" WHERE m.id IN ({marks}) AND m.retracted_at IS NULL"
+                " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.move_id = m.id AND o.channel_id = s.channel_id"
+                " AND o.kind = 'new' AND o.state = 'pending') GROUP BY m.id, s.channel_id",
+                (at, *chunk))
 
     # -- subscriptions ------------------------------------------------------------------------------------
 

@@ -15,7 +15,7 @@ from typing import Any
 import aiosqlite
 
 from bot.dataset import DatasetReader, collector_paused
-from bot.models import Move, MoveRow
+from bot.models import NO_PLACE, Move, MoveRow
 from bot.records import Flow, LoadReport, MoveRecord, NameEntry, RoleRecord, SourceRecord
 from bot.store.alerts import AlertTables
 
@@ -26,7 +26,7 @@ FROM moves m
 JOIN people p ON p.id = m.person_id
 JOIN orgs fo ON fo.id = m.from_org_id
 LEFT JOIN teams ft ON ft.id = m.from_team_id
-JOIN orgs tor ON tor.id = m.to_org_id
+LEFT JOIN orgs tor ON tor.id = m.to_org_id
 LEFT JOIN teams tt ON tt.id = m.to_team_id
 """
 _BUSY_TIMEOUT_MS = 10_000
@@ -164,13 +164,22 @@ class Store(AlertTables):
             "CREATE TABLE IF NOT EXISTS schema_migrations "
             "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)")
         done = {row[0] for row in await self._db.execute_fetchall("SELECT version FROM schema_migrations")}
-        for version, name, sql in _migrations():
-            if version in done:
-                continue
-            async with self._transaction() as db:
-                for statement in _statements(sql):
-                    await db.execute(statement)
-                await db.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)", (version, name, now_iso()))
+        pending = [m for m in _migrations() if m[0] not in done]
+        if not pending:
+            return
+        # A migration may rebuild a table (SQLite's way to change a constraint): foreign keys are off meanwhile, so
+        # dropping the old table cascades nothing, and checked before each commit.
+        await self._db.execute("PRAGMA foreign_keys=OFF")
+        try:
+            for version, name, sql in pending:
+                async with self._transaction() as db:
+                    for statement in _statements(sql):
+                        await db.execute(statement)
+                    if await db.execute_fetchall("PRAGMA foreign_key_check"):
+                        raise sqlite3.IntegrityError(f"migration {name} would break a foreign key")
+                    await db.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)", (version, name, now_iso()))
+        finally:
+            await self._db.execute("PRAGMA foreign_keys=ON")
 
     async def schema_version(self) -> int:
         rows = await self._db.execute_fetchall("SELECT max(version) FROM schema_migrations")
@@ -223,9 +232,12 @@ class Store(AlertTables):
                                      " SELECT id, 'added', 'dataset', 0, ? FROM moves ORDER BY rowid", (at,))
                     added, changed, removed = list(reader.move_lines), [], []
                 else:
+                    completing = await _completions(db)
                     added, changed, removed = await self._apply_changes(db, at)
-                    await self.enqueue(db, added, "new", at)
-                    await self.enqueue(db, changed, "correction", at)
+                    await self._log_completions(db, completing, at)
+                    await self.enqueue(db, [m for m in added if m not in completing], "new", at)
+                    await self.enqueue(db, [m for m in changed if m not in completing], "correction", at)
+                    await self.enqueue_completion(db, [m for m in added + changed if m in completing], at)
                 await db.execute("DELETE FROM roles")
                 await db.executemany(
                     "INSERT INTO roles (person_id, org_id, team_id, role, as_of, as_of_precision, url, supports)"
@@ -297,6 +309,24 @@ class Store(AlertTables):
         return added, changed, removed
 
     @staticmethod
+    async def _log_completions(db: aiosqlite.Connection, completing: dict[str, str], at: str) -> None:
+        """History for departures completed by a load: under the same id, the destination it was given; under a
+        new id (the departure row replaced by the move, as the dataset's convention has it), the new move says
+        which departure it completes and the departure why it was withdrawn."""
+        for new_id, old_id in completing.items():
+            if new_id == old_id:
+                rows = await db.execute_fetchall("SELECT o.name FROM moves m JOIN orgs o ON o.id = m.to_org_id"
+                                                 " WHERE m.id = ?", (new_id,))
+                await db.execute("INSERT INTO move_history (move_id, at, actor, action, changes) VALUES (?,?,?,?,?)",
+                                 (new_id, at, "dataset", "edited", json.dumps({"to_org": [None, rows[0][0]]})))
+                continue
+            await db.execute("INSERT INTO move_history (move_id, at, actor, action, changes) VALUES (?,?,?,?,?)",
+                             (new_id, at, "dataset", "added", json.dumps({"completes": old_id})))
+            await db.execute("INSERT INTO move_history (move_id, at, actor, action, changes) VALUES (?,?,?,?,?)",
+                             (old_id, at, "dataset", "retracted",
+                              json.dumps({"reason": f"destination now known: {new_id}"})))
+
+    @staticmethod
     async def _replace_aliases(db: aiosqlite.Connection, reader: DatasetReader, names: _NameIds) -> None:
         await db.execute("DELETE FROM org_aliases")
         await db.execute("DELETE FROM team_aliases")
@@ -331,8 +361,11 @@ class Store(AlertTables):
         assert found is not None
         return found
 
-    async def edit_move(self, move: Move, *, actor: str) -> tuple[MoveRecord, dict[str, list]]:
-        """Correct a recorded move (same id); keeps what changed in its history. Not news: no new alert."""
+    async def edit_move(self, move: Move, *, actor: str, quiet: bool = False) -> tuple[MoveRecord, dict[str, list]]:
+        """Correct a recorded move (same id); keeps what changed in its history. Not news: no new alert, but a
+        correction for the channels that asked for them (none when `quiet`: a source added to a known move). A
+        departure given its destination is news again: an update to those told of the departure, the move as new
+        to those who follow only the destination (`enqueue_completion`)."""
         old = await self.move(move.id)
         if old is None:
             raise UnknownMove(move.id)
@@ -343,17 +376,19 @@ class Store(AlertTables):
                 "UPDATE moves SET person_id=?, from_org_id=?, from_team_id=?, from_role=?, to_org_id=?, to_team_id=?,"
                 " to_role=?, date=?, date_precision=?, date_basis=?, status=?, notes=?, updated_at=?"
                 " WHERE id = ?", (*row[1:13], at, move.id))
+            kept = dict(await db.execute_fetchall("SELECT url, supports FROM sources WHERE move_id = ?", (move.id,)))
             await db.execute("DELETE FROM sources WHERE move_id = ?", (move.id,))
-            await db.executemany("INSERT INTO sources VALUES (?,?,?,?,?,?,?,?)", _source_rows(move))
+            await db.executemany("INSERT INTO sources VALUES (?,?,?,?,?,?,?,?)",
+                                 [(*r[:7], r[7] if r[7] is not None else kept.get(r[2])) for r in _source_rows(move)])
             new_json = _record_of(move).as_json()
             changes = {k: [v, new_json[k]] for k, v in old.as_json().items() if new_json[k] != v}
             await db.execute("INSERT INTO move_events (move_id, kind, origin, news, at) VALUES (?, 'changed', ?, 1, ?)",
                              (move.id, actor, at))
             await db.execute("INSERT INTO move_history (move_id, at, actor, action, changes) VALUES (?,?,?,'edited',?)",
                              (move.id, at, actor, json.dumps(changes, ensure_ascii=False)))
-            if changes:
-                await db.execute("DELETE FROM outbox WHERE move_id = ? AND kind = 'correction' AND state = 'sent'",
-                                 (move.id,))
+            if changes and old.to_org is None and move.to is not None:
+                await self.enqueue_completion(db, [move.id], at)
+            elif changes and not quiet:
                 await self.enqueue(db, [move.id], "correction", at)
         found = await self.move(move.id)
         assert found is not None
@@ -380,6 +415,13 @@ class Store(AlertTables):
             "SELECT at, actor, action, changes FROM move_history WHERE move_id = ? ORDER BY id", (move_id,))
         return [tuple(r) for r in rows]  # type: ignore[misc]
 
+    async def moves_of_person(self, name: str) -> list[MoveRecord]:
+        """The live moves of a person by canonical name (to find the same move recorded again), oldest first."""
+        rows = await self._db.execute_fetchall(
+            f"{_MOVE_SELECT} WHERE m.person_id = (SELECT id FROM people WHERE name = ?) AND m.retracted_at IS NULL"
+            " ORDER BY m.date, m.id", (name,))
+        return await self._with_sources(rows)
+
     async def move_ids_like(self, prefix: str, limit: int = 25) -> list[str]:
         """Move ids starting with `prefix` (autocomplete of /move edit and /move retract), via the key's index."""
         rows = await self._db.execute_fetchall(
@@ -392,14 +434,15 @@ class Store(AlertTables):
 
     async def _move_row_for(self, db: aiosqlite.Connection, move: Move, at: str) -> tuple:
         """Ids for the names of one move (creating the new ones), then its row; targeted, no table scans."""
-        orgs = {move.from_.org, move.to.org}
+        places = [p for p in (move.from_, move.to) if p is not None]
+        orgs = {p.org for p in places}
         await db.executemany("INSERT OR IGNORE INTO orgs (name) VALUES (?)", [(o,) for o in orgs])
         org_ids = dict(await db.execute_fetchall(
             f"SELECT name, id FROM orgs WHERE name IN ({_marks(list(orgs))})", list(orgs)))
-        teams = [(org_ids[p.org], p.team) for p in (move.from_, move.to) if p.team]
+        teams = [(org_ids[p.org], p.team) for p in places if p.team]
         await db.executemany("INSERT OR IGNORE INTO teams (org_id, name) VALUES (?, ?)", teams)
         team_ids: dict[tuple[str, str], int] = {}
-        for place in (move.from_, move.to):
+        for place in places:
             if place.team:
                 rows = await db.execute_fetchall("SELECT id FROM teams WHERE org_id = ? AND name = ?",
                                                  (org_ids[place.org], place.team))
@@ -493,7 +536,8 @@ class Store(AlertTables):
 
     async def org_flows(self, org_id: int, *, date_from: str | None = None,
                         date_before: str | None = None) -> list[Flow]:
-        """People in and out of an org, by counterpart org (most active first)."""
+        """People in and out of an org, by counterpart org (most active first); departures whose destination is
+        not reported count as outflows to the counterpart None ("unknown")."""
         dates, params = _dates("date", date_from, date_before)
         sql = f"""
         SELECT o.name, sum(joined), sum(left_) FROM (
@@ -501,7 +545,7 @@ class Store(AlertTables):
              WHERE to_org_id = ? AND retracted_at IS NULL{dates}
             UNION ALL
             SELECT to_org_id, 0, 1 FROM moves WHERE from_org_id = ? AND retracted_at IS NULL{dates}
-        ) JOIN orgs o ON o.id = other GROUP BY o.name ORDER BY sum(joined) + sum(left_) DESC, o.name
+        ) LEFT JOIN orgs o ON o.id = other GROUP BY o.name ORDER BY sum(joined) + sum(left_) DESC, o.name
         """
         rows = await self._db.execute_fetchall(sql, (org_id, *params, org_id, *params))
         return [Flow(name, joined, left) for name, joined, left in rows]
@@ -604,7 +648,7 @@ class _NameIds:
     async def add_new(self, db: aiosqlite.Connection, chunk: Sequence[MoveRow]) -> None:
         """The names of a chunk of moves that have no id yet."""
         orgs, teams, people = self.orgs, self.teams, self.people
-        new_orgs = [o for m in chunk for o in (m.from_org, m.to_org) if o not in orgs]
+        new_orgs = [o for m in chunk for o in (m.from_org, m.to_org) if o is not None and o not in orgs]
         new_teams = [k for m in chunk for k in ((m.from_org, m.from_team), (m.to_org, m.to_team))
                      if k[1] and k not in teams]
         new_people = [m.person for m in chunk if m.person not in people]
@@ -639,10 +683,25 @@ class _NameIds:
         """The moves table's values for a chunk of rows (every name already has its id)."""
         orgs, teams, people = self.orgs, self.teams, self.people
         return [(move_id, people[person], orgs[from_org], teams[from_org, from_team] if from_team else None, from_role,
-                 orgs[to_org], teams[to_org, to_team] if to_team else None, to_role, date, precision, basis, status,
+                 orgs[to_org] if to_org else None, teams[to_org, to_team] if to_team else None, to_role, date,
+                 precision, basis, status,
                  notes, at)
                 for (move_id, person, from_org, from_team, from_role, to_org, to_team, to_role, date, precision, basis,
                      status, notes, _) in chunk]
+
+
+async def _completions(db: aiosqlite.Connection) -> dict[str, str]:
+    """Departures (no destination) that the staged dataset completes, as {completing move id: departure id}: the
+    same row now with a destination, or the row replaced by a move of the same person from the same org within a
+    year. Starts from the live departures, which are few."""
+    rows = await db.execute_fetchall("""
+        SELECT n.id, m.id, n.date, m.date, n.id = m.id FROM moves m
+          JOIN temp.load_moves n ON n.person_id = m.person_id AND n.from_org_id = m.from_org_id
+         WHERE m.to_org_id IS NULL AND m.retracted_at IS NULL AND m.origin = 'dataset' AND n.to_org_id IS NOT NULL
+           AND (n.id = m.id OR (m.id NOT IN (SELECT id FROM temp.load_moves)
+                                AND n.id NOT IN (SELECT id FROM moves WHERE retracted_at IS NULL)))""")
+    return {new: old for new, old, new_date, old_date, same in rows
+            if same or abs(int(new_date[:4]) - int(old_date[:4])) <= 1}
 
 
 async def _drop_move_indexes(db: aiosqlite.Connection) -> list[str]:
@@ -668,7 +727,7 @@ async def _staging(db: aiosqlite.Connection) -> tuple[str, str]:
 
 
 def _record_of(move: Move) -> MoveRecord:
-    f, t = move.from_, move.to
+    f, t = move.from_, move.to or NO_PLACE
     return MoveRecord(move.id, move.person, f.org, f.team, f.role, t.org, t.team, t.role, move.date,
                       move.date_precision, move.date_basis, move.status, move.notes,
                       tuple(SourceRecord(s.url, s.title, s.publisher, s.published, s.language) for s in move.sources))
@@ -676,10 +735,10 @@ def _record_of(move: Move) -> MoveRecord:
 
 def _move_row(move: Move, at: str, org_ids: dict[str, int], team_ids: dict[tuple[str, str], int],
               person_ids: dict[str, int]) -> tuple:
-    f, t = move.from_, move.to
+    f, t = move.from_, move.to or NO_PLACE
     return (move.id, person_ids[move.person], org_ids[f.org], team_ids[f.org, f.team] if f.team else None, f.role,
-            org_ids[t.org], team_ids[t.org, t.team] if t.team else None, t.role, move.date, move.date_precision,
-            move.date_basis, move.status, move.notes, at, at)
+            org_ids[t.org] if t.org else None, team_ids[t.org, t.team] if t.team else None, t.role, move.date,
+            move.date_precision, move.date_basis, move.status, move.notes, at, at)
 
 
 def _source_rows(move: Move) -> list[tuple]:

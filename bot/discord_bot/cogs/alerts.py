@@ -16,12 +16,13 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.alerts import AlertWorker
+from bot.answers.i18n import t
 from bot.answers.render import move_line, shorten
 from bot.dataset import DatasetInvalid
 from bot.discord_bot.alert_sender import DiscordSender
 from bot.discord_bot.embeds import COLOUR
 from bot.discord_bot.replies import locale_of, quoted, say
-from bot.recording import MoveInput, MoveInputError, build_move
+from bot.recording import MoveInput, MoveInputError, build_move, record
 from bot.records import MoveRecord
 from bot.service import data_fingerprint, load_dataset
 from bot.store.sqlite import MoveExists, UnknownMove
@@ -80,10 +81,10 @@ class MoveForm(discord.ui.Modal):
                                            placeholder="Apple / AFM / researcher",
                                            default=join_place(move.from_org, move.from_team, move.from_role)
                                            if move else None)
-        self.destination = discord.ui.TextInput(label="To: org / team / role", max_length=400,
-                                                placeholder="Meta / MSL",
+        self.destination = discord.ui.TextInput(label="To: org / team / role (empty: not reported)",
+                                                max_length=400, required=False, placeholder="Meta / MSL",
                                                 default=join_place(move.to_org, move.to_team, move.to_role)
-                                                if move else None)
+                                                if move and move.to_org else None)
         self.date = discord.ui.TextInput(label="Date: YYYY, YYYY-MM or YYYY-MM-DD", max_length=10, min_length=4,
                                          default=move.date if move else None)
         self.sources = discord.ui.TextInput(label="Source URLs, one per line", style=discord.TextStyle.paragraph,
@@ -366,12 +367,13 @@ class Alerts(commands.Cog):
         locale = locale_of(interaction)
         try:
             if form.editing is None:
-                move = await build_move(store, engine.index, entry)
-                record = await store.record_move(move, origin="discord", actor=actor)
-                title = "Recorded"
+                done = await record(store, engine.index, entry, origin="discord", actor=actor)
+                record_ = done.move
+                title = "Recorded" if done.outcome == "recorded" else t(locale, f"recorded_{done.outcome}",
+                                                                        id=record_.id)
             else:
                 move = await build_move(store, engine.index, entry, move_id=form.editing.id)
-                record, changes = await store.edit_move(move, actor=actor)
+                record_, changes = await store.edit_move(move, actor=actor)
                 title = "Corrected: " + (", ".join(changes) or "no change")
         except MoveInputError as exc:
             text = "Nothing was recorded:\n" + "\n".join(f"• {e}" for e in exc.errors)
@@ -380,8 +382,8 @@ class Alerts(commands.Cog):
         except MoveExists as exc:
             await say(interaction, f"A move with the id `{exc}` already exists: use /move edit.")
             return
-        engine.add_names(await store.name_entries_for([record.id]))
-        await interaction.response.send_message(embed=_move_embed(record, locale, title), allowed_mentions=NONE)
+        engine.add_names(await store.name_entries_for([record_.id]))
+        await interaction.response.send_message(embed=_move_embed(record_, locale, title), allowed_mentions=NONE)
 
 
 async def setup(bot: MovesBot) -> None:
