@@ -193,6 +193,11 @@ class Move(_Record):
         return self
 
     @property
+    def to_org(self) -> str | None:
+        """The destination org, None for a departure whose destination is not reported."""
+        return self.to.org if self.to is not None else None
+
+    @property
     def is_departure(self) -> bool:
         """A departure whose destination is not on record yet (completed later by recording the destination)."""
         return self.to is None

@@ -88,7 +88,7 @@ async def test_where_did_bowen_zhang_go(engine):
 
 async def test_who_joined_meta_from_openai_in_2025(engine, dataset):
     answer = await engine.ask("who joined Meta from OpenAI in 2025?")
-    expected = {m.id for m in dataset.moves if m.from_.org == "OpenAI" and m.to.org == "Meta"
+    expected = {m.id for m in dataset.moves if m.from_.org == "OpenAI" and m.to_org == "Meta"
                 and m.date.startswith("2025")}
     assert answer.intent == "joined" and answer.total == len(expected) > 5
     assert answer.summary == f"{len(expected)} people joined Meta from OpenAI in 2025."
@@ -185,7 +185,7 @@ async def test_typo_in_a_command_in_french(engine):
                                       "from OpenAI to Facebook"])
 async def test_moves_between_two_orgs(engine, dataset, question):
     answer = await engine.ask(question)
-    expected = sum(m.from_.org == "OpenAI" and m.to.org == "Meta" for m in dataset.moves)
+    expected = sum(m.from_.org == "OpenAI" and m.to_org == "Meta" for m in dataset.moves)
     assert answer.intent == "between" and answer.title == "OpenAI → Meta" and answer.total == expected
     assert all((m.from_org, m.to_org) == ("OpenAI", "Meta") for m in answer.moves)
 
@@ -195,8 +195,8 @@ async def test_between_wording_in_both_languages(engine):
     fr = await engine.between("OpenAI", "Meta", since="2025", locale="fr")
     assert en.summary == f"{en.total} people moved from OpenAI to Meta since 2025."
     assert fr.summary == f"{fr.total} personnes sont passées d'OpenAI à Meta depuis 2025."
-    none = await engine.between("Meta", "Apple")
-    assert none.total == 0 and none.summary == "No move from Meta to Apple is on record."
+    none = await engine.between("Anthropic", "Apple")
+    assert none.total == 0 and none.summary == "No move from Anthropic to Apple is on record."
 
 
 @pytest.mark.parametrize(("question", "start", "end", "label"), [
@@ -293,7 +293,7 @@ async def test_the_talent_war_table(engine, dataset, question, measure, locale):
     moves = [m for m in dataset.moves if "2025" not in question or m.date.startswith("2025")]
     counts: dict[str, list[int]] = {}
     for m in moves:
-        counts.setdefault(m.to.org, [0, 0])[0] += 1
+        counts.setdefault(m.to_org, [0, 0])[0] += 1
         counts.setdefault(m.from_.org, [0, 0])[1] += 1
     value = {"joined": lambda c: c[0], "left": lambda c: c[1], "net": lambda c: c[0] - c[1]}[measure]
     best = max(value(c) for c in counts.values())
@@ -305,12 +305,12 @@ async def test_the_talent_war_table(engine, dataset, question, measure, locale):
 
 async def test_org_summary_in_out_net(engine, dataset):
     answer = await engine.ask("Meta")
-    joined = sum(m.to.org == "Meta" for m in dataset.moves)
+    joined = sum(m.to_org == "Meta" for m in dataset.moves)
     left = sum(m.from_.org == "Meta" for m in dataset.moves)
     assert (answer.intent, answer.title) == ("org", "Meta")
     assert answer.summary == f"Meta: {joined} joined, {left} left (net {joined - left:+d})."
-    openai_in = sum(m.from_.org == "OpenAI" and m.to.org == "Meta" for m in dataset.moves)
-    openai_out = sum(m.from_.org == "Meta" and m.to.org == "OpenAI" for m in dataset.moves)
+    openai_in = sum(m.from_.org == "OpenAI" and m.to_org == "Meta" for m in dataset.moves)
+    openai_out = sum(m.from_.org == "Meta" and m.to_org == "OpenAI" for m in dataset.moves)
     assert f"OpenAI: {openai_in} in, {openai_out} out (net {openai_in - openai_out:+d})" == answer.facts[0].text
     assert any(f.move is not None for f in answer.facts)  # the latest moves follow the flows
     fr = await engine.org("Facebook", "fr")
@@ -330,7 +330,7 @@ async def test_team_summary_counts_both_directions(engine):
 
 
 @pytest.mark.parametrize(("question", "intent", "first_line"), [
-    ("how many people left Apple", "left", "24 people left Apple."),
+    ("how many people left Apple", "left", "26 people left Apple."),
     ("who left SSI", "left", "1 person left Safe Superintelligence."),
     ("qui a quitté SSI ?", "left", "1 personne a quitté Safe Superintelligence."),
 ])

@@ -25,6 +25,7 @@ from tests.datasets import read_dataset
 from tests.test_alerts_core import FakeSender, subscribe
 
 WEIL = "kevin-weil-left-openai-2026"
+QUINN = "quinn-example-left-openai-2026"  # a person the default dataset does not know
 
 
 def _departure(files: dict) -> dict:
@@ -37,7 +38,7 @@ def _departure(files: dict) -> dict:
 
 def _kevin(to_org: str | None = None, date: str = "2026-04-15", url: str = "https://example.com/weil-1",
            **extra) -> MoveInput:
-    return MoveInput(person="Kevin Weil", from_org="OpenAI", to_org=to_org, date=date, sources=[url], **extra)
+    return MoveInput(person="Quinn Example", from_org="OpenAI", to_org=to_org, date=date, sources=[url], **extra)
 
 
 # -- the record --------------------------------------------------------------------------------------------------
@@ -123,18 +124,18 @@ def test_ask_json_keeps_its_schema_with_a_null_destination(make_dataset, tmp_pat
 async def test_recording_a_departure_then_its_destination_makes_one_move(store):
     engine = await Engine.create(store)
     left = await record(store, engine.index, _kevin(), origin="cli", actor="cli")
-    assert (left.outcome, left.move.id, left.move.to_org) == ("recorded", WEIL, None)
-    engine.add_names(await store.name_entries_for([WEIL]))
+    assert (left.outcome, left.move.id, left.move.to_org) == ("recorded", QUINN, None)
+    engine.add_names(await store.name_entries_for([QUINN]))
     done = await record(store, engine.index, _kevin("Meta", date="2026-06", url="https://example.com/weil-2",
                                                     to_team="MSL"), origin="cli", actor="cli")
     assert (done.outcome, done.move.id, done.move.to_org, done.move.to_team) == (
-        "completed", WEIL, "Meta", "Superintelligence Labs")
+        "completed", QUINN, "Meta", "Superintelligence Labs")
     assert [s.url for s in done.move.sources] == ["https://example.com/weil-1", "https://example.com/weil-2"]
     assert done.move.date == "2026-04-15"  # the move's date stays the day he left
-    history = await store.move_history(WEIL)
+    history = await store.move_history(QUINN)
     assert [h[2] for h in history] == ["added", "edited"]
     assert json.loads(history[1][3])["to_org"] == [None, "Meta"]
-    assert [m.id for m in await store.moves_of_person("Kevin Weil") if m.from_org == "OpenAI"] == [WEIL]
+    assert [m.id for m in await store.moves_of_person("Quinn Example") if m.from_org == "OpenAI"] == [QUINN]
 
 
 async def test_the_same_move_recorded_again_adds_only_its_new_source(store):
@@ -149,7 +150,7 @@ async def test_the_same_move_recorded_again_adds_only_its_new_source(store):
     # A departure reported after the move with its destination is the same event.
     late = await record(store, engine.index, _kevin(url="https://example.com/late"), origin="cli", actor="cli")
     assert late.outcome == "source_added" and late.move.to_org == "Meta"
-    assert [m.id for m in await store.moves_of_person("Kevin Weil") if m.from_org == "OpenAI"] == [first.move.id]
+    assert [m.id for m in await store.moves_of_person("Quinn Example") if m.from_org == "OpenAI"] == [first.move.id]
 
 
 async def test_a_departure_years_apart_is_another_move(store):
