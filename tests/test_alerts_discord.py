@@ -223,6 +223,43 @@ async def test_a_move_added_with_the_form_reaches_each_matching_channel_once(wor
         await world.subscribe("pang", "person", name="Zoe Newhire")
 
 
+async def _submit_move(world, command: str, options: dict, values: dict[str, str]) -> dict:
+    opened = await world.fake.send_slash_command(command, options, channel_id=world.general.id, permissions=MOD)
+    body = await opened.wait_response()
+    assert body["type"] == 9
+    ids = modal_inputs(body)
+    submitted = await world.fake.submit_modal(opened, {ids[label]: value for label, value in values.items()})
+    return await submitted.wait_response()
+
+
+async def test_a_departure_from_the_form_then_its_destination_by_edit_is_one_move_and_one_new_alert(world):
+    """Destination left empty: a departure. /move edit fills it in: an update where the departure was announced,
+    the move as new where only the destination is followed; each channel gets one "new"."""
+    async with world.running() as bot:
+        await make_subscriptions(world)
+        recorded = await _submit_move(world, "move add", {"status": "reported"}, {
+            "Person": "Zoe Newhire", "From: org / team / role": "Google DeepMind",
+            "To: org / team / role (empty: not reported)": "",
+            "Date: YYYY, YYYY-MM or YYYY-MM-DD": "2026-05", "Source URLs, one per line": "https://example.com/zoe"})
+        assert recorded["data"]["embeds"][0]["title"] == "Recorded"
+        assert "(destination not reported)" in recorded["data"]["embeds"][0]["description"]
+        await world.wait_posts(world.ch["everything"], 1)
+        move_id = "zoe-newhire-left-google-deepmind-2026"
+        assert (await bot.store.move(move_id)).to_org is None
+        edited = await _submit_move(world, "move edit", {"move_id": move_id}, {
+            "To: org / team / role (empty: not reported)": "Meta / MSL"})
+        assert edited["data"]["embeds"][0]["title"].startswith("Corrected: to_org")
+        await world.wait_posts(world.ch["meta-joined"], 1)
+        await world.wait_posts(world.ch["everything"], 2)
+        await world.settled()
+        assert world.counts()["everything"] == 2 and world.counts()["meta-joined"] == 1
+        update = world.posts(world.ch["everything"])[1].json["embeds"][0]
+        assert update["title"] == "Destination now known: Zoe Newhire"
+        assert update["description"] == "Now known: Zoe Newhire joined Meta (Superintelligence Labs)"
+        assert world.posts(world.ch["meta-joined"])[0].json["embeds"][0]["title"] == "New move: Zoe Newhire"
+        assert (await bot.store.move(move_id)).to_team == "Superintelligence Labs"
+
+
 async def test_a_move_added_by_the_cli_while_the_bot_runs_reaches_each_matching_channel_once(world):
     async with world.running():
         await make_subscriptions(world)
