@@ -564,6 +564,13 @@ def test_parse_close_call_is_ambiguous_not_a_guess(tiny_index):
     ("since summer 2025", "2025-06", None, "since"),
     ("depuis le t3 2025", "2025-07", None, "since"),
     ("before q2 2026", None, "2026-04", "until"),
+    ("after june 2025", "2025-07", None, "since"),
+    ("apres 2025", "2026", None, "since"),
+    ("in h1 2025", "2025-01", "2025-07", "between"),
+    ("h2 2025", "2025-07", "2026-01", "between"),
+    ("au s1 2026", "2026-01", "2026-07", "between"),
+    ("au second semestre 2025", "2025-07", "2026-01", "between"),
+    ("in the first half of 2025", "2025-01", "2025-07", "between"),
 ])
 def test_parse_period(text, start, end, kind):
     period, rest = parse_period(fold(text), today=date(2026, 5, 1))
@@ -671,3 +678,30 @@ async def test_two_letters_swapped_in_a_name_is_still_that_name(engine, question
     name is alone in the lead and each typed word is one slip from a word of it, it is taken."""
     answer = await engine.ask(question)
     assert answer.intent == intent and subject in answer.title, (answer.intent, answer.title)
+
+
+async def test_a_date_known_to_the_year_counts_only_inside_a_period_holding_the_whole_year(empty_store,
+                                                                                           make_dataset):
+    """"2025" is not "before July 2025" nor "in summer 2025"; "after June 2025" leaves June out."""
+    from tests.conftest import move_row, source_row
+
+    def change(files: dict) -> dict:
+        extra = [("year-only-meta-2025", "Yan Year", "2025"), ("june-only-meta-2025", "Jun June", "2025-06-15"),
+                 ("july-only-meta-2025", "Jul July", "2025-07")]
+        return {**files,
+                "moves.csv": [*files["moves.csv"], *(move_row(i, p, "OpenAI", "Meta", d) for i, p, d in extra)],
+                "sources.csv": [*files["sources.csv"], *(source_row(i, f"https://example.com/{i}") for i, _, _ in
+                                                         extra)]}
+
+    await load_dataset(empty_store, make_dataset(change))
+    engine = await Engine.create(empty_store)
+
+    async def people(question: str) -> set[str]:
+        return {m.person for m in (await engine.ask(question)).moves}
+
+    assert "Yan Year" not in await people("who left OpenAI before July 2025?")
+    assert "Yan Year" in await people("who left OpenAI before 2026?")
+    assert "Yan Year" not in await people("who left OpenAI in summer 2025?")
+    assert await people("who left OpenAI after June 2025?") == {"Jul July"}
+    assert "Jun June" in await people("who left OpenAI in H1 2025?")
+    assert "Yan Year" in await people("who left OpenAI in 2025?")

@@ -752,9 +752,9 @@ def _dates(column: str, date_from: str | None, date_before: str | None) -> tuple
     if date_from:
         sql += f" AND {column} >= ?"
         params.append(date_from)
-    if date_before:
-        sql += f" AND {column} < ?"
-        params.append(date_before)
+    if date_before:  # the whole of a partial date must come before: "2025" is not before July 2025 ("2025~" sorts
+        sql += f" AND {column} < ? AND {column} || '~' < ?"  # after "2025-07"); the first test keeps the index
+        params.extend((date_before, date_before))
     return sql, params
 
 
