@@ -113,9 +113,9 @@ async def test_qui_a_quitte_apple(engine, dataset):
     assert (answer.intent, answer.locale, answer.title) == ("left", "fr", "Qui a quitté Apple")
     assert answer.summary == f"{count} personnes ont quitté Apple."
     lines = _lines(answer)
-    assert ("• Ruoming Pang est passé·e d'Apple (Foundation Models) à Meta (Superintelligence Labs) "
+    assert ("• Ruoming Pang a quitté Apple (Foundation Models) pour Meta (Superintelligence Labs) "
             "(7 juillet 2025)") in lines
-    assert "• Mark Lee serait passé·e d'Apple (Foundation Models) à Meta (Superintelligence Labs) (17 juillet 2025)" \
+    assert "• Mark Lee aurait quitté Apple (Foundation Models) pour Meta (Superintelligence Labs) (17 juillet 2025)" \
         in lines
     assert lines[-1] == f"… et {count - 10} de plus."
     _assert_sourced(answer)
@@ -124,11 +124,11 @@ async def test_qui_a_quitte_apple(engine, dataset):
 async def test_ou_est_parti_ruoming_pang(engine):
     answer = await engine.ask("où est parti Ruoming Pang ?")
     assert (answer.intent, answer.locale, answer.title) == ("person", "fr", "Ruoming Pang")
-    assert answer.summary == "Ruoming Pang : 2 départs enregistrés ; aujourd'hui chez OpenAI."
+    assert answer.summary == "Ruoming Pang : 2 mouvements enregistrés ; aujourd'hui chez OpenAI."
     texts = [f.text for f in answer.facts]
-    assert texts[0] == ("Ruoming Pang est passé·e d'Apple (Foundation Models) à Meta (Superintelligence Labs) "
+    assert texts[0] == ("Ruoming Pang a quitté Apple (Foundation Models) pour Meta (Superintelligence Labs) "
                         "(7 juillet 2025)")
-    assert texts[1].startswith("Ruoming Pang serait passé·e de Meta (Superintelligence Labs) à OpenAI (")
+    assert texts[1].startswith("Ruoming Pang aurait quitté Meta (Superintelligence Labs) pour OpenAI (")
     assert texts[1].endswith("février 2026)")
     _assert_sourced(answer)
 
@@ -314,7 +314,8 @@ async def test_org_summary_in_out_net(engine, dataset):
     assert f"OpenAI: {openai_in} in, {openai_out} out (net {openai_in - openai_out:+d})" == answer.facts[0].text
     assert any(f.move is not None for f in answer.facts)  # the latest moves follow the flows
     fr = await engine.org("Facebook", "fr")
-    assert fr.summary == f"Meta : {joined} arrivée(s), {left} départ(s) (solde {joined - left:+d})."
+    plural = lambda n, word: f"{n} {word}" + ("s" if n > 1 else "")  # noqa: E731
+    assert fr.summary == f"Meta : {plural(joined, 'arrivée')}, {plural(left, 'départ')} (solde {joined - left:+d})."
 
 
 async def test_org_summary_of_a_team_lists_its_departures_then_arrivals(engine):
@@ -450,11 +451,11 @@ async def test_mini_dataset_dates_and_status_in_both_languages(mini_engine):
     ]
     fr = await mini_engine.ask("qui a quitté Apple ?")
     assert [f.text for f in fr.facts] == [
-        "Tom Gunter serait passé·e d'Apple (Foundation Models) à Meta (juillet 2025)",
-        "Ruoming Pang est passé·e d'Apple (Foundation Models) à Meta (7 juillet 2025)",
+        "Tom Gunter aurait quitté Apple (Foundation Models) pour Meta (juillet 2025)",
+        "Ruoming Pang a quitté Apple (Foundation Models) pour Meta (7 juillet 2025)",
     ]
     ada = await mini_engine.ask("Ada Example", "fr")
-    assert ada.facts[0].text == "Ada Example est passé·e d'OpenAI à Anthropic (2024)"
+    assert ada.facts[0].text == "Ada Example a quitté OpenAI pour Anthropic (2024)"
     assert [s.url for s in ada.facts[0].sources] == ["https://example.com/ada"]
 
 
@@ -462,7 +463,7 @@ def test_move_line_roles_and_elision():
     move = MoveRecord("x-2025", "Ada Example", "OpenAI", None, None, "Anthropic", "Alignment", "head of alignment",
                       "2025-01-01", "day", None, "reported", None, (SourceRecord("https://example.com/x"),))
     assert move_line(move, "en") == "Ada Example reportedly moved from OpenAI to Anthropic (Alignment) (1 January 2025)"
-    assert move_line(move, "fr", with_roles=True) == ("Ada Example serait passé·e d'OpenAI à Anthropic (Alignment), "
+    assert move_line(move, "fr", with_roles=True) == ("Ada Example aurait quitté OpenAI pour Anthropic (Alignment), "
                                                       "comme head of alignment (1er janvier 2025)")
 
 
@@ -705,3 +706,16 @@ async def test_a_date_known_to_the_year_counts_only_inside_a_period_holding_the_
     assert await people("who left OpenAI after June 2025?") == {"Jul July"}
     assert "Jun June" in await people("who left OpenAI in H1 2025?")
     assert "Yan Year" in await people("who left OpenAI in 2025?")
+
+
+def test_french_reads_as_a_newspaper_writes():
+    """No inclusive-writing forms about a named person, "en octobre 2025" (never "au octobre"), real plurals."""
+    move = MoveRecord("x", "Ada Example", "OpenAI", None, None, "Meta", None, None, "2025-10", "month", None,
+                      "reported", None)
+    assert move_line(move, "fr") == "Ada Example aurait quitté OpenAI pour Meta (octobre 2025)"
+    assert t("fr", "as_of", date=format_date("2025-10", "month", "fr")) == "en octobre 2025"
+    assert t("fr", "as_of", date=format_date("2025-10-07", "day", "fr")) == "au 7 octobre 2025"
+    assert t("fr", "flow_line", other="Meta", joined=1, left=3, net=-2) == "Meta : 1 arrivée, 3 départs (solde -2)"
+    assert t("fr", "flow_line", other="Meta", joined=0, left=1, net=-1) == "Meta : 0 arrivée, 1 départ (solde -1)"
+    from bot.answers.i18n import MESSAGES
+    assert not [k for k, v in MESSAGES["fr"].items() if "·" in v]

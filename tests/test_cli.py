@@ -162,7 +162,7 @@ def test_ask_json_suggestions(db_path):
 def test_ask_text_in_french(db_path):
     result = invoke("ask", "Ruoming Pang", "--locale", "fr", "--db", db_path)
     assert result.exit_code == 0
-    assert result.stdout.splitlines()[:2] == ["Ruoming Pang", "Ruoming Pang : 2 départs enregistrés ; "
+    assert result.stdout.splitlines()[:2] == ["Ruoming Pang", "Ruoming Pang : 2 mouvements enregistrés ; "
                                                               "aujourd'hui chez OpenAI."]
     assert "(7 juillet 2025)" in result.stdout
 

@@ -96,8 +96,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                  "loaded {loaded}. Corrections: open an issue or pull request against data/ with a source URL.",
     },
     "fr": {
-        "moved": "{person} est passé·e de {src} à {dst}",
-        "moved_reported": "{person} serait passé·e de {src} à {dst}",
+        "moved": "{person} a quitté {src} pour {dst}",
+        "moved_reported": "{person} aurait quitté {src} pour {dst}",
         "departed": "{person} a quitté {src} (destination non communiquée)",
         "departed_reported": "{person} aurait quitté {src} (destination non communiquée)",
         "completed": "Désormais connu : {person} a rejoint {dst}",
@@ -113,9 +113,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "record_current": "données à jour au {latest}",
         "as_role": "comme {role}",
         "person_title": "{person}",
-        "person_summary": "{person} : {count} départs enregistrés ; aujourd'hui chez {where}.",
-        "person_summary_one": "{person} : 1 départ enregistré ; aujourd'hui chez {where}.",
-        "person_summary_role": "{person} : aucun départ enregistré. Dernier poste connu : {where}, {role}{when}.",
+        "person_summary": "{person} : {count} mouvements enregistrés ; aujourd'hui chez {where}.",
+        "person_summary_one": "{person} : 1 mouvement enregistré ; aujourd'hui chez {where}.",
+        "person_summary_role": "{person} : aucun mouvement enregistré. Dernier poste connu : {where}, {role}{when}.",
         "left_title": "Qui a quitté {place}",
         "left_summary": "{count} personnes ont quitté {place}{period}.",
         "left_summary_one": "1 personne a quitté {place}{period}.",
@@ -150,7 +150,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "role_asked_none": "Aucun {title} de {place} n'est enregistré. Autres rôles enregistrés :",
         "role_line": "{person} : {role}",
         "role_none": "Aucun responsable de {place} n'est enregistré.",
-        "as_of": "au {date}",
+        "as_of": "{date}",
         "none_left": "Aucun départ de {place} n'est enregistré{period}.",
         "none_joined": "Aucune arrivée chez {place} n'est enregistrée{period}.",
         "none_between": "Aucun passage de {src} à {dst} n'est enregistré{period}.",
@@ -192,13 +192,25 @@ def normalize_locale(locale: str | None) -> str:
 _ELIDE = re.compile(r"\b([dD])e ([AEIOUYaeiouyÉé])")
 
 
+_PLURAL = re.compile(r"\b(\d+) (\w+)\(s\)")
+
+
+def _plural(m: re.Match[str]) -> str:
+    """"1 arrivée(s)" -> "1 arrivée", "3 arrivée(s)" -> "3 arrivées" (French: 0 and 1 take the singular)."""
+    return f"{m.group(1)} {m.group(2)}" + ("" if int(m.group(1)) <= 1 else "s")
+
+
 def t(locale: str, key: str, **values: object) -> str:
-    """The message `key` in `locale`, filled in (French elides "de Apple" into "d'Apple")."""
+    """The message `key` in `locale`, filled in; French elides "de Apple" into "d'Apple" and writes real
+    plurals for the catalogue's "N mot(s)"."""
     loc = normalize_locale(locale)
     if values.get("count") == 1 and f"{key}_one" in MESSAGES[loc]:
         key = f"{key}_one"
+    if key == "as_of" and loc == "fr":  # "au 7 octobre 2025" but "en octobre 2025", never "au octobre"
+        date = str(values.get("date", ""))
+        return f"au {date}" if date[:1].isdigit() and len(date.split()) == 3 else f"en {date}"
     text = MESSAGES[loc][key].format(**values)
-    return _ELIDE.sub(r"\1'\2", text) if loc == "fr" else text
+    return _PLURAL.sub(_plural, _ELIDE.sub(r"\1'\2", text)) if loc == "fr" else text
 
 
 def format_date(value: str | None, precision: str | None, locale: str) -> str:

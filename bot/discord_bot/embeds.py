@@ -45,7 +45,7 @@ def fact_field(fact: Fact, locale: str) -> tuple[str, str]:
     move = fact.move
     if move is not None:
         name = f"{move.person} · {format_date(move.date, move.date_precision, locale)}"
-        # The answers' own words (i18n), so a reported move reads "reportedly" / "serait passé·e" everywhere.
+        # The answers' own words (i18n), so a reported move reads "reportedly" / "aurait quitté" everywhere.
         body = [move_sentence(move, locale)]
     else:
         name, body = fact.text, []
