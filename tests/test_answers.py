@@ -62,15 +62,17 @@ async def test_who_left_apples_afm_team(engine, dataset):
     expected = [m for m in dataset.moves if m.from_.org == "Apple" and m.from_.team == "Foundation Models"]
     assert answer.total == len(expected)
     assert answer.summary == f"{len(expected)} people left Foundation Models (Apple)."
-    assert answer.people[:4] == AFM_FIRST_FOUR
+    assert set(AFM_FIRST_FOUR) <= set(answer.people)
+    assert [m.date for m in answer.moves] == sorted((m.date for m in answer.moves), reverse=True)
     lines = _lines(answer)
     for person, day, reported in [("Ruoming Pang", 7, False), ("Mark Lee", 17, True), ("Tom Gunter", 17, True),
                                   ("Bowen Zhang", 25, True)]:
         verb = "reportedly moved" if reported else "moved"
         assert f"• {person} {verb} from Apple (Foundation Models) to Meta (Superintelligence Labs) ({day} July 2025)" \
             in lines
-    for move in answer.moves[:4]:
-        assert (move.to_org, move.to_team) == ("Meta", "Superintelligence Labs")
+    for move in answer.moves:
+        if move.person in AFM_FIRST_FOUR:
+            assert (move.to_org, move.to_team) == ("Meta", "Superintelligence Labs")
     _assert_sourced(answer)
     pang = answer.moves[0]
     assert pang.sources[0].url == next(m for m in dataset.moves if m.id == pang.id).sources[0].url
@@ -108,16 +110,17 @@ async def test_who_leads_afm_now(engine):
 
 
 async def test_qui_a_quitte_apple(engine, dataset):
-    answer = await engine.ask("qui a quitté Apple ?")
-    count = sum(m.from_.org == "Apple" for m in dataset.moves)
+    answer = await engine.ask("qui a quitté Apple en juillet 2025 ?")
+    count = sum(m.from_.org == "Apple" and m.date.startswith("2025-07") for m in dataset.moves)
     assert (answer.intent, answer.locale, answer.title) == ("left", "fr", "Qui a quitté Apple")
-    assert answer.summary == f"{count} personnes ont quitté Apple."
+    assert answer.summary == f"{count} personnes ont quitté Apple en juillet 2025."
+    assert answer.order == "Du plus récent au plus ancien."
     lines = _lines(answer)
     assert ("• Ruoming Pang a quitté Apple (Foundation Models) pour Meta (Superintelligence Labs) "
             "(7 juillet 2025)") in lines
     assert "• Mark Lee aurait quitté Apple (Foundation Models) pour Meta (Superintelligence Labs) (17 juillet 2025)" \
         in lines
-    assert lines[-1] == f"… et {count - 10} de plus."
+    assert count <= 10 or lines[-1] == f"… et {count - 10} de plus."
     _assert_sourced(answer)
 
 
@@ -269,13 +272,12 @@ async def test_recent_pages_do_not_overlap(engine, dataset):
     ("who joined Meta", "joined"), ("who left Apple", "left"),
 ])
 async def test_latest_and_recent_list_newest_first_and_page_on(engine, question, intent):
-    """"Latest"/"derniers" asks for the newest moves first; otherwise a list reads in date order. Pages keep it."""
+    """Every list runs newest first (the newest hires are not on page 6), says so, and pages keep the order."""
     answer = await engine.ask(question)
-    assert answer.intent == intent and answer.has_more
-    newest = any(w in question.lower() for w in ("latest", "newest", "derniers", "recent"))
+    assert answer.intent == intent and answer.has_more and answer.order == t(answer.locale, "newest_first")
     more = await engine.page(answer.request, answer.page_size)
     dates = [m.date for m in (*answer.moves, *more.moves)]
-    assert dates == sorted(dates, reverse=newest) and len(set(dates)) > 3
+    assert dates == sorted(dates, reverse=True) and len(set(dates)) > 3
 
 
 @pytest.mark.parametrize(("question", "measure", "locale"), [
@@ -418,8 +420,8 @@ async def test_help_and_about(engine):
 async def test_answer_json_schema(engine):
     data = (await engine.ask("who left Apple's AFM team?")).as_json()
     assert set(data) >= {"question", "intent", "locale", "text", "people", "moves", "suggestions", "total"}
-    assert data["question"] == "who left Apple's AFM team?" and data["people"][:4] == AFM_FIRST_FOUR
-    move = data["moves"][0]
+    assert data["question"] == "who left Apple's AFM team?" and set(AFM_FIRST_FOUR) <= set(data["people"])
+    move = next(m for m in data["moves"] if m["person"] == "Ruoming Pang")
     assert list(move) == ["id", "person", "from_org", "from_team", "from_role", "to_org", "to_team", "to_role",
                           "date", "date_precision", "status", "notes", "sources"]
     assert (move["id"], move["date"], move["date_precision"], move["status"]) == \
@@ -445,14 +447,14 @@ def test_format_date_at_its_precision(value, precision, en, fr):
 
 async def test_mini_dataset_dates_and_status_in_both_languages(mini_engine):
     en = await mini_engine.ask("who left Apple?")
-    assert [f.text for f in en.facts] == [  # "2025-07" sorts before "2025-07-07"
-        "Tom Gunter reportedly moved from Apple (Foundation Models) to Meta (July 2025)",
+    assert [f.text for f in en.facts] == [  # newest first: "2025-07-07" sorts after "2025-07"
         "Ruoming Pang moved from Apple (Foundation Models) to Meta (7 July 2025)",
+        "Tom Gunter reportedly moved from Apple (Foundation Models) to Meta (July 2025)",
     ]
     fr = await mini_engine.ask("qui a quitté Apple ?")
     assert [f.text for f in fr.facts] == [
-        "Tom Gunter aurait quitté Apple (Foundation Models) pour Meta (juillet 2025)",
         "Ruoming Pang a quitté Apple (Foundation Models) pour Meta (7 juillet 2025)",
+        "Tom Gunter aurait quitté Apple (Foundation Models) pour Meta (juillet 2025)",
     ]
     ada = await mini_engine.ask("Ada Example", "fr")
     assert ada.facts[0].text == "Ada Example a quitté OpenAI pour Anthropic (2024)"

@@ -154,7 +154,7 @@ async def test_each_command_answers_with_people_and_sources(fake_discord: FakeDi
     emb = embed(await answer_of(await fake.send_slash_command("moves", {"from_org": "OpenAI", "to_org": "Facebook"})))
     assert emb["title"] == "OpenAI → Meta"  # Facebook is an alias of Meta
     assert re.fullmatch(r"\d+ people moved from OpenAI to Meta\.", emb["description"])
-    assert len(emb["fields"]) == 10 and emb["footer"]["text"].startswith("1/")
+    assert len(emb["fields"]) == 10 and emb["footer"]["text"].startswith("Newest first · 1/")
 
     data = await answer_of(await fake.send_slash_command("recent"))
     emb = embed(data)
@@ -245,7 +245,7 @@ async def test_did_you_mean_menu_and_pages_only_for_the_asker(fake_discord: Fake
     first = embed(data)
     total = int(first["description"].split()[0])
     pages = (total + 9) // 10
-    assert total > 40 and first["footer"]["text"] == f"1/{pages}" and len(first["fields"]) == 10
+    assert total > 40 and first["footer"]["text"] == f"Newest first · 1/{pages}" and len(first["fields"]) == 10
     assert component(data, "◀")["disabled"] and not component(data, "▶")["disabled"]
     message = inter.original
     assert message is not None
@@ -255,18 +255,19 @@ async def test_did_you_mean_menu_and_pages_only_for_the_asker(fake_discord: Fake
         await fake.click_component(message, component(message, "◀")["custom_id"])
     stranger = await fake.click_component(message, component(message, "▶")["custom_id"], user=fake.add_user("eve"))
     assert (await stranger.wait_response())["data"]["flags"] == EPHEMERAL
-    assert message["embeds"][0]["footer"]["text"] == f"1/{pages}"
+    assert message["embeds"][0]["footer"]["text"] == f"Newest first · 1/{pages}"
 
     click = await fake.click_component(message, component(message, "▶")["custom_id"])
     assert (await click.wait_response())["type"] == 7
     second = message["embeds"][0]
-    assert second["footer"]["text"] == f"2/{pages}" and second["title"] == first["title"]
+    assert second["footer"]["text"] == f"Newest first · 2/{pages}" and second["title"] == first["title"]
     assert len(second["fields"]) == 10 and names_in(second) != page1
     assert not component(message, "◀")["disabled"] and not component(message, "▶")["disabled"]
 
     back = await fake.click_component(message, component(message, "◀")["custom_id"])
     await back.wait_response()
-    assert message["embeds"][0]["footer"]["text"] == f"1/{pages}" and names_in(message["embeds"][0]) == page1
+    assert message["embeds"][0]["footer"]["text"] == f"Newest first · 1/{pages}"
+    assert names_in(message["embeds"][0]) == page1
     assert component(message, "◀")["disabled"]
     assert_bodies_safe(fake)
 
@@ -275,12 +276,15 @@ async def test_did_you_mean_menu_and_pages_only_for_the_asker(fake_discord: Fake
 
 async def test_french_locale_answers_in_french(fake_discord: FakeDiscord, movesbot) -> None:
     fake = fake_discord
-    emb = embed(await answer_of(await fake.send_slash_command("left", {"org": "Apple"}, locale="fr")))
+    emb = embed(await answer_of(await fake.send_slash_command("left", {"org": "Apple", "since": "2025-07"},
+                                                              locale="fr")))
     assert emb["title"] == "Qui a quitté Apple"
-    assert re.fullmatch(r"\d+ personnes ont quitté Apple\.", emb["description"])
+    assert re.fullmatch(r"\d+ personnes ont quitté Apple depuis juillet 2025\.", emb["description"])
+    assert emb["footer"]["text"].startswith("Du plus récent au plus ancien")
     text = text_of(emb)
     assert "aurait quitté" in text and "juillet 2025" in text
-    assert "reportedly" not in text and "July" not in text
+    prose = re.sub(r"\(https?://[^)]*\)", "", text)  # link targets are the publishers' words, not ours
+    assert "reportedly" not in prose and "July" not in prose
 
     inter = await fake.send_slash_command("left", {"org": "Apple", "since": "demain"}, locale="fr")
     bad = await inter.wait_response()

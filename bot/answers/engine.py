@@ -66,11 +66,11 @@ class Engine:
         if q.intent == "role" and q.subject is not None:
             return await self._role(q.subject, loc, q.role_words)
         if q.intent == "left" and q.subject is not None:
-            return await self._left(q.subject, None, q.period, loc, page_size, offset, q.newest_first)
+            return await self._left(q.subject, None, q.period, loc, page_size, offset)
         if q.intent == "between" and q.subject is not None and q.other is not None:
-            return await self._left(q.subject, q.other, q.period, loc, page_size, offset, q.newest_first)
+            return await self._left(q.subject, q.other, q.period, loc, page_size, offset)
         if q.intent == "joined" and q.subject is not None:
-            return await self._joined(q.subject, q.other, q.period, loc, page_size, offset, q.newest_first)
+            return await self._joined(q.subject, q.other, q.period, loc, page_size, offset)
         if q.intent == "org" and q.subject is not None:
             return await self._org(q.subject, q.period, loc, page_size, offset)
         if q.intent == "recent":
@@ -252,7 +252,7 @@ class Engine:
                       [r.person for r in ranked], total=len(facts), page_size=len(facts) or PAGE)
 
     async def _left(self, subject: Match, other: Match | None, period: Period, locale: str, page_size: int,
-                    offset: int, newest_first: bool = False) -> Answer:
+                    offset: int, newest_first: bool = True) -> Answer:
         filters = _side(subject, "from")
         if other is not None:
             filters.update(_side(other, "to"))
@@ -275,7 +275,7 @@ class Engine:
         return _list_answer(intent, locale, title, summary, moves, total, offset, page_size, request)
 
     async def _joined(self, subject: Match, other: Match | None, period: Period, locale: str, page_size: int,
-                      offset: int, newest_first: bool = False) -> Answer:
+                      offset: int, newest_first: bool = True) -> Answer:
         filters = _side(subject, "to")
         if other is not None:
             filters.update(_side(other, "from"))
@@ -430,5 +430,6 @@ def _list_answer(intent: str, locale: str, title: str, summary: str, moves: list
                  offset: int, page_size: int, request: dict) -> Answer:
     people = list(dict.fromkeys(m.person for m in moves))
     facts = [fact_for_move(m, locale) for m in moves]
+    order = t(locale, "newest_first") if total > 1 else ""  # lists run newest first, and say so
     return Answer("", intent, locale, title, summary, facts, people, total=total, offset=offset,
-                  page_size=page_size, request=request)
+                  page_size=page_size, request=request, order=order)

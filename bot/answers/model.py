@@ -35,6 +35,7 @@ class Answer:
     page_size: int = 10
     request: dict | None = None  # how to ask for another page (engine method + arguments)
     choices: list[Match] = field(default_factory=list)  # the entities behind `suggestions`, for a picker
+    order: str = ""  # how a list is sorted, said to the reader ("Newest first.")
 
     @property
     def moves(self) -> list[MoveRecord]:

@@ -176,7 +176,7 @@ class Query:
     unresolved: list[Lookup] = field(default_factory=list)
     text: str = ""
     role_words: tuple[str, ...] = ()  # "ceo", "head"...: which holders to list first
-    newest_first: bool = False  # "latest hires at Meta", "derniers départs": lists newest first
+    newest_first: bool = False  # "latest hires at Meta", "derniers départs": the recent moves of an org
     measure: str = "net"  # a ranking's order: "left", "joined" or "net"
 
 

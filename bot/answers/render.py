@@ -42,6 +42,8 @@ def move_line(move: MoveRecord, locale: str, with_roles: bool = False) -> str:
 def render_text(answer: Answer, max_sources: int = 3) -> str:
     """The whole answer as plain text: title, summary, one line per fact with its source links."""
     lines = [answer.title, answer.summary] if answer.title != answer.summary else [answer.summary]
+    if answer.order:
+        lines.append(answer.order)
     for fact in answer.facts:
         lines.append(f"• {fact.text}")
         if fact.detail:

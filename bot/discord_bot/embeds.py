@@ -66,6 +66,7 @@ def answer_embed(answer: Answer, budget: int = EMBED_LIMIT) -> discord.Embed:
         page = answer.offset // answer.page_size + 1
         pages = (answer.total + answer.page_size - 1) // answer.page_size
         footer = f"{page}/{pages}"
+    footer = " · ".join(p for p in (answer.order.rstrip("."), footer) if p)
     spent = len(embed.title or "") + len(embed.description or "") + len(footer) + 20
     for fact in answer.facts[:25]:
         name, value = fact_field(fact, answer.locale)
