@@ -243,7 +243,8 @@ class Fetcher:
                              resp.status)
         has_type = "Content-Type" in resp.headers
         if has_type and resp.content_type not in accept:
-            raise WrongContentType(url, f"{_host(url)} sent {resp.content_type}, not one of {', '.join(accept)}")
+            raise WrongContentType(url, f"{_host(url)} sent {resp.content_type}, which is not accepted here "
+                                        f"(expected {', '.join(accept[:2])}, …)")
         if (resp.content_length or 0) > self.max_bytes:
             raise self._too_big(url)
         body = bytearray()
