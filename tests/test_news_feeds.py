@@ -3,6 +3,7 @@ ledger of seen items (across a restart, two feeds, an edited item), retries, bac
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -229,3 +230,20 @@ async def test_a_private_feed_is_refused_without_the_setting(server: FeedServer,
         with pytest.raises(BlockedAddress):
             await poller(store, strict, Recorder()).add(url)
     assert await store.feeds() == [] and server.hits == {}
+
+
+async def test_run_polls_until_stopped(server: FeedServer, fetcher: Fetcher, store: Store) -> None:
+    url = server.set("/feed", rss([story(1)]))
+    rec = Recorder()
+    p = FeedPoller(store, fetcher, rec.on_item, poll_seconds=0.05)
+    await p.add(url)
+    server.set("/feed", rss([story(2), story(1)]))
+    stop = asyncio.Event()
+
+    async def stop_when_seen(*args: object) -> None:
+        await rec.on_item(*args)  # type: ignore[arg-type]
+        stop.set()
+
+    p.on_item = stop_when_seen
+    await asyncio.wait_for(p.run(stop, idle_seconds=0.05), timeout=5)
+    assert rec.links == ["https://news.example/2"]

@@ -171,12 +171,16 @@ class NewsTables:
                 (etag, last_modified, body_digest, title, at, at, next_poll_at, feed.id))
         return fresh
 
-    async def pending_feed_items(self, feed_id: int) -> list[tuple[int, FeedItem]]:
-        """Items handed to extraction that did not finish (a crash, a failed article): to try again."""
+    async def pending_feed_items(self) -> dict[int, list[tuple[int, FeedItem]]]:
+        """Items handed to extraction that did not finish (a crash, a failed article), by feed: to try again.
+        One query for a whole round (a partial index holds only these)."""
         rows = await self._db.execute_fetchall(
-            "SELECT id, link, title, guid, published FROM feed_items WHERE feed_id = ? AND state = 'pending'"
-            " ORDER BY id", (feed_id,))
-        return [(r[0], FeedItem(*r[1:])) for r in rows]
+            "SELECT feed_id, id, link, title, guid, published FROM feed_items WHERE state = 'pending'"
+            " AND feed_id IS NOT NULL ORDER BY id")
+        found: dict[int, list[tuple[int, FeedItem]]] = {}
+        for feed_id, item_id, *item in rows:
+            found.setdefault(feed_id, []).append((item_id, FeedItem(*item)))
+        return found
 
     async def feed_item_done(self, item_id: int, error: str | None = None, *, give_up_after: int = 3) -> None:
         """Mark an item processed; with `error`, count an attempt, and give up ('failed') after a few."""
