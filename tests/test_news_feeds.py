@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
-from bot.news.feeds import FeedPoller, NotAFeed, disabled_notice
-from bot.news.fetch import BlockedAddress, Fetcher
-from bot.news.records import Feed
+from bot.news.feeds import FeedPoller, NotAFeed, disabled_notice, parse_feed
+from bot.news.fetch import BlockedAddress, Fetcher, FetchResult
+from bot.news.records import Feed, FeedItem
 from bot.store import Store
 from tests.feed_server import FeedServer, atom, rss
 
@@ -247,3 +247,13 @@ async def test_run_polls_until_stopped(server: FeedServer, fetcher: Fetcher, sto
     p.on_item = stop_when_seen
     await asyncio.wait_for(p.run(stop, idle_seconds=0.05), timeout=5)
     assert rec.links == ["https://news.example/2"]
+
+
+def test_parse_feed_resolves_relative_links_and_drops_unfetchable_ones() -> None:
+    body = rss([{"title": "Relative", "link": "/story/1", "pubDate": "2025-07-09"},
+                {"title": "Script", "link": "javascript:alert(1)", "guid": "s"}])
+    parsed = parse_feed(FetchResult("https://news.example/feeds/ai.xml", 200, body, "application/rss+xml", None,
+                                    None, None))
+    assert parsed.title == "Test feed"
+    assert parsed.items == [FeedItem("https://news.example/story/1", "Relative", None, "2025-07-09"),
+                            FeedItem(None, "Script", "s", None)]

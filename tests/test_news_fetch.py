@@ -123,6 +123,9 @@ async def test_redirects_are_followed_up_to_a_limit(server: FeedServer, fetcher:
     target = server.set("/feed", rss(ITEMS))
     server.set("/moved", status=301, headers={"Location": "/feed"}, content_type="text/plain")
     assert (await fetcher.get(server.url("/moved"), accept=FEED_TYPES)).url == target
+    server.set("/odd", status=302, headers={"Location": "http://[oops/"}, content_type="text/plain")
+    with pytest.raises(BadUrl, match="not a URL"):
+        await fetcher.get(server.url("/odd"), accept=FEED_TYPES)
     server.set("/loop", status=302, headers={"Location": "/loop"}, content_type="text/plain")
     with pytest.raises(TooManyRedirects):
         await fetcher.get(server.url("/loop"), accept=FEED_TYPES)

@@ -100,6 +100,7 @@ class FeedPoller:
     async def add(self, url: str, *, guild_id: int | None = None, added_by: str | None = None) -> tuple[Feed, bool]:
         """Add a feed and take its baseline at once, so a URL that is not a feed is refused with the reason
         (`FetchError`) and nothing is added. Re-adding a disabled feed re-enables it."""
+        url = url.strip()
         known = {f.url: f for f in await self.store.feeds(guild_id=guild_id) if f.scope == (guild_id or 0)}
         if url in known and known[url].baseline_done:
             feed, _ = await self.store.add_feed(url, guild_id=guild_id, added_by=added_by)

@@ -198,7 +198,7 @@ class Fetcher:
             left = aiohttp.ClientTimeout(total=max(deadline - loop.time(), 0.001), connect=min(self.timeout, 10.0))
             async with await self._request(url, current, headers, left) as resp:
                 if resp.status in _REDIRECTS and "Location" in resp.headers:
-                    current = self._checked(url, current.join(URL(resp.headers["Location"])))
+                    current = self._checked(url, self._location(url, current, resp.headers["Location"]))
                     continue
                 return await self._result(url, resp, accept)
         raise TooManyRedirects(url, f"{_host(url)} redirected more than {self.max_redirects} times")
@@ -220,6 +220,13 @@ class Fetcher:
             raise BadUrl(url, f"{url!r} is not a valid URL") from None
         except aiohttp.ClientError as exc:
             raise FetchError(url, f"the connection to {current.host} failed ({type(exc).__name__})") from None
+
+    @staticmethod
+    def _location(original: str, current: URL, location: str) -> URL:
+        try:
+            return current.join(URL(location))
+        except ValueError:
+            raise BadUrl(original, f"{_host(original)} redirected to {location!r}, which is not a URL") from None
 
     def _checked(self, original: str, target: str | URL) -> URL:
         """The URL to fetch, if it is http(s) with a host, and (unless private addresses are allowed) not a
