@@ -257,3 +257,12 @@ def test_parse_feed_resolves_relative_links_and_drops_unfetchable_ones() -> None
     assert parsed.title == "Test feed"
     assert parsed.items == [FeedItem("https://news.example/story/1", "Relative", None, "2025-07-09"),
                             FeedItem(None, "Script", "s", None)]
+
+
+def test_a_body_naming_a_local_file_is_not_read_as_that_file(tmp_path: Path) -> None:
+    """feedparser opens a string it is given as a path when it can: a feed's body must only ever be data."""
+    local = tmp_path / "local.xml"
+    local.write_bytes(rss([story(1)], title="A file on the bot's host"))
+    body = str(local).encode()
+    with pytest.raises(NotAFeed):
+        parse_feed(FetchResult("https://news.example/feed", 200, body, "application/rss+xml", None, None, None))

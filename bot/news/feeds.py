@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import io
 import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
@@ -47,7 +48,9 @@ def parse_feed(result: FetchResult) -> ParsedFeed:
     headers = {"content-location": result.url}
     if result.content_type:
         headers["content-type"] = result.content_type + (f"; charset={result.charset}" if result.charset else "")
-    parsed = feedparser.parse(result.body, response_headers=headers, sanitize_html=False, resolve_relative_uris=False)
+    # A stream, never bytes: feedparser opens bytes naming a local file as that file.
+    parsed = feedparser.parse(io.BytesIO(result.body), response_headers=headers, sanitize_html=False,
+                              resolve_relative_uris=False)
     if not parsed.get("version"):
         reason = parsed.get("bozo_exception")
         raise NotAFeed(result.url, f"{result.url} is not an RSS or Atom feed" + (f" ({reason})" if reason else ""))
