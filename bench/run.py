@@ -25,7 +25,7 @@ from bench.common import FULL, OUT, QUICK, ROOT, Figure, Scale, label, machine, 
 from bench.generate import generate, person_names
 from bench.queries import misspell, question_mix
 
-STEPS = ("load", "incremental", "lookup", "answer", "roundtrip", "fanout", "memory")
+STEPS = ("load", "incremental", "lookup", "answer", "roundtrip", "fanout", "memory", "feeds")
 
 
 # -- datasets and databases ---------------------------------------------------------------------------------------
@@ -403,11 +403,17 @@ def bench_memory(scale: Scale) -> list[Figure]:
     return asyncio.run(memory(scale, copy_db(loaded_db(scale.big), "memory.sqlite"), empty))
 
 
+def bench_feeds(scale: Scale) -> list[Figure]:
+    from bench.feeds_bench import feeds
+
+    return asyncio.run(feeds(scale))
+
+
 # -- the run -------------------------------------------------------------------------------------------------------
 
 BENCHES: dict[str, Callable[[Scale], list[Figure]]] = {
     "load": bench_load, "incremental": bench_incremental, "lookup": bench_lookup, "answer": bench_answer,
-    "roundtrip": bench_roundtrip, "fanout": bench_fanout, "memory": bench_memory,
+    "roundtrip": bench_roundtrip, "fanout": bench_fanout, "memory": bench_memory, "feeds": bench_feeds,
 }
 
 
