@@ -721,3 +721,29 @@ def test_french_reads_as_a_newspaper_writes():
     assert t("fr", "flow_line", other="Meta", joined=0, left=1, net=-1) == "Meta : 0 arrivée, 1 départ (solde -1)"
     from bot.answers.i18n import MESSAGES
     assert not [k for k, v in MESSAGES["fr"].items() if "·" in v]
+
+
+@pytest.mark.parametrize("question", ["hello how are you?", "what is the weather in Paris", "bonjour, ça va ?",
+                                      "tell me a joke", "thanks!"])
+async def test_chat_that_names_nobody_gets_one_line_not_a_list_of_strangers(engine, question):
+    answer = await engine.ask(question)
+    assert answer.intent == "not_found" and answer.suggestions == [] and answer.facts == []
+    assert answer.summary == t(answer.locale, "off_topic")
+
+
+@pytest.mark.parametrize(("typed", "people"), [
+    ("David", {"David Lau", "David Luan", "David Silver"}),
+    ("bowen", {"Bowen Zhang", "Yu Bowen"}),  # a given name, whichever order the name is written in
+])
+async def test_a_first_name_alone_offers_the_people_of_that_first_name(engine, typed, people):
+    answer = await engine.ask(typed)
+    named = {m.name for m in answer.choices} or {m.person for m in answer.moves}
+    assert named and named <= people
+
+
+async def test_did_you_mean_offers_only_names_like_a_word_typed(engine):
+    answer = await engine.ask("ruoming pnag")
+    assert "Ruoming Pang" in ([*answer.suggestions, *answer.people])
+    weird = await engine.ask("who is Qxzzy Wobblesworth?")
+    assert all(resembles for resembles in (
+        any(w in fold(s) for w in ("qxzzy", "wobble")) for s in weird.suggestions))

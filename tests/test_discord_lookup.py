@@ -313,3 +313,15 @@ async def test_mentions_in_options_never_ping(fake_discord: FakeDiscord, movesbo
     for command, options in PINGS:
         await answer_of(await fake_discord.send_slash_command(command, options))
     assert assert_bodies_safe(fake_discord) == len(PINGS)
+
+
+async def test_nothing_found_is_said_privately_in_its_own_colour(fake_discord: FakeDiscord, movesbot) -> None:
+    fake = fake_discord
+    found = await answer_of(await fake.send_slash_command("left", {"org": "Apple"}))
+    missing = await answer_of(await fake.send_slash_command("left", {"org": "Qxqxqx Labs"}))
+    assert not found.get("flags") and missing["flags"] & EPHEMERAL
+    assert embed(missing)["color"] != embed(found)["color"]
+    assert "org or a team" in text_of(embed(missing))  # advice that fits the command
+    empty = await answer_of(await fake.send_slash_command("left", {"org": "Apple", "since": "2099"}))
+    assert empty["flags"] & EPHEMERAL
+    assert_bodies_safe(fake)

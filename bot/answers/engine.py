@@ -8,7 +8,7 @@ from typing import Any
 
 from bot.answers.i18n import date_phrase, format_date, format_iso, normalize_locale, t
 from bot.answers.model import Answer, Fact
-from bot.answers.parse import Period, Query, detect_locale, parse_period, parse_question
+from bot.answers.parse import Period, Query, content_words, detect_locale, parse_period, parse_question, resembles_typed
 from bot.answers.render import fact_for_move, place, shorten
 from bot.models import parse_partial_date
 from bot.records import MoveRecord, NameEntry, RoleRecord, SourceRecord
@@ -84,7 +84,7 @@ class Engine:
     async def person(self, name: str, locale: str = "en") -> Answer:
         hit = self.index.lookup(name, ["person"])
         if hit.best is None:
-            return self._not_found(name, [hit], locale)
+            return self._not_found(name, [hit], locale, "try_person")
         return await self._person(hit.best, locale)
 
     async def left(self, org: str, team: str | None = None, since: str | None = None, locale: str = "en",
@@ -170,7 +170,7 @@ class Engine:
         """Resolve an org (and optional team inside it) typed in a command option."""
         hit = self.index.lookup(name, ["org", "team"])
         if hit.best is None:
-            return None, self._not_found(name, [hit], locale)
+            return None, self._not_found(name, [hit], locale, "try_org")
         if not team:
             return hit.best, None
         org_name = hit.best.org if hit.best.kind == "team" else hit.best.name
@@ -180,7 +180,7 @@ class Engine:
         fuzzy = [m for m in self.index.fuzzy(team, ["team"], limit=25) if m.org == org_name]
         if fuzzy and fuzzy[0].score >= 85 and (len(fuzzy) == 1 or fuzzy[0].score - fuzzy[1].score >= 4):
             return fuzzy[0], None
-        return None, self._not_found(team, [Lookup(team, None, fuzzy)], locale)
+        return None, self._not_found(team, [Lookup(team, None, fuzzy)], locale, "try_org")
 
     @staticmethod
     def _since(since: str | None) -> Period:
@@ -361,20 +361,29 @@ class Engine:
             summary = t(locale, "recent_summary", count=len(moves))
         return _list_answer("recent", locale, title, summary, moves, total, offset, page_size, request)
 
-    def _not_found(self, query: str, lookups: list[Lookup], locale: str) -> Answer:
-        """No sure answer: offer the closest names ("did you mean"), or say plainly that nothing matched."""
+    def _not_found(self, query: str, lookups: list[Lookup], locale: str, advice: str = "try") -> Answer:
+        """No sure answer: offer the names that resemble a word typed ("did you mean"), the people of a first
+        name typed alone ("David"), or say plainly that nothing matched. Chat that names nobody ("hello how are
+        you?") gets one line on what the bot answers, not a list of strangers."""
+        typed = content_words(query)
         choices: dict[tuple[str, int], Match] = {}
         for lookup in lookups:
             for m in lookup.candidates:
                 choices.setdefault(m.key, m)
+        if len(typed) == 1:  # a first name alone ("David", "bowen"): the people who have it, and only them
+            named = {m.key: m for m in (*choices.values(), *self.index.complete(typed[0], ["person"], limit=25))
+                     if typed[0] in fold(m.name).split()}
+            choices = named or choices
         if not choices and query:
-            choices = {m.key: m for m in self.index.fuzzy(query, limit=3, cutoff=70)}
-        picked = list(choices.values())[:5]
+            choices = {m.key: m for m in self.index.fuzzy(query, limit=5, cutoff=70)}
+        picked = [m for m in choices.values() if resembles_typed(typed, m.name)][:5]
         shown = shorten(query, 80)
         if picked:
             return Answer(query, "ambiguous", locale, t(locale, "ambiguous_title"), t(locale, "several", query=shown),
                           suggestions=[m.label for m in picked], choices=picked)
-        return Answer(query, "not_found", locale, t(locale, "not_found", query=shown), t(locale, "try"))
+        if advice == "try" and not typed:
+            return Answer(query, "not_found", locale, "movesbot", t(locale, "off_topic"))
+        return Answer(query, "not_found", locale, t(locale, "not_found", query=shown), t(locale, advice))
 
 
 async def _index_of(store: Store) -> NameIndex:

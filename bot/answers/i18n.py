@@ -28,6 +28,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "recorded_unchanged": "Already on record as {id} with these sources: nothing changed.",
         "record_current": "record current to {latest}",
         "newest_first": "Newest first.",
+        "off_topic": "I answer questions about people moving between AI labs: try “who left OpenAI?”, “where did "
+                     "Ruoming Pang go?” or just a name. /help lists more.",
+        "try_org": "Try an org or a team as written on record (“OpenAI”, “Google DeepMind”, “AFM”); "
+                   "autocomplete offers them as you type.",
+        "try_person": "Try a person's full name (“Ruoming Pang”); autocomplete offers names as you type.",
         "as_role": "as {role}",
         "person_title": "{person}",
         "person_summary": "{person}: {count} recorded moves; now at {where}.",
@@ -113,6 +118,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "recorded_unchanged": "Déjà enregistré sous {id} avec ces sources : rien n'a changé.",
         "record_current": "données à jour au {latest}",
         "newest_first": "Du plus récent au plus ancien.",
+        "off_topic": "Je réponds aux questions sur les départs et arrivées entre labos d'IA : essayez « qui a "
+                     "quitté OpenAI ? », « où est parti Ruoming Pang ? » ou simplement un nom. /help en dit plus.",
+        "try_org": "Essayez une organisation ou une équipe telle qu'enregistrée (« OpenAI », « Google DeepMind », "
+                   "« AFM ») ; l'autocomplétion les propose pendant la saisie.",
+        "try_person": "Essayez le nom complet d'une personne (« Ruoming Pang ») ; l'autocomplétion propose les noms "
+                      "pendant la saisie.",
         "as_role": "comme {role}",
         "person_title": "{person}",
         "person_summary": "{person} : {count} mouvements enregistrés ; aujourd'hui chez {where}.",

@@ -153,6 +153,32 @@ moved move went gone switched jumped defected passe passes passee passees alle a
 """)
 
 
+# Words of chat that is not about people moving: never taken as (part of) a name to suggest.
+CHAT = _words("""
+hello hi hey hiya yo sup you your yours i im my we our us ok okay thanks thank cool nice good great bad fine
+weather rain sunny forecast temperature joke jokes funny lol haha time today tomorrow day night morning evening
+bonjour salut coucou bonsoir merci ca va vas allez comment tu toi vous votre nous meteo temps pluie soleil blague
+blagues drole heure demain jour nuit matin soir bien mal super cool oui non yes no paris london
+""")
+
+
+def content_words(text: str) -> list[str]:
+    """The words of a question that could be (part of) a name: not function words, keywords, dates or chat."""
+    folded = fold(text[:500])
+    _, rest = parse_period(folded)
+    return [w for w in rest.split() if len(w) >= 2 and w not in STOP and w not in CHAT and not _keyword(w)
+            and not w.isdigit() and w not in LEFT and w not in JOINED and w not in RANKING]
+
+
+def resembles_typed(typed: list[str], name: str) -> bool:
+    """Whether a name has a word like one typed ("pnag" ~ Pang, "giannaandrea" ~ Giannandrea): a suggestion
+    must resemble what was typed, word by word, not merely score well against the whole sentence."""
+    from rapidfuzz import fuzz
+
+    words = fold(name).split()
+    return any(fuzz.ratio(w, n) >= 75 or (len(w) >= 3 and n.startswith(w)) for w in typed for n in words)
+
+
 @dataclass
 class Period:
     """A date window as partial ISO strings: `start` inclusive, `end` exclusive; labels for display."""

@@ -15,7 +15,15 @@ from bot.answers.i18n import format_date, t
 from bot.answers.render import fact_for_move, move_sentence, place, shorten
 from bot.records import MoveRecord
 
-COLOUR = discord.Colour(0x5865F2)
+COLOUR = discord.Colour(0x5865F2)          # an answer
+NOTHING_COLOUR = discord.Colour(0x99AAB5)  # nothing found, did you mean
+ALERT_COLOUR = discord.Colour(0x57F287)    # an alert in a subscribed channel
+
+
+def found_nothing(answer: Answer) -> bool:
+    """An answer that found nothing on record (or only a "did you mean")."""
+    return answer.intent in ("not_found", "ambiguous") or (answer.total == 0 and not answer.facts
+                                                              and answer.intent not in ("help", "about"))
 EMBED_LIMIT = 6000
 
 
@@ -60,7 +68,7 @@ def fact_field(fact: Fact, locale: str) -> tuple[str, str]:
 def answer_embed(answer: Answer, budget: int = EMBED_LIMIT) -> discord.Embed:
     """One embed for an answer; fields stop before the character budget is spent."""
     embed = discord.Embed(title=shorten(answer.title or "movesbot", 256), description=shorten(answer.summary, 4096),
-                          colour=COLOUR)
+                          colour=NOTHING_COLOUR if found_nothing(answer) else COLOUR)
     footer = ""
     if answer.total > len(answer.facts) and answer.page_size:
         page = answer.offset // answer.page_size + 1
@@ -102,13 +110,13 @@ def alert_embed(moves: list[MoveRecord], kind: str, locale: str, marker: str) ->
         text = fact.text
         if kind == "completion" and move.to_org is not None:  # "Now known: Kevin Weil joined X"
             text = t(locale, "completed", person=move.person, dst=place(move.to_org, move.to_team))
-        embed = discord.Embed(title=shorten(f"{titles[kind]}: {move.person}", 256), colour=COLOUR,
+        embed = discord.Embed(title=shorten(f"{titles[kind]}: {move.person}", 256), colour=ALERT_COLOUR,
                               description=shorten(text, 4096))
         name, value = fact_field(fact, locale)
         embed.add_field(name=name, value=value, inline=False)
     else:
         title = titles["digest"].format(count=len(moves)) if kind == "new" else f"{titles[kind]} ({len(moves)})"
-        embed = discord.Embed(title=title, colour=COLOUR)
+        embed = discord.Embed(title=title, colour=ALERT_COLOUR)
         shown = moves[:25]
         # Every move of a digest is in it (the worker marks them all sent): each gets an equal share of the
         # embed's 6,000 characters, and a move too long for its share loses source links, then characters.

@@ -11,6 +11,7 @@ from discord.ext import commands
 
 from bot.answers import Answer, Engine
 from bot.answers.render import shorten
+from bot.discord_bot.embeds import found_nothing
 from bot.discord_bot.replies import locale_of, quoted, say, send_answer
 from bot.models import parse_partial_date
 
@@ -36,7 +37,8 @@ class Lookup(commands.Cog):
             await interaction.response.defer(thinking=True)
             await self.bot.ready.wait()
         answer = await build(locale)
-        await send_answer(interaction, self.bot.engine, answer)
+        # Nothing found is the asker's business only: said privately, not to the whole channel.
+        await send_answer(interaction, self.bot.engine, answer, ephemeral=found_nothing(answer))
 
     async def _since(self, interaction: discord.Interaction, since: str | None) -> str | bool | None:
         """A checked `since` value, or False after telling the user it is not a date."""
