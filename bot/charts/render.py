@@ -149,8 +149,7 @@ def _war(chart: WarData) -> Figure:
     net = np.array([[chart.net(row, col) if row != col else 0 for col in chart.orgs] for row in chart.orgs])
     cells = np.ma.masked_array(net, mask=np.eye(n, dtype=bool))
     reach = max(int(np.abs(net).max()), 1)
-    cmap = LinearSegmentedColormap.from_list("war", [DEPARTURES, "#FFFFFF", ARRIVALS])
-    cmap.set_bad(GRID)
+    cmap = LinearSegmentedColormap.from_list("war", [DEPARTURES, "#FFFFFF", ARRIVALS]).with_extremes(bad=GRID)
     ax.pcolormesh(cells, cmap=cmap, vmin=-reach, vmax=reach, edgecolors=BACKGROUND, linewidth=2, gid="net")
     for i in range(n):
         for j in range(n):
