@@ -36,14 +36,17 @@ async def charts(scale: Scale, db: Path, data: Path) -> list[Figure]:
             for a in args[:3]:
                 render_png(await builders[kind](engine, a))
         for kind, args in requests.items():
-            queries, drawn, sizes = [], [], []
+            queries, drawn, sizes, empty = [], [], [], 0
             for a in args:
                 started = time.perf_counter()
                 await builders[kind](engine, a)
                 queries.append(time.perf_counter() - started)
                 started = time.perf_counter()
                 chart = await builders[kind](engine, a)
-                png = render_png(chart) if not chart.empty else b""
+                # An empty chart is a sentence in the product; a matrix of zeros is still drawn here, as the
+                # synthetic moves (uniform over 2,000 orgs) seldom join two of the top ones.
+                empty += chart.empty
+                png = render_png(chart) if kind == "war" or not chart.empty else b""
                 drawn.append(time.perf_counter() - started)
                 sizes.append(len(png))
             name = f"chart_{kind}_{label(scale.mid)}"
@@ -52,7 +55,7 @@ async def charts(scale: Scale, db: Path, data: Path) -> list[Figure]:
                 Figure(f"{name}_p50", percentile(drawn, 50) * 1000, "ms", percentile(queries, 50) * 1000, None, None,
                        note="store queries + drawing to PNG; reference: the store queries alone"),
                 Figure(f"{name}_p99", p99 * 1000, "ms", percentile(queries, 99) * 1000, "p99 < 300 ms", p99 < 0.3,
-                       note=f"{len(args)} charts, largest PNG {max(sizes) // 1024} KB"),
+                       note=f"{len(args)} charts ({empty} with no move), largest PNG {max(sizes) // 1024} KB"),
             ]
     finally:
         await store.close()
