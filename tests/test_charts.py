@@ -189,3 +189,14 @@ def test_alt_text_stays_within_discords_limit() -> None:
     assert len(text) <= ALT_LIMIT
     assert text.startswith("Bar chart of the moves of Meta since 2025: 780 in, 820 out (net -40).")
     assert text.rstrip(".").split("; ")[-1].startswith("and ") and "more" in text
+
+
+def test_departures_to_an_unreported_destination_are_named_so() -> None:
+    rows = (FlowRow("Meta", 0, 4), FlowRow(None, 0, 2), FlowRow(None, 1, 1, others=3))
+    chart = FlowsData("en", Period(), "2025-07-07", "Apple", rows, 1, 7)
+    fig = draw(chart)
+    labels = [label.get_text() for label in fig.axes[0].get_yticklabels()]
+    assert labels == ["Meta", "destination not reported", "3 other orgs"]  # top to bottom
+    assert "destination not reported, 0 in and 2 out; 3 other orgs, 1 in and 1 out" in alt_text(chart)
+    french = FlowsData("fr", Period(), "2025-07-07", "Apple", rows, 1, 7)
+    assert "destination non communiquée, 0 arrivée(s) et 2 départ(s)" in alt_text(french)

@@ -109,17 +109,20 @@ class WarData(ChartBase):
 
 async def flows_data(engine: Engine, org: str, team: str | None = None, since: str | None = None,
                      locale: str = "en") -> FlowsData | Answer:
-    """Arrivals and departures of an org or team by counterpart org, the most active `MAX_ROWS - 1` shown and
-    the rest summed into one row."""
+    """Arrivals and departures of an org or team by counterpart org: at most `MAX_ROWS` rows, the most active
+    counterparts first, then departures whose destination was not reported, then the rest summed into one."""
     period = Period.since(since)
     subject, problem = engine.resolve_place(org, team, locale)
     if subject is None:
         assert problem is not None
         return problem
     flows = await engine.store.chart_flows(subject.kind, subject.id, date_from=period.start)
-    shown = flows if len(flows) <= MAX_ROWS else flows[:MAX_ROWS - 1]
+    named = [f for f in flows if f[0] is not None]
+    room = MAX_ROWS - (len(named) < len(flows))  # departures to an unreported destination keep their own row
+    shown = named if len(named) <= room else named[:room - 1]
     rows = [FlowRow(name, joined, left) for name, joined, left in shown]
-    rest = flows[len(shown):]
+    rows += [FlowRow(None, joined, left) for name, joined, left in flows if name is None]
+    rest = named[len(shown):]
     if rest:
         rows.append(FlowRow(None, sum(f[1] for f in rest), sum(f[2] for f in rest), others=len(rest)))
     return FlowsData(locale, period, await engine.store.latest_move_date(), subject.label, tuple(rows),
