@@ -57,7 +57,8 @@ async def test_timeline_and_war_in_french(fake_discord: FakeDiscord, movesbot: M
     assert embed(timeline)["title"] == "Mouvements par mois : Meta"
     assert attachment["description"].startswith("Diagramme mensuel des mouvements de Meta, ")
     assert "Dernier mouvement : " in attachment["description"]
-    war = await answer_of(await fake.send_slash_command("chart war", {"since": "2025", "top": 3}, locale="fr"))
+    # "3" as the stdin driver types it: the fake sends an integer option as a number, as Discord does
+    war = await answer_of(await fake.send_slash_command("chart war", {"since": "2025", "top": "3"}, locale="fr"))
     attachment, png = upload_of(fake, war)
     assert_png(png)
     assert embed(war)["title"] == "Guerre des talents : soldes entre les 3 organisations les plus actives"

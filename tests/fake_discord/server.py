@@ -261,6 +261,13 @@ def _json_response(status: int, body: Any, headers: Mapping[str, str] | None = N
     return web.Response(status=status, body=json.dumps(body).encode(), headers=hdrs)
 
 
+def _typed(option_type: int, text: str) -> int | float | bool:
+    """An integer (4), boolean (5) or number (10) option's value typed as text."""
+    if option_type == 5:
+        return _truthy(text)
+    return int(text) if option_type == 4 else float(text)
+
+
 def _truthy(value: str | None) -> bool:
     return (value or "").lower() in ("1", "true", "yes")
 
@@ -1419,6 +1426,8 @@ class FakeDiscord:
             otype = declared["type"] if declared else _infer_option_type(value)
             if otype in (6, 7, 8, 9):
                 value = str(value)
+            elif isinstance(value, str) and key != focused and otype in (4, 5, 10):
+                value = _typed(otype, value)  # typed at the stdin driver: Discord sends an integer as a number
             option: dict[str, Any] = {"type": otype, "name": key, "value": value}
             if key == focused:
                 option["focused"] = True
