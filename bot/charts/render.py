@@ -8,6 +8,7 @@ Greek and Cyrillic names). Imported only when a chart is drawn: matplotlib costs
 
 from __future__ import annotations
 
+import gc
 import io
 import textwrap
 import threading
@@ -32,9 +33,20 @@ _LOCK = threading.Lock()  # matplotlib's text and font caches are not thread-saf
 
 
 def render_png(chart: Chart) -> bytes:
-    """The chart as PNG bytes (call it off the event loop: it takes tens of milliseconds)."""
+    """The chart as PNG bytes (call it off the event loop: it takes tens of milliseconds).
+
+    The cyclic garbage collector is paused while drawing: a figure makes thousands of objects, whose
+    allocations otherwise start full collections over every object of the bot (its name index among them) in
+    the middle of a chart (at 100k moves, the slowest of 80 flows charts: 478-622 ms -> 201-236 ms).
+    """
     with _LOCK:
-        return png_of(draw(chart))
+        paused = gc.isenabled()
+        gc.disable()
+        try:
+            return png_of(draw(chart))
+        finally:
+            if paused:
+                gc.enable()
 
 
 def png_of(fig: Figure) -> bytes:
