@@ -19,6 +19,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
+from matplotlib.ticker import MaxNLocator
 
 from bot.answers.i18n import format_date, t
 from bot.answers.render import shorten
@@ -127,6 +128,7 @@ def _flows(chart: FlowsData) -> Figure:
     reach = max([*joined, *(-v for v in left), 1])
     ax.set_xlim(-reach * 1.18, reach * 1.18)
     ax.axvline(0, color=INK, linewidth=1)
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))  # people come whole
     ax.xaxis.set_major_formatter(lambda value, _: f"{abs(value):g}")
     ax.grid(axis="x", color=GRID, linewidth=0.8)
     ax.set_axisbelow(True)
@@ -151,6 +153,7 @@ def _timeline(chart: TimelineData) -> Figure:
     ax.bar(x[joined > 0], joined[joined > 0], width=width, color=ARRIVALS, gid="arrivals")
     ax.bar(x[left < 0], left[left < 0], width=width, color=DEPARTURES, gid="departures")
     ax.axhline(0, color=INK, linewidth=1)
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
     ax.yaxis.set_major_formatter(lambda value, _: f"{abs(value):g}")
     ax.grid(axis="y", color=GRID, linewidth=0.8)
     ax.set_axisbelow(True)
