@@ -71,6 +71,8 @@ async def test_flows_of_a_team_by_alias_and_a_fuzzy_org(engine: Engine) -> None:
     assert caption(chart).endswith("Period: since 2025")
     lower = await flows_data(engine, "openai")
     assert isinstance(lower, FlowsData) and lower.subject == "OpenAI"
+    alias = await timeline_data(engine, "AFM")  # a team's alias typed where the org goes
+    assert isinstance(alias, TimelineData) and alias.subject == "Foundation Models (Apple)"
 
 
 async def test_many_counterparts_keep_the_most_active_and_sum_the_rest(engine: Engine) -> None:
