@@ -25,7 +25,7 @@ from bench.common import FULL, OUT, QUICK, ROOT, Figure, Scale, label, machine, 
 from bench.generate import generate, person_names
 from bench.queries import misspell, question_mix
 
-STEPS = ("load", "incremental", "lookup", "answer", "roundtrip", "fanout", "memory", "feeds")
+STEPS = ("load", "incremental", "lookup", "answer", "charts", "roundtrip", "fanout", "memory", "feeds")
 
 
 # -- datasets and databases ---------------------------------------------------------------------------------------
@@ -381,6 +381,14 @@ async def _answer(scale: Scale) -> list[Figure]:
     ]
 
 
+# -- charts: bench/charts_bench.py -----------------------------------------------------------------------------------
+
+def bench_charts(scale: Scale) -> list[Figure]:
+    from bench.charts_bench import charts
+
+    return asyncio.run(charts(scale, copy_db(loaded_db(scale.mid), "charts.sqlite"), dataset(scale.mid)))
+
+
 # -- the Discord side (round trip, fan-out, memory): bench/discord_bench.py -----------------------------------------
 
 def bench_roundtrip(scale: Scale) -> list[Figure]:
@@ -413,7 +421,8 @@ def bench_feeds(scale: Scale) -> list[Figure]:
 
 BENCHES: dict[str, Callable[[Scale], list[Figure]]] = {
     "load": bench_load, "incremental": bench_incremental, "lookup": bench_lookup, "answer": bench_answer,
-    "roundtrip": bench_roundtrip, "fanout": bench_fanout, "memory": bench_memory, "feeds": bench_feeds,
+    "charts": bench_charts, "roundtrip": bench_roundtrip, "fanout": bench_fanout, "memory": bench_memory,
+    "feeds": bench_feeds,
 }
 
 

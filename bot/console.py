@@ -48,6 +48,10 @@ class Console:
         }
         if command == "/preview":
             return await self.preview(rest, loc)
+        if command == "/chart":
+            from bot.charts.files import console_chart
+
+            return await console_chart(self.engine, rest, loc)
         if command in ("/more", "more", "plus"):
             if self.last is None or not self.last.has_more or self.last.request is None:
                 return "Nothing more."

@@ -160,6 +160,11 @@ class Engine:
                  **{k: info[k] for k in ("moves", "people", "orgs", "sources")})
         return Answer("", "about", locale, "movesbot", text)
 
+    def resolve_place(self, name: str, team: str | None, locale: str) -> tuple[Match | None, Answer | None]:
+        """An org (and a team inside it) typed in an option, resolved as the commands do, for the other faces
+        of the record (charts); the second value is the "did you mean" or "not found" answer."""
+        return self._place(name, team, locale)
+
     def complete(self, text: str, kinds: list[str], limit: int = 25) -> list[Match]:
         """Autocomplete choices for a slash-command option."""
         return self.index.complete(text, kinds, limit)

@@ -62,6 +62,16 @@ FRENCH: dict[str, str] = {
     "Org they joined": "Organisation rejointe",
     "Your question": "Votre question",
     "Owner only: push the command list to Discord now": "Propriétaire : envoyer la liste des commandes à Discord",
+    # /chart (bot/discord_bot/cogs/charts.py)
+    "chart": "graphique", "flows": "flux", "timeline": "chronologie", "war": "guerre", "top": "top",
+    "The talent war as pictures: flows, timeline, net flows":
+        "La guerre des talents en images : flux, chronologie, soldes",
+    "Who came and went: an org's arrivals and departures by org":
+        "Arrivées et départs d'une organisation, par organisation",
+    "An org's departures and arrivals per month": "Départs et arrivées d'une organisation par mois",
+    "The talent war: net flows between the most active orgs":
+        "La guerre des talents : soldes entre les organisations les plus actives",
+    "How many of the most active orgs (default 8)": "Combien d'organisations parmi les plus actives (8 par défaut)",
 }
 
 

@@ -261,6 +261,13 @@ def _json_response(status: int, body: Any, headers: Mapping[str, str] | None = N
     return web.Response(status=status, body=json.dumps(body).encode(), headers=hdrs)
 
 
+def _typed(option_type: int, text: str) -> int | float | bool:
+    """An integer (4), boolean (5) or number (10) option's value typed as text."""
+    if option_type == 5:
+        return _truthy(text)
+    return int(text) if option_type == 4 else float(text)
+
+
 def _truthy(value: str | None) -> bool:
     return (value or "").lower() in ("1", "true", "yes")
 
@@ -273,6 +280,7 @@ class FakeDiscord:
     * ``requests`` — every :class:`RecordedRequest`, in order.
     * ``violations`` / ``unexpected`` — spec violations and unknown routes/ops (see :meth:`problems`).
     * ``identifies`` / ``resumes`` / ``gateway_frames`` — what the bot sent on the gateway.
+    * ``uploads`` — the bytes of every uploaded file, by attachment id (a file over 10 MiB gets 413/40005).
     * ``refuse_privileged_intents`` — close IDENTIFY with 4014 when privileged intents are requested.
     * ``interaction_timeout`` — seconds the bot has for the initial callback (Discord: 3) before 10062.
     * ``reject_invalid`` — answer 400/50035 to bodies that break the spec (as Discord would).
@@ -310,6 +318,7 @@ class FakeDiscord:
         self.global_commands: list[dict[str, Any]] = []
         self.guild_commands: dict[str, list[dict[str, Any]]] = {}
         self.interactions: dict[str, FakeInteraction] = {}
+        self.uploads: dict[str, bytes] = {}  #: attachment id -> the bytes uploaded
 
         self.requests: list[RecordedRequest] = []
         self.violations: list[Violation] = []
@@ -825,8 +834,12 @@ class FakeDiscord:
                     body = json.loads(await part.text())
                 else:
                     data = await part.read()
+                    if len(data) > ATTACHMENT_SIZE_LIMIT:  # Discord refuses the whole request
+                        raise ApiError(413, 40005, "Request entity too large")
+                    index = re.fullmatch(r"files\[(\d+)\]", part.name or "")
                     files.append({"name": part.name, "filename": part.filename or part.name, "size": len(data),
-                                  "content_type": part.headers.get("Content-Type")})
+                                  "content_type": part.headers.get("Content-Type"), "data": data,
+                                  "index": index.group(1) if index else None})
             return body, files
         raw = await request.read()
         if not raw:
@@ -1176,13 +1189,30 @@ class FakeDiscord:
     # --- message storage -------------------------------------------------------------------------------------
 
     def _attachments(self, body: dict[str, Any], files: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The uploaded files as attachments: each `files[n]` part takes the filename and description (alt text)
+        of the `attachments` entry whose id is n, as Discord does; the bytes are kept in `uploads`."""
         out = []
-        for i, f in enumerate(files):
+        for f in files:
             out.append(P.attachment(P.snowflake(), f["filename"], f["size"], f["content_type"]))
             for meta in body.get("attachments") or []:
-                if str(meta.get("id")) == str(i) and meta.get("filename"):
-                    out[-1]["filename"] = meta["filename"]
+                if f["index"] is not None and str(meta.get("id")) == f["index"]:
+                    out[-1].update({k: meta[k] for k in ("filename", "description") if meta.get(k)})
+            self.uploads[out[-1]["id"]] = f["data"]
         return out
+
+    def _embed_attachments(self, msg: dict[str, Any]) -> None:
+        """An embed image or thumbnail at `attachment://name` shows the attached file of that name (Discord
+        answers its CDN URL); one naming no attached file is a bug in the bot (Discord shows no image)."""
+        by_name = {a["filename"]: a for a in msg["attachments"]}
+        for embed in msg["embeds"]:
+            for key in ("image", "thumbnail"):
+                url = (embed.get(key) or {}).get("url") or ""
+                if url.startswith("attachment://"):
+                    found = by_name.get(url.removeprefix("attachment://"))
+                    if found is None:
+                        self.unexpected.append(f"embed {key} {url} names no file attached to the message")
+                    else:
+                        embed[key] = {"url": found["url"], "proxy_url": found["proxy_url"]}
 
     async def _new_message(self, channel_id: str, body: dict[str, Any], files: list[dict[str, Any]], *,
                            flags: int = 0, message_type: int = 0,
@@ -1197,6 +1227,7 @@ class FakeDiscord:
         msg = P.message(message_id=P.snowflake(), channel_id=channel_id, author=self.bot_user, body=body,
                         message_type=message_type, flags=flags, webhook_id=webhook_id,
                         application_id=application_id, attachments=self._attachments(body, files))
+        self._embed_attachments(msg)
         if interaction is not None:
             msg["interaction_metadata"] = self._interaction_metadata(interaction)
         ref = msg.get("message_reference", {}).get("message_id")
@@ -1224,6 +1255,7 @@ class FakeDiscord:
         if "attachments" in body or files:
             keep = {str(a.get("id")) for a in body.get("attachments") or []}
             msg["attachments"] = [a for a in msg["attachments"] if a["id"] in keep] + self._attachments(body, files)
+        self._embed_attachments(msg)
         if complete:
             msg["flags"] &= ~P.LOADING
         if not was_loading:  # completing a deferred ("thinking") message is not an edit
@@ -1394,6 +1426,8 @@ class FakeDiscord:
             otype = declared["type"] if declared else _infer_option_type(value)
             if otype in (6, 7, 8, 9):
                 value = str(value)
+            elif isinstance(value, str) and key != focused and otype in (4, 5, 10):
+                value = _typed(otype, value)  # typed at the stdin driver: Discord sends an integer as a number
             option: dict[str, Any] = {"type": otype, "name": key, "value": value}
             if key == focused:
                 option["focused"] = True
