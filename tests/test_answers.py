@@ -720,7 +720,7 @@ def test_french_reads_as_a_newspaper_writes():
     assert t("fr", "flow_line", other="Meta", joined=1, left=3, net=-2) == "Meta : 1 arrivée, 3 départs (solde -2)"
     assert t("fr", "flow_line", other="Meta", joined=0, left=1, net=-1) == "Meta : 0 arrivée, 1 départ (solde -1)"
     from bot.answers.i18n import MESSAGES
-    assert not [k for k, v in MESSAGES["fr"].items() if "·" in v]
+    assert not [k for k, v in MESSAGES["fr"].items() if re.search(r"\w·\w", v)]  # "passé·e"
 
 
 @pytest.mark.parametrize("question", ["hello how are you?", "what is the weather in Paris", "bonjour, ça va ?",
