@@ -499,15 +499,23 @@ class Store(AlertTables, NewsTables, ChartQueries):
     async def moves(self, *, person_id: int | None = None, from_org_id: int | None = None,
                     from_team_id: int | None = None, to_org_id: int | None = None, to_team_id: int | None = None,
                     date_from: str | None = None, date_before: str | None = None, newest_first: bool = False,
-                    limit: int = 50, offset: int = 0) -> tuple[list[MoveRecord], int]:
-        """Moves matching every filter given, in date order, and how many match in all."""
+                    limit: int = 50, offset: int = 0, status: str | None = None, not_to_org_id: int | None = None,
+                    returns: bool = False) -> tuple[list[MoveRecord], int]:
+        """Moves matching every filter given, in date order, and how many match in all. `not_to_org_id`: a known
+        destination other than that org; `returns`: moves back to an org the person had left before."""
         where, params = ["m.retracted_at IS NULL"], []
         for column, value in (("m.person_id", person_id), ("m.from_org_id", from_org_id),
                               ("m.from_team_id", from_team_id), ("m.to_org_id", to_org_id),
-                              ("m.to_team_id", to_team_id)):
+                              ("m.to_team_id", to_team_id), ("m.status", status)):
             if value is not None:
                 where.append(f"{column} = ?")
                 params.append(value)
+        if not_to_org_id is not None:
+            where.append("m.to_org_id IS NOT NULL AND m.to_org_id != ?")
+            params.append(not_to_org_id)
+        if returns:  # through the person's own moves (their index): an earlier departure from the destination
+            where.append("EXISTS (SELECT 1 FROM moves e WHERE e.person_id = m.person_id AND e.from_org_id = m.to_org_id"
+                         " AND e.date < m.date AND e.retracted_at IS NULL)")
         dates, date_params = _dates("m.date", date_from, date_before)
         params.extend(date_params)
         clause = " AND ".join(where) + dates

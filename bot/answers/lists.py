@@ -1,0 +1,154 @@
+"""The list answers of the engine (who left, who joined, between two orgs, recent moves, an org's flows, the
+rankings, returns, where people went): one page of moves, newest first, over the store's queries."""
+
+from __future__ import annotations
+
+from bot.answers.i18n import format_date, t
+from bot.answers.model import Answer, Fact
+from bot.answers.parse import Period
+from bot.answers.render import fact_for_move
+from bot.records import MoveRecord
+from bot.search import Match
+from bot.store import Store
+
+PAGE = 10
+
+
+class ListAnswers:
+    """Mixed into `Engine`, which provides the store."""
+
+    store: Store
+
+    async def _left(self, subject: Match, other: Match | None, period: Period, locale: str, page_size: int,
+                    offset: int, newest_first: bool = True) -> Answer:
+        filters = _side(subject, "from")
+        if other is not None:
+            filters.update(_side(other, "to"))
+        moves, total = await self.store.moves(**filters, date_from=period.start, date_before=period.end,
+                                              newest_first=newest_first, limit=page_size, offset=offset)
+        when = _period_label(period, locale)
+        request = {"method": "_left", "args": {"subject": subject, "other": other, "period": period,
+                                               "locale": locale, "page_size": page_size,
+                                               "newest_first": newest_first}}
+        if other is None:
+            title = t(locale, "left_title", place=subject.label)
+            summary = t(locale, "left_summary" if total else "none_left", count=total, place=subject.label,
+                        period=when)
+            intent = "left"
+        else:
+            title = t(locale, "between_title", src=subject.label, dst=other.label)
+            summary = t(locale, "between_summary" if total else "none_between", count=total, src=subject.label,
+                        dst=other.label, period=when)
+            intent = "between"
+        return _list_answer(intent, locale, title, summary, moves, total, offset, page_size, request)
+
+    async def _joined(self, subject: Match, other: Match | None, period: Period, locale: str, page_size: int,
+                      offset: int, newest_first: bool = True) -> Answer:
+        filters = _side(subject, "to")
+        if other is not None:
+            filters.update(_side(other, "from"))
+        moves, total = await self.store.moves(**filters, date_from=period.start, date_before=period.end,
+                                              newest_first=newest_first, limit=page_size, offset=offset)
+        when = _period_label(period, locale)
+        if not total:
+            summary = t(locale, "none_joined", place=subject.label, period=when)
+        elif other is not None:
+            summary = t(locale, "joined_from_summary", count=total, place=subject.label, src=other.label, period=when)
+        else:
+            summary = t(locale, "joined_summary", count=total, place=subject.label, period=when)
+        request = {"method": "_joined", "args": {"subject": subject, "other": other, "period": period,
+                                                 "locale": locale, "page_size": page_size,
+                                                 "newest_first": newest_first}}
+        return _list_answer("joined", locale, t(locale, "joined_title", place=subject.label), summary, moves,
+                            total, offset, page_size, request)
+
+    async def _org(self, subject: Match, period: Period, locale: str, page_size: int, offset: int) -> Answer:
+        if subject.kind == "team":
+            return await self._team(subject, period, locale)
+        flows = await self.store.org_flows(subject.id, date_from=period.start, date_before=period.end)
+        joined, left = sum(f.joined for f in flows), sum(f.left for f in flows)
+        facts = [Fact(t(locale, "flow_line", other=f.counterpart or t(locale, "unknown_destination"),
+                        joined=f.joined, left=f.left, net=f.net)) for f in flows[:15]]
+        latest, _ = await self._involving(subject, period, 5, 0)
+        facts.extend(fact_for_move(m, locale) for m in latest)
+        summary = t(locale, "org_summary", org=subject.name, joined=joined, left=left, net=joined - left,
+                    period=_period_label(period, locale))
+        return Answer("", "org", locale, t(locale, "org_title", org=subject.name), summary, facts,
+                      list(dict.fromkeys(m.person for m in latest)), total=len(facts), page_size=len(facts) or PAGE)
+
+    async def _ranking(self, measure: str, period: Period, locale: str, size: int = 10) -> Answer:
+        """The talent war's table: the orgs that lost, hired or gained the most people (ties by name)."""
+        totals = await self.store.org_totals(date_from=period.start, date_before=period.end)
+        value = {"left": lambda f: f.left, "joined": lambda f: f.joined, "net": lambda f: f.net}[measure]
+        top = sorted(totals, key=lambda f: (-value(f), f.counterpart))[:size]
+        when = _period_label(period, locale)
+        facts = [Fact(t(locale, "flow_line", other=f.counterpart, joined=f.joined, left=f.left, net=f.net))
+                 for f in top]
+        summary = (t(locale, "ranking_summary", measure=t(locale, f"measure_{measure}"), period=when,
+                     count=len(totals)) if totals else t(locale, "ranking_none", period=when))
+        return Answer("", "ranking", locale, t(locale, f"ranking_title_{measure}"), summary, facts, [],
+                      total=len(facts), page_size=len(facts) or PAGE)
+
+    async def _team(self, subject: Match, period: Period, locale: str) -> Answer:
+        """A team: its departures, then its arrivals, each in date order."""
+        dates = {"date_from": period.start, "date_before": period.end}
+        out, left = await self.store.moves(from_team_id=subject.id, limit=25, **dates)
+        came, joined = await self.store.moves(to_team_id=subject.id, limit=25, **dates)
+        moves = out + [m for m in came if m.id not in {o.id for o in out}]
+        summary = t(locale, "org_summary", org=subject.label, joined=joined, left=left, net=joined - left,
+                    period=_period_label(period, locale))
+        facts = [fact_for_move(m, locale) for m in moves]
+        return Answer("", "org", locale, subject.label, summary, facts, list(dict.fromkeys(m.person for m in moves)),
+                      total=len(facts), page_size=len(facts) or PAGE)
+
+    async def _involving(self, subject: Match, period: Period, limit: int, offset: int) -> tuple[list[MoveRecord], int]:
+        """Moves into or out of an org or team, newest first (one page of the merged two lists)."""
+        dates = {"date_from": period.start, "date_before": period.end, "newest_first": True,
+                 "limit": limit + offset, "offset": 0}
+        came, n_in = await self.store.moves(**_side(subject, "to"), **dates)
+        out, n_out = await self.store.moves(**_side(subject, "from"), **dates)
+        merged = {m.id: m for m in [*came, *out]}
+        ordered = sorted(merged.values(), key=lambda m: (m.date, m.id), reverse=True)
+        return ordered[offset:offset + limit], n_in + n_out
+
+    async def _recent(self, subject: Match | None, period: Period, locale: str, page_size: int,
+                      offset: int) -> Answer:
+        if subject is None:
+            moves, total = await self.store.moves(date_from=period.start, date_before=period.end, newest_first=True,
+                                                  limit=page_size, offset=offset)
+            title = t(locale, "recent_title")
+        else:
+            moves, total = await self._involving(subject, period, page_size, offset)
+            title = t(locale, "recent_at_title", place=subject.label)
+        request = {"method": "_recent", "args": {"subject": subject, "period": period, "locale": locale,
+                                                 "page_size": page_size}}
+        if period.label_kind:  # "moves in July 2025": how many in all, and when
+            summary = t(locale, "recent_period_summary" if total else "recent_period_none", count=total,
+                        period=_period_label(period, locale))
+        else:
+            summary = t(locale, "recent_summary", count=len(moves))
+        return _list_answer("recent", locale, title, summary, moves, total, offset, page_size, request)
+
+
+
+def _side(match: Match, side: str) -> dict[str, int]:
+    return {f"{side}_team_id": match.id} if match.kind == "team" else {f"{side}_org_id": match.id}
+
+
+def _period_label(period: Period, locale: str) -> str:
+    if not period.label_kind:
+        return ""
+    values = [format_date(v, p, locale) for v, p in period.label_values]
+    if period.label_kind == "between":
+        return t(locale, "period_between", start=values[0], end=values[1])
+    return t(locale, f"period_{period.label_kind}", date=values[0])
+
+
+def _list_answer(intent: str, locale: str, title: str, summary: str, moves: list[MoveRecord], total: int,
+                 offset: int, page_size: int, request: dict) -> Answer:
+    people = list(dict.fromkeys(m.person for m in moves))
+    facts = [fact_for_move(m, locale) for m in moves]
+    order = t(locale, "newest_first") if total > 1 else ""  # lists run newest first, and say so
+    return Answer("", intent, locale, title, summary, facts, people, total=total, offset=offset,
+                  page_size=page_size, request=request, order=order)
+
