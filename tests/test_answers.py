@@ -747,3 +747,68 @@ async def test_did_you_mean_offers_only_names_like_a_word_typed(engine):
     weird = await engine.ask("who is Qxzzy Wobblesworth?")
     assert all(resembles for resembles in (
         any(w in fold(s) for w in ("qxzzy", "wobble")) for s in weird.suggestions))
+
+
+@pytest.mark.parametrize(("question", "intent", "subject"), [
+    ("who poached the most from OpenAI?", "went_to", "OpenAI"),
+    ("where did OpenAI's people go?", "went_to", "OpenAI"),
+    ("où sont partis les chercheurs d'OpenAI ?", "went_to", "OpenAI"),
+    ("where did Meta's hires come from?", "came_from", "Meta"),
+    ("d'où viennent les recrues de Meta ?", "came_from", "Meta"),
+])
+async def test_where_an_orgs_people_went_and_where_its_hires_came_from(engine, dataset, question, intent, subject):
+    answer = await engine.ask(question)
+    assert (answer.intent, answer.title.count(subject)) == (intent, 1)
+    side = (lambda m: m.from_.org == subject) if intent == "went_to" else (lambda m: m.to_org == subject)
+    other = (lambda m: m.to_org) if intent == "went_to" else (lambda m: m.from_.org)
+    counts: dict[str | None, int] = {}
+    for m in dataset.moves:
+        if side(m):
+            counts[other(m)] = counts.get(other(m), 0) + 1
+    top = max(counts.values())
+    first = answer.facts[0].text
+    assert first.endswith(f" {top}") and first.split(":")[0].strip() in {k for k, v in counts.items() if v == top}
+    values = [int(f.text.rsplit(" ", 1)[1]) for f in answer.facts]
+    assert values == sorted(values, reverse=True)
+
+
+async def test_a_status_filter_keeps_only_moves_of_that_status(engine, dataset):
+    answer = await engine.ask("confirmed moves from OpenAI to Anthropic")
+    expected = {m.id for m in dataset.moves if m.from_.org == "OpenAI" and m.to_org == "Anthropic"
+                and m.status == "confirmed"}
+    assert answer.intent == "between" and {m.id for m in answer.moves} == expected
+    assert "(confirmed moves only)" in answer.summary
+    reported = await engine.ask("reported moves to Meta in 2026")
+    assert reported.intent == "joined" and reported.moves and all(m.status == "reported" for m in reported.moves)
+
+
+@pytest.mark.parametrize("question", ["which AFM people went somewhere other than Meta",
+                                      "who left AFM but not to Meta", "qui a quitté AFM sauf pour Meta ?"])
+async def test_negation_leaves_the_destination_out(engine, dataset, question):
+    answer = await engine.ask(question)
+    expected = {m.id for m in dataset.moves if m.from_.team == "Foundation Models" and m.to_org not in (None, "Meta")}
+    assert answer.intent == "left" and {m.id for m in answer.moves} == expected and expected
+
+
+@pytest.mark.parametrize(("question", "org"), [("boomerang hires", None), ("who went back to OpenAI", "OpenAI"),
+                                               ("qui est revenu chez OpenAI ?", "OpenAI")])
+async def test_returns_to_a_former_org(engine, dataset, question, org):
+    answer = await engine.ask(question)
+    assert answer.intent == "returns"
+    expected = {m.id for m in dataset.moves if m.to_org and (org is None or m.to_org == org) and any(
+        e.person == m.person and e.from_.org == m.to_org and e.date < m.date for e in dataset.moves)}
+    assert {m.id for m in answer.moves} == expected and expected
+
+
+@pytest.mark.parametrize(("question", "intent", "label"), [
+    ("who left Google Brain", "left", "Brain (Google DeepMind)"),
+    ("which org has the best net talent flow", "ranking", None),
+    ("whats ruoming pangs salary", "person", "Ruoming Pang"),
+])
+async def test_multi_word_names_ranking_words_and_lost_apostrophes(engine, question, intent, label):
+    answer = await engine.ask(question)
+    assert answer.intent == intent
+    if label:
+        assert label in answer.title
+    if intent == "ranking":
+        assert "ModelBest" not in answer.title and answer.facts

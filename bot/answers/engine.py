@@ -66,11 +66,16 @@ class Engine(ListAnswers):
         if q.intent == "role" and q.subject is not None:
             return await self._role(q.subject, loc, q.role_words)
         if q.intent == "left" and q.subject is not None:
-            return await self._left(q.subject, None, q.period, loc, page_size, offset)
+            return await self._left(q.subject, None, q.period, loc, page_size, offset, status=q.status,
+                                    exclude=q.exclude)
         if q.intent == "between" and q.subject is not None and q.other is not None:
-            return await self._left(q.subject, q.other, q.period, loc, page_size, offset)
+            return await self._left(q.subject, q.other, q.period, loc, page_size, offset, status=q.status)
         if q.intent == "joined" and q.subject is not None:
-            return await self._joined(q.subject, q.other, q.period, loc, page_size, offset)
+            return await self._joined(q.subject, q.other, q.period, loc, page_size, offset, status=q.status)
+        if q.intent == "returns":
+            return await self._returns(q.subject, q.period, loc, page_size, offset)
+        if q.intent in ("went_to", "came_from") and q.subject is not None and q.subject.kind == "org":
+            return await self._counterparts(q.subject, q.intent == "came_from", q.period, loc)
         if q.intent == "org" and q.subject is not None:
             return await self._org(q.subject, q.period, loc, page_size, offset)
         if q.intent == "recent":

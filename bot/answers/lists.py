@@ -20,16 +20,21 @@ class ListAnswers:
     store: Store
 
     async def _left(self, subject: Match, other: Match | None, period: Period, locale: str, page_size: int,
-                    offset: int, newest_first: bool = True) -> Answer:
+                    offset: int, newest_first: bool = True, status: str | None = None,
+                    exclude: Match | None = None) -> Answer:
         filters = _side(subject, "from")
         if other is not None:
             filters.update(_side(other, "to"))
+        if exclude is not None and exclude.kind == "org":
+            filters["not_to_org_id"] = exclude.id
         moves, total = await self.store.moves(**filters, date_from=period.start, date_before=period.end,
-                                              newest_first=newest_first, limit=page_size, offset=offset)
-        when = _period_label(period, locale)
+                                              newest_first=newest_first, limit=page_size, offset=offset,
+                                              status=status)
+        when = _period_label(period, locale) + _qualifiers(locale, status, exclude)
         request = {"method": "_left", "args": {"subject": subject, "other": other, "period": period,
                                                "locale": locale, "page_size": page_size,
-                                               "newest_first": newest_first}}
+                                               "newest_first": newest_first, "status": status,
+                                               "exclude": exclude}}
         if other is None:
             title = t(locale, "left_title", place=subject.label)
             summary = t(locale, "left_summary" if total else "none_left", count=total, place=subject.label,
@@ -43,13 +48,14 @@ class ListAnswers:
         return _list_answer(intent, locale, title, summary, moves, total, offset, page_size, request)
 
     async def _joined(self, subject: Match, other: Match | None, period: Period, locale: str, page_size: int,
-                      offset: int, newest_first: bool = True) -> Answer:
+                      offset: int, newest_first: bool = True, status: str | None = None) -> Answer:
         filters = _side(subject, "to")
         if other is not None:
             filters.update(_side(other, "from"))
         moves, total = await self.store.moves(**filters, date_from=period.start, date_before=period.end,
-                                              newest_first=newest_first, limit=page_size, offset=offset)
-        when = _period_label(period, locale)
+                                              newest_first=newest_first, limit=page_size, offset=offset,
+                                              status=status)
+        when = _period_label(period, locale) + _qualifiers(locale, status, None)
         if not total:
             summary = t(locale, "none_joined", place=subject.label, period=when)
         elif other is not None:
@@ -58,7 +64,7 @@ class ListAnswers:
             summary = t(locale, "joined_summary", count=total, place=subject.label, period=when)
         request = {"method": "_joined", "args": {"subject": subject, "other": other, "period": period,
                                                  "locale": locale, "page_size": page_size,
-                                                 "newest_first": newest_first}}
+                                                 "newest_first": newest_first, "status": status}}
         return _list_answer("joined", locale, t(locale, "joined_title", place=subject.label), summary, moves,
                             total, offset, page_size, request)
 
@@ -99,6 +105,39 @@ class ListAnswers:
                     period=_period_label(period, locale))
         facts = [fact_for_move(m, locale) for m in moves]
         return Answer("", "org", locale, subject.label, summary, facts, list(dict.fromkeys(m.person for m in moves)),
+                      total=len(facts), page_size=len(facts) or PAGE)
+
+    async def _returns(self, subject: Match | None, period: Period, locale: str, page_size: int,
+                       offset: int) -> Answer:
+        """Returns to a former org ("boomerang hires"): moves back to an org the person had left before."""
+        filters = _side(subject, "to") if subject is not None else {}
+        moves, total = await self.store.moves(**filters, returns=True, date_from=period.start,
+                                              date_before=period.end, newest_first=True, limit=page_size,
+                                              offset=offset)
+        when = _period_label(period, locale)
+        if subject is None:
+            title = t(locale, "returns_title_any")
+            summary = t(locale, "returns_summary_any" if total else "returns_none_any", count=total, period=when)
+        else:
+            title = t(locale, "returns_title", place=subject.label)
+            summary = t(locale, "returns_summary" if total else "returns_none", count=total, place=subject.label,
+                        period=when)
+        request = {"method": "_returns", "args": {"subject": subject, "period": period, "locale": locale,
+                                                  "page_size": page_size}}
+        return _list_answer("returns", locale, title, summary, moves, total, offset, page_size, request)
+
+    async def _counterparts(self, subject: Match, came: bool, period: Period, locale: str) -> Answer:
+        """Where an org's people went, or where its hires came from: counterpart orgs ranked by count."""
+        flows = await self.store.org_flows(subject.id, date_from=period.start, date_before=period.end)
+        count = (lambda f: f.joined) if came else (lambda f: f.left)
+        ranked = sorted((f for f in flows if count(f)), key=lambda f: (-count(f), f.counterpart or "~"))
+        total = sum(count(f) for f in ranked)
+        facts = [Fact(t(locale, "counterpart_line", other=f.counterpart or t(locale, "unknown_destination"),
+                        count=count(f))) for f in ranked[:15]]
+        kind = "came_from" if came else "went_to"
+        summary = t(locale, f"{kind}_summary" if total else f"{kind}_none", count=total, place=subject.label,
+                    period=_period_label(period, locale))
+        return Answer("", kind, locale, t(locale, f"{kind}_title", place=subject.label), summary, facts, [],
                       total=len(facts), page_size=len(facts) or PAGE)
 
     async def _involving(self, subject: Match, period: Period, limit: int, offset: int) -> tuple[list[MoveRecord], int]:
@@ -152,3 +191,9 @@ def _list_answer(intent: str, locale: str, title: str, summary: str, moves: list
     return Answer("", intent, locale, title, summary, facts, people, total=total, offset=offset,
                   page_size=page_size, request=request, order=order)
 
+
+
+def _qualifiers(locale: str, status: str | None, exclude: Match | None) -> str:
+    """" (confirmed moves only)", " (destinations other than Meta)": the filters a list answer was asked with."""
+    out = t(locale, f"only_{status}") if status else ""
+    return out + (t(locale, "excluding", place=exclude.label) if exclude is not None else "")

@@ -202,6 +202,10 @@ def _moved(c: _Ctx) -> bool:
     """"Moved to Meta", "went from X": the small word says which way."""
     if not (c.moved and len(c.places) == 1 and c.marker(c.places[0]) in ("to", "from")):
         return False
+    before = c.tokens[c.places[0].start - 1]
+    nouns = c.words & {"moves", "movers", "transfers", "mouvements", "transferts"}
+    if before in ("at", "in", "dans") or (before == "chez" and nouns and not c.words & MOVED - nouns):
+        return False  # "moves at Meta", "mouvements chez Meta": either way; "passé chez Meta" is a way
     c.query.intent = "joined" if c.marker(c.places[0]) == "to" else "left"
     c.query.subject = c.places[0].match
     return True

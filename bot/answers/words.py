@@ -73,7 +73,8 @@ aujourd dernier derniers recents aide quel quelle quels arrivees departs mouveme
 """)
 # Neutral verbs of movement: the small words around the names say which way ("moved to Meta", "went from X").
 MOVED = _words("""
-moved move went gone switched jumped defected passe passes passee passees alle allee alles
+moved move moves movers went gone switched jumped defected transfers passe passes passee passees alle allee alles
+mouvements transferts
 """)
 
 
