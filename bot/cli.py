@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sqlite3
 import sys
 from collections.abc import Coroutine
 from pathlib import Path
@@ -12,10 +13,11 @@ from typing import Annotated, Any, TypeVar
 import typer
 from tqdm import tqdm
 
-from bot.config import get_settings
+from bot.config import SettingsError, get_settings
 from bot.dataset import DatasetInvalid, DatasetReader
 from bot.service import load_dataset, open_engine
 from bot.store import Store
+from bot.store.errors import StoreError, describe
 
 T = TypeVar("T")
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
@@ -24,15 +26,39 @@ DbOpt = Annotated[Path | None, typer.Option("--db", help="SQLite database file (
 DataOpt = Annotated[Path | None, typer.Option("--data", help="Dataset folder (default: MOVESBOT_DATA).")]
 
 
+@app.callback()
+def _settings_first() -> None:
+    """Every command starts by reading the settings: a bad one is one line naming it and its rule, exit 2."""
+    try:
+        get_settings()
+    except SettingsError as exc:
+        _fail(str(exc), 2)
+
+
+def _fail(message: str, code: int = 1) -> None:
+    typer.echo(message, err=True)
+    raise typer.Exit(code)
+
+
 def _paths(db: Path | None, data: Path | None) -> tuple[Path, Path]:
     settings = get_settings()
     return db or settings.db, data or settings.data
+
+
+def _timeout() -> float:
+    """Seconds to wait for a database another process holds (MOVESBOT_DB_TIMEOUT) before giving up."""
+    return get_settings().db_timeout
 
 
 def _print_errors(exc: DatasetInvalid) -> None:
     for error in exc.errors:
         typer.echo(f"  {error}", err=True)
     typer.echo(f"{len(exc.errors)} error(s); nothing was loaded.", err=True)
+
+
+def _notices(notices: list[str] | tuple[str, ...]) -> None:
+    for notice in notices:
+        typer.echo(f"  notice: {notice}", err=True)
 
 
 def _ids(label: str, ids: list[str], limit: int = 20) -> None:
@@ -50,12 +76,13 @@ def load(db: DbOpt = None, data: DataOpt = None,
 
     async def go() -> None:
         bar = tqdm(unit=" rows", disable=not sys.stderr.isatty(), desc="loading", leave=False)
-        store = await Store.open(db_path)
+        store = await Store.open(db_path, timeout=_timeout())
         try:
             report = await load_dataset(store, data_dir, bar.update, force=force)
         finally:
             bar.close()
             await store.close()
+        _notices(report.notices)
         if report.unchanged:
             typer.echo(f"{data_dir} is unchanged since the last load: nothing to do (--force reads it again).")
             return
@@ -70,11 +97,7 @@ def load(db: DbOpt = None, data: DataOpt = None,
         if report.added:
             typer.echo(f"  {len(report.added)} new move(s) marked for alerts.")
 
-    try:
-        asyncio.run(go())
-    except DatasetInvalid as exc:
-        _print_errors(exc)
-        raise typer.Exit(1) from None
+    _run_with_dataset(go(), db_path)
 
 
 @app.command()
@@ -83,6 +106,7 @@ def validate(data: DataOpt = None) -> None:
     _, data_dir = _paths(None, data)
     try:
         reader = DatasetReader(data_dir)
+        _notices(reader.notices)
         for _ in reader.moves():  # read as a load reads, a chunk at a time, keeping nothing
             pass
         for _ in reader.sources():
@@ -105,7 +129,7 @@ def ask(question: Annotated[str, typer.Argument(help="A question or a name, in E
     db_path, data_dir = _paths(db, data)
 
     async def go() -> None:
-        engine = await open_engine(db_path, data_dir)
+        engine = await open_engine(db_path, data_dir, timeout=_timeout())
         try:
             answer = await engine.ask(question, locale)
         finally:
@@ -117,7 +141,7 @@ def ask(question: Annotated[str, typer.Argument(help="A question or a name, in E
 
             typer.echo(render_text(answer))
 
-    _run_with_dataset(go())
+    _run_with_dataset(go(), db_path)
 
 
 @app.command()
@@ -125,13 +149,13 @@ def console(locale: Annotated[str | None, typer.Option(help="Answer in 'en' or '
             db: DbOpt = None, data: DataOpt = None) -> None:
     """Interactive console: the bot's commands and free questions, without Discord."""
     db_path, data_dir = _paths(db, data)
-    _run_with_dataset(_console(db_path, data_dir, locale))
+    _run_with_dataset(_console(db_path, data_dir, locale), db_path)
 
 
 async def _console(db_path: Path, data_dir: Path, locale: str | None) -> None:
     from bot.console import Console
 
-    engine = await open_engine(db_path, data_dir)
+    engine = await open_engine(db_path, data_dir, timeout=_timeout())
     try:
         await Console(engine, locale).run()
     finally:
@@ -146,7 +170,7 @@ def run(db: DbOpt = None, data: DataOpt = None) -> None:
     if not settings.has_token:
         typer.echo("No DISCORD_TOKEN in the environment or .env: starting the local console instead of the bot.\n"
                    "(Set DISCORD_TOKEN to run the Discord bot; see README.)", err=True)
-        _run_with_dataset(_console(db_path, data_dir, None))
+        _run_with_dataset(_console(db_path, data_dir, None), db_path)
         return
     from bot.discord_bot.runner import run_bot
 
@@ -177,7 +201,7 @@ def add(person: Annotated[str, typer.Option(help="Who moved (canonical name or a
                       note=note)
 
     async def go() -> None:
-        engine = await open_engine(db_path, data_dir)
+        engine = await open_engine(db_path, data_dir, timeout=_timeout())
         try:
             move = await build_move(engine.store, engine.index, entry, new_org=new_org)
             record = await engine.store.record_move(move, origin="cli", actor="cli")
@@ -186,7 +210,7 @@ def add(person: Annotated[str, typer.Option(help="Who moved (canonical name or a
         typer.echo(json.dumps(record.as_json(), ensure_ascii=False, indent=2) if as_json else record.id)
 
     try:
-        _run_with_dataset(go())
+        _run_with_dataset(go(), db_path)
     except MoveInputError as exc:
         for error in exc.errors:
             typer.echo(f"  {error}", err=True)
@@ -204,7 +228,7 @@ def subscriptions_list(db: DbOpt = None) -> None:
     db_path, _ = _paths(db, None)
 
     async def go() -> None:
-        async with await Store.open(db_path) as store:
+        async with await Store.open(db_path, timeout=_timeout()) as store:
             subs = await store.subscriptions()
         for sub in subs:
             state = sub.state + (f" ({sub.paused_reason})" if sub.paused_reason else "")
@@ -213,7 +237,7 @@ def subscriptions_list(db: DbOpt = None) -> None:
         if not subs:
             typer.echo("No subscriptions.")
 
-    asyncio.run(go())
+    _run_with_dataset(go(), db_path)
 
 
 @subscriptions_app.command("export")
@@ -223,12 +247,15 @@ def subscriptions_export(file: Annotated[Path | None, typer.Option("--file", hel
     db_path, _ = _paths(db, None)
 
     async def go() -> str:
-        async with await Store.open(db_path) as store:
+        async with await Store.open(db_path, timeout=_timeout()) as store:
             return json.dumps(await store.export_subscriptions(), ensure_ascii=False, indent=2)
 
-    text = asyncio.run(go())
+    text = _run_with_dataset(go(), db_path)
     if file:
-        file.write_text(text + "\n", encoding="utf-8")
+        try:
+            file.write_text(text + "\n", encoding="utf-8")
+        except OSError as exc:
+            _fail(f"cannot write {file}: {exc.strerror or exc}.")
     else:
         typer.echo(text)
 
@@ -275,8 +302,9 @@ def subscriptions_import(file: Annotated[Path, typer.Argument(help="A JSON file 
     typer.echo(f"Imported {added} subscription(s); {skipped} skipped.")
 
 
-def _run_with_dataset(coro: Coroutine[Any, Any, T]) -> T:
-    """Run a command's coroutine; a broken dataset becomes the list of its errors and exit status 1."""
+def _run_with_dataset(coro: Coroutine[Any, Any, T], db_path: Path | None = None) -> T:
+    """Run a command's coroutine; a broken dataset becomes the list of its errors, a database that cannot do the
+    job (damaged, newer, locked, disk full...) one sentence; both exit with status 1, the database as it was."""
     try:
         return asyncio.run(coro)
     except DatasetInvalid as exc:
@@ -284,6 +312,11 @@ def _run_with_dataset(coro: Coroutine[Any, Any, T]) -> T:
         raise typer.Exit(1) from None
     except KeyboardInterrupt:
         raise typer.Exit(130) from None
+    except (StoreError, sqlite3.Error) as exc:
+        problem = describe(exc, db_path or "the database", timeout=_timeout())
+        _fail(str(problem) if problem is not None else
+              f"the database {db_path} failed (SQLite: {exc}). The database was not changed.")
+    raise AssertionError("unreachable")
 
 
 if __name__ == "__main__":

@@ -89,6 +89,7 @@ class LoadReport:
     first_load: bool
     roles: int = 0
     unchanged: bool = False  # the files were those of the last load: nothing was read
+    notices: tuple[str, ...] = ()  # entries of the folder that were skipped (a folder or a FIFO named *.csv)
 
     @property
     def total_changes(self) -> int:

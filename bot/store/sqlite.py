@@ -18,6 +18,7 @@ from bot.dataset import DatasetReader, collector_paused
 from bot.models import Move, MoveRow
 from bot.records import Flow, LoadReport, MoveRecord, NameEntry, RoleRecord, SourceRecord
 from bot.store.alerts import AlertTables
+from bot.store.errors import DatabaseUnavailable, damaged, describe, newer
 
 _MOVE_SELECT = """
 SELECT m.id, p.name, fo.name, ft.name, m.from_role, tor.name, tt.name, m.to_role,
@@ -30,6 +31,7 @@ JOIN orgs tor ON tor.id = m.to_org_id
 LEFT JOIN teams tt ON tt.id = m.to_team_id
 """
 _BUSY_TIMEOUT_MS = 10_000
+QUICK_CHECK_MAX_BYTES = 256 << 20  # a quick_check reads every page: at open only while that takes well under a second
 _CHUNK = 500  # ids per IN (...) list, well under SQLite's variable limit
 _NAME_ENTRIES = """
 SELECT 'person', id, name, name, NULL FROM people
@@ -96,25 +98,57 @@ class Store(AlertTables):
         self._db = db
         self.path = path
         self._write_lock = asyncio.Lock()
+        self._timeout_ms = _BUSY_TIMEOUT_MS
 
     @classmethod
-    async def open(cls, path: Path | str) -> Store:
-        """Open (creating if needed) the database and bring its schema up to date."""
+    async def open(cls, path: Path | str, *, timeout: float = _BUSY_TIMEOUT_MS / 1000) -> Store:
+        """Open (creating if needed) the database, check it, and bring its schema up to date.
+
+        Raises `StoreError` (one sentence) when it cannot: a folder, a damaged file (`PRAGMA quick_check`, on files
+        small enough for it to be quick), a newer movesbot's schema (refused before anything is written), a lock
+        held past `timeout` seconds, a full disk. The connection is closed on every failure: its worker thread
+        would otherwise keep the process from exiting.
+        """
         path = Path(path)
         if str(path) != ":memory:":
-            path.parent.mkdir(parents=True, exist_ok=True)
-        db = await aiosqlite.connect(path, isolation_level=None)
-        await db.execute("PRAGMA journal_mode=WAL")
-        await db.execute("PRAGMA foreign_keys=ON")
-        await db.execute(f"PRAGMA busy_timeout={_BUSY_TIMEOUT_MS}")
-        await db.execute("PRAGMA synchronous=NORMAL")
-        store = cls(db, path)
+            if path.is_dir():
+                raise DatabaseUnavailable(f"the database path {path} is a folder, not a file: give a file name.")
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise describe(exc, path) or exc from None
         try:
+            db = await aiosqlite.connect(path, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise describe(exc, path, timeout=timeout) or exc from None
+        store = cls(db, path)
+        store._timeout_ms = int(timeout * 1000)
+        try:
+            await db.execute(f"PRAGMA busy_timeout={store._timeout_ms}")
+            await store._check(path)
+            await db.execute("PRAGMA journal_mode=WAL")
+            await db.execute("PRAGMA foreign_keys=ON")
+            await db.execute("PRAGMA synchronous=NORMAL")
             await store._migrate()
-        except BaseException:
+        except BaseException as exc:
             await db.close()
+            if isinstance(exc, sqlite3.Error | OSError):
+                raise describe(exc, path, timeout=timeout) or exc from None
             raise
         return store
+
+    async def _check(self, path: Path) -> None:
+        """Refuse a damaged database, and one of a newer schema, before anything is written to it."""
+        if str(path) != ":memory:" and path.exists() and path.stat().st_size <= QUICK_CHECK_MAX_BYTES:
+            found = [row[0] for row in await self._db.execute_fetchall("PRAGMA quick_check(3)")]
+            if found != ["ok"]:
+                raise damaged(path, "\n".join(map(str, found)))
+        if await self._db.execute_fetchall(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"):
+            version = (await self._db.execute_fetchall("SELECT max(version) FROM schema_migrations"))[0][0] or 0
+            known = max(v for v, _, _ in _migrations())
+            if version > known:
+                raise newer(path, version, known)
 
     async def close(self) -> None:
         await self._db.close()
@@ -156,7 +190,7 @@ class Store(AlertTables):
         except sqlite3.OperationalError:  # "database is locked": someone else has it open
             mode = "wal"
         finally:
-            await self._db.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
+            await self._db.execute(f"PRAGMA busy_timeout = {self._timeout_ms}")
         return mode == "delete"
 
     async def _migrate(self) -> None:
