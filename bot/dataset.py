@@ -30,6 +30,7 @@ from pydantic import ValidationError
 from rapidfuzz import fuzz, process
 
 from bot.datafiles import csv_files, kind_of, open_regular
+from bot.dataset_checks import name_collisions
 from bot.models import (
     SOURCE_FIELDS,
     Move,
@@ -40,6 +41,7 @@ from bot.models import (
     RoleHolding,
     Source,
     Team,
+    has_hidden,
     place_values,
     row_values,
     source_values,
@@ -202,6 +204,8 @@ def plain_errors(exc: ValidationError) -> list[tuple[str | None, str]]:
             msg = f"'{err['input']}' is not one of {err['ctx']['expected']}"
         elif err["type"] == "missing":
             msg = "is required"
+        elif err["type"] == "too_short":
+            msg = f"needs at least {err['ctx'].get('min_length', 1)}"
         out.append((fld, msg))
     return out
 
@@ -236,6 +240,8 @@ class _Names:
         return found
 
     def _org(self, name: str) -> tuple[str, str | None]:
+        if has_hidden(name):  # kept as written: the model refuses it (folded, it would pass for a known name)
+            return name, None
         key = fold(name)
         if key in self.org_by_key:
             return self.org_by_key[key], None
@@ -252,6 +258,8 @@ class _Names:
         return found
 
     def _team(self, org: str, name: str) -> tuple[str, str | None]:
+        if has_hidden(name):
+            return name, None
         key = fold(name)
         if (org, key) in self.team_by_key:
             return self.team_by_key[(org, key)], None
@@ -270,7 +278,8 @@ class _People:
         self.by_key = {fold(a): p.name for p in people for a in (p.name, *p.aliases)}
 
     def canonical(self, name: str) -> str:
-        return self.by_key.get(fold(name), name)
+        """The canonical name; a spelling with hidden characters is kept as written, for the model to refuse."""
+        return name if has_hidden(name) else self.by_key.get(fold(name), name)
 
 
 @contextmanager
@@ -332,15 +341,20 @@ class DatasetReader:
 
     def _read_names(self) -> None:
         errors = self.errors
+        lines: dict[str, list[int]] = {"orgs.csv": [], "teams.csv": [], "people.csv": []}
         for line, row in self._rows("orgs.csv"):
             _collect(errors, "orgs.csv", line, lambda r=row: self.orgs.append(
-                Org(name=r["name"], aliases=split_aliases(r["aliases"]))))
+                Org(name=r["name"], aliases=split_aliases(r["aliases"]))), lines["orgs.csv"])
         for line, row in self._rows("teams.csv"):
             _collect(errors, "teams.csv", line, lambda r=row: self.teams.append(
-                Team(org=r["org"], name=r["name"], aliases=split_aliases(r["aliases"]))))
+                Team(org=r["org"], name=r["name"], aliases=split_aliases(r["aliases"]))), lines["teams.csv"])
         for line, row in self._rows("people.csv"):
             _collect(errors, "people.csv", line, lambda r=row: self.people.append(
-                Person(name=r["name"], aliases=split_aliases(r["aliases"]))))
+                Person(name=r["name"], aliases=split_aliases(r["aliases"]))), lines["people.csv"])
+        errors.extend(DatasetError(*problem) for problem in name_collisions(
+            list(zip(lines["people.csv"], self.people, strict=True)),
+            list(zip(lines["orgs.csv"], self.orgs, strict=True)),
+            list(zip(lines["teams.csv"], self.teams, strict=True))))
         self._names = _Names(self.orgs, self.teams)
         self._people = _People(self.people)
         for line, row in self._rows("roles.csv"):
@@ -381,7 +395,8 @@ class DatasetReader:
             if to_place is False:
                 to_place = clean[to_org, to_team, to_role] = _clean_place(to_org, to_team, to_role, names)
             person_key = fold(person)  # (most names of a big dataset are met once: worked out, not kept)
-            row = row_values(move_id.strip(), by_key.get(person_key, person), from_place, to_place, date,
+            known = person if has_hidden(person) else by_key.get(person_key, person)
+            row = row_values(move_id.strip(), known, from_place, to_place, date,
                              basis.strip() or None, status.strip() or "reported", notes)
             if row is None:  # the model has the last word: it words the errors, or accepts the unusual
                 row = _move(cells, line, names, people, places, errors)
@@ -512,11 +527,16 @@ def _missing(folder: Path, name: str) -> DatasetError:
     return DatasetError(name, None, f"is not a regular file ({kind}): put the CSV file itself there")
 
 
-def _collect(errors: list[DatasetError], file: str, line: int, build: Callable[[], object]) -> None:
+def _collect(errors: list[DatasetError], file: str, line: int, build: Callable[[], object],
+             lines: list[int] | None = None) -> None:
+    """Build one record (`build` appends it), or record its errors; `lines` gets the line of each one built."""
     try:
         build()
     except ValidationError as exc:
         errors.extend(DatasetError(file, line, m, f) for f, m in plain_errors(exc))
+        return
+    if lines is not None:
+        lines.append(line)
 
 
 def _place(org: str, team: str, role: str, side: str, names: _Names,
@@ -583,7 +603,7 @@ def _move(cells: list[str], line: int, names: _Names, people: _People,
         row = MoveRow.of(Move.model_validate(data))._replace(sources=())
     except ValidationError as exc:
         problems.extend(plain_errors(exc))
-    for fld, msg in problems:
+    for fld, msg in dict.fromkeys(problems):  # (a missing org is found by the names and by the model: said once)
         errors.append(DatasetError("moves.csv", line, msg, fld))
     return None if problems else row
 
