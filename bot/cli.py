@@ -70,7 +70,10 @@ def _ids(label: str, ids: list[str], limit: int = 20) -> None:
 @app.command()
 def load(db: DbOpt = None, data: DataOpt = None,
          force: Annotated[bool, typer.Option("--force", help="Read the files even if unchanged since the last load.")]
-         = False) -> None:
+         = False,
+         allow_removals: Annotated[bool, typer.Option(
+             "--allow-removals", help="Apply a load that withdraws more than half of the dataset's moves.")] = False,
+         ) -> None:
     """Validate the dataset and apply it to the database in one transaction (all or nothing)."""
     db_path, data_dir = _paths(db, data)
 
@@ -78,7 +81,7 @@ def load(db: DbOpt = None, data: DataOpt = None,
         bar = tqdm(unit=" rows", disable=not sys.stderr.isatty(), desc="loading", leave=False)
         store = await Store.open(db_path, timeout=_timeout())
         try:
-            report = await load_dataset(store, data_dir, bar.update, force=force)
+            report = await load_dataset(store, data_dir, bar.update, force=force, allow_removals=allow_removals)
         finally:
             bar.close()
             await store.close()
@@ -86,14 +89,16 @@ def load(db: DbOpt = None, data: DataOpt = None,
         if report.unchanged:
             typer.echo(f"{data_dir} is unchanged since the last load: nothing to do (--force reads it again).")
             return
+        restored = f", {len(report.restored)} restored" if report.restored else ""
         typer.echo(f"Loaded {data_dir}: {len(report.added)} added, {len(report.changed)} changed, "
-                   f"{len(report.removed)} removed; {report.roles} role holdings.")
+                   f"{len(report.removed)} removed{restored}; {report.roles} role holdings.")
         if report.first_load and report.added:
             typer.echo("  First load into an empty database: recorded as history, no alerts.")
             return
         _ids("added", report.added)
         _ids("changed", report.changed)
         _ids("removed", report.removed)
+        _ids("restored (withdrawn before; not announced again)", report.restored)
         if report.added:
             typer.echo(f"  {len(report.added)} new move(s) marked for alerts.")
 

@@ -18,7 +18,7 @@ from bot.store import Store
 
 
 async def load_dataset(store: Store, data_dir: Path, progress: Callable[[int], None] | None = None, *,
-                       force: bool = False) -> LoadReport:
+                       force: bool = False, allow_removals: bool = False) -> LoadReport:
     """Validate `data_dir` and apply it in one transaction (`DatasetInvalid`, and nothing written, on any error).
 
     Skipped when the files are byte for byte those of the last load (unless `force`): a bot restarting over a
@@ -29,7 +29,8 @@ async def load_dataset(store: Store, data_dir: Path, progress: Callable[[int], N
     if not force and digest and await store.get_meta("dataset_digest") == digest:
         return LoadReport(added=[], changed=[], removed=[], first_load=False, unchanged=True, notices=notices)
     reader = DatasetReader(data_dir, progress)
-    report = await store.apply_dataset(reader, meta={"dataset_digest": digest} if digest else None)
+    report = await store.apply_dataset(reader, meta={"dataset_digest": digest} if digest else None,
+                                       allow_removals=allow_removals)
     return replace(report, notices=notices)
 
 

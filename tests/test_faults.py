@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import DATA_DIR, move_row, read_rows, source_row, write_case, write_rows
+from tests.conftest import DATA_DIR, move_row, read_rows, source_row, write_rows
 
 MOVESBOT = str(Path(sys.executable).parent / "movesbot")
 TIMEOUT = 60
@@ -275,7 +275,19 @@ def test_kill_9_during_a_load_leaves_the_database_whole(tmp_path, db_path, seed)
                            " HAVING count(*) > 1)").fetchone() == (0,)
 
 
-def test_the_bundled_dataset_loads_into_a_fresh_case(tmp_path):
-    """The fixture folders above are built from the mini dataset: it is valid as written."""
-    data = write_case(tmp_path / "d")
-    assert run_cli("validate", "--data", data, cwd=tmp_path).returncode == 0
+
+
+def test_a_truncated_dataset_needs_allow_removals(tmp_path, db_path):
+    from tests.test_store_hardening import header_only
+
+    cut = header_only(tmp_path / "cut")
+    with sqlite3.connect(db_path) as con:
+        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    before = digest(db_path)
+    assert_refused(run_cli("load", "--db", db_path, "--data", cut, cwd=tmp_path), "204 of the 204",
+                   "--allow-removals")
+    assert digest(db_path) == before
+    allowed = run_cli("load", "--db", db_path, "--data", cut, "--allow-removals", cwd=tmp_path)
+    assert allowed.returncode == 0 and "204 removed" in allowed.stdout, allowed.stderr
+    back = run_cli("load", "--db", db_path, "--data", DATA_DIR, cwd=tmp_path)
+    assert back.returncode == 0 and "204 restored" in back.stdout and "marked for alerts" not in back.stdout

@@ -36,6 +36,19 @@ class DiskFull(StoreError):
     """No room left on the disk (or the file system) holding the database."""
 
 
+class TooManyRemovals(StoreError):
+    """A load would withdraw more than `REMOVAL_SHARE` of the record: a truncated file is more likely than that."""
+
+    def __init__(self, removed: int, live: int):
+        self.removed, self.live = removed, live
+        super().__init__(f"this load would withdraw {removed} of the {live} moves that came from the dataset (more "
+                         f"than {REMOVAL_SHARE:.0%}): is a file cut short? If it is meant, load again with "
+                         f"--allow-removals. {UNCHANGED}")
+
+
+REMOVAL_SHARE = 0.5
+
+
 def describe(exc: BaseException, path: Path | str, *, timeout: float | None = None) -> StoreError | None:
     """The `StoreError` an SQLite or OS error stands for, worded for `path`; None when it is none of the known
     faults (a bug: let it show as one)."""

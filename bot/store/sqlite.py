@@ -18,7 +18,7 @@ from bot.dataset import DatasetReader, collector_paused
 from bot.models import Move, MoveRow
 from bot.records import Flow, LoadReport, MoveRecord, NameEntry, RoleRecord, SourceRecord
 from bot.store.alerts import AlertTables
-from bot.store.errors import DatabaseUnavailable, damaged, describe, newer
+from bot.store.errors import REMOVAL_SHARE, DatabaseUnavailable, TooManyRemovals, damaged, describe, newer
 
 _MOVE_SELECT = """
 SELECT m.id, p.name, fo.name, ft.name, m.from_role, tor.name, tt.name, m.to_role,
@@ -212,7 +212,8 @@ class Store(AlertTables):
 
     # -- loading ------------------------------------------------------------------------------------------
 
-    async def apply_dataset(self, reader: DatasetReader, meta: dict[str, str] | None = None) -> LoadReport:
+    async def apply_dataset(self, reader: DatasetReader, meta: dict[str, str] | None = None, *,
+                            allow_removals: bool = False) -> LoadReport:
         """Make the database say what the dataset says, in one transaction, and log what changed.
 
         The reader's rows are written as they are read; if the reader finds any error, the transaction is rolled
@@ -220,12 +221,14 @@ class Store(AlertTables):
         kept: only moves that came from a dataset can be removed by a dataset. The first load into an empty
         database goes straight into the tables (their secondary indexes built once, after the rows) and is
         logged as history, not news; a later load goes through temporary tables and SQL works out what changed.
-        `meta` is written with the load (the dataset's digest, say).
+        `meta` is written with the load (the dataset's digest, say). A load that would withdraw more than half of the
+        dataset's moves raises `TooManyRemovals` (nothing written) unless `allow_removals`: a file cut short is more
+        likely than that. A withdrawn move that comes back is `restored`: history, not news (no alert).
         """
         with collector_paused():
-            return await self._apply_dataset(reader, meta or {})
+            return await self._apply_dataset(reader, meta or {}, allow_removals)
 
-    async def _apply_dataset(self, reader: DatasetReader, meta: dict[str, str]) -> LoadReport:
+    async def _apply_dataset(self, reader: DatasetReader, meta: dict[str, str], allow_removals: bool) -> LoadReport:
         at = now_iso()
         empty = not await self._db.execute_fetchall("SELECT 1 FROM moves LIMIT 1")
         async with self._transaction(bulk=empty) as db:
@@ -255,9 +258,9 @@ class Store(AlertTables):
                         await db.execute(sql)
                     await db.execute("INSERT INTO move_events (move_id, kind, origin, news, at)"
                                      " SELECT id, 'added', 'dataset', 0, ? FROM moves ORDER BY rowid", (at,))
-                    added, changed, removed = list(reader.move_lines), [], []
+                    added, changed, removed, restored = list(reader.move_lines), [], [], []
                 else:
-                    added, changed, removed = await self._apply_changes(db, at)
+                    added, changed, removed, restored = await self._apply_changes(db, at, allow_removals)
                     await self.enqueue(db, added, "new", at)
                     await self.enqueue(db, changed, "correction", at)
                 await db.execute("DELETE FROM roles")
@@ -276,12 +279,14 @@ class Store(AlertTables):
             finally:
                 await _restore_pragmas(db, old_pragmas)
         return LoadReport(added=added, changed=changed, removed=removed, first_load=first_load,
-                          roles=len(reader.roles))
+                          roles=len(reader.roles), restored=restored)
 
     @staticmethod
-    async def _apply_changes(db: aiosqlite.Connection, at: str) -> tuple[list[str], list[str], list[str]]:
-        """A load over earlier ones, from the staged rows: write what was added or changed, retract what left,
-        log each as news. Rows are compared column by column, and sources as sets of rows."""
+    async def _apply_changes(db: aiosqlite.Connection, at: str,
+                             allow_removals: bool) -> tuple[list[str], list[str], list[str], list[str]]:
+        """A load over earlier ones, from the staged rows: write what was added, changed or restored, retract what
+        left, log each (added and changed as news; restored, a withdrawn move back, not). Rows are compared column
+        by column, and sources as sets of rows."""
         await db.execute("CREATE TEMP TABLE load_changes (id TEXT PRIMARY KEY, kind TEXT NOT NULL, line INTEGER)")
         # A move retracted by a moderator (the last removal not the dataset's) stays retracted while its row is the
         # same: only an edit of that row in the dataset brings it back.
@@ -289,14 +294,15 @@ class Store(AlertTables):
                      " ORDER BY e.seq DESC LIMIT 1) IS NOT 'dataset'")
         await db.execute(f"""
             INSERT INTO temp.load_changes
-            SELECT n.id, CASE WHEN m.id IS NULL OR m.retracted_at IS NOT NULL THEN 'added' ELSE 'changed' END, n.rowid
+            SELECT n.id, CASE WHEN m.id IS NULL THEN 'added' WHEN m.retracted_at IS NOT NULL THEN 'restored'
+                              ELSE 'changed' END, n.rowid
               FROM temp.load_moves n LEFT JOIN moves m ON m.id = n.id
              WHERE m.id IS NULL OR (m.retracted_at IS NOT NULL AND NOT {moderated}) OR m.origin != 'dataset'
                 OR {" OR ".join(f"m.{c} IS NOT n.{c}" for c in _MOVE_CONTENT)}""")
         sources = "move_id, position, url, title, publisher, published, language, supports"
         await db.execute(f"""
             INSERT OR IGNORE INTO temp.load_changes
-            SELECT d.move_id, CASE WHEN m.retracted_at IS NOT NULL THEN 'added' ELSE 'changed' END, n.rowid FROM (
+            SELECT d.move_id, CASE WHEN m.retracted_at IS NOT NULL THEN 'restored' ELSE 'changed' END, n.rowid FROM (
                 SELECT move_id FROM (SELECT {sources} FROM temp.load_sources EXCEPT SELECT {sources} FROM sources)
                 UNION
                 SELECT move_id FROM (SELECT {sources} FROM sources WHERE move_id IN (SELECT id FROM temp.load_moves)
@@ -305,9 +311,15 @@ class Store(AlertTables):
         rows = await db.execute_fetchall("SELECT id, kind FROM temp.load_changes ORDER BY line")
         added = [mid for mid, kind in rows if kind == "added"]
         changed = [mid for mid, kind in rows if kind == "changed"]
+        restored = [mid for mid, kind in rows if kind == "restored"]
         removed = [row[0] for row in await db.execute_fetchall(
             "SELECT id FROM moves WHERE origin = 'dataset' AND retracted_at IS NULL"
             " AND id NOT IN (SELECT id FROM temp.load_moves) ORDER BY rowid")]
+        if removed and not allow_removals:
+            live = (await db.execute_fetchall(
+                "SELECT count(*) FROM moves WHERE origin = 'dataset' AND retracted_at IS NULL"))[0][0]
+            if len(removed) > REMOVAL_SHARE * live:
+                raise TooManyRemovals(len(removed), live)
 
         columns = ", ".join(("id", *_MOVE_CONTENT))
         await db.execute("DELETE FROM sources WHERE move_id IN (SELECT id FROM temp.load_changes)")
@@ -322,13 +334,13 @@ class Store(AlertTables):
                          " WHERE move_id IN (SELECT id FROM temp.load_changes)")
         await db.executemany("UPDATE moves SET retracted_at = ?, updated_at = ? WHERE id = ?",
                              [(at, at, mid) for mid in removed])
-        events = ([(mid, "added") for mid in added] + [(mid, "changed") for mid in changed]
-                  + [(mid, "removed") for mid in removed])
+        events = ([(mid, "added", 1) for mid in added] + [(mid, "changed", 1) for mid in changed]
+                  + [(mid, "removed", 1) for mid in removed] + [(mid, "added", 0) for mid in restored])
         await db.executemany(
-            "INSERT INTO move_events (move_id, kind, origin, news, at) VALUES (?, ?, 'dataset', 1, ?)",
-            [(mid, kind, at) for mid, kind in events])
+            "INSERT INTO move_events (move_id, kind, origin, news, at) VALUES (?, ?, 'dataset', ?, ?)",
+            [(mid, kind, news, at) for mid, kind, news in events])
         await db.execute("DROP TABLE temp.load_changes")
-        return added, changed, removed
+        return added, changed, removed, restored
 
     @staticmethod
     async def _replace_aliases(db: aiosqlite.Connection, reader: DatasetReader, names: _NameIds) -> None:
