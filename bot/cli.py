@@ -268,43 +268,38 @@ def subscriptions_export(file: Annotated[Path | None, typer.Option("--file", hel
 @subscriptions_app.command("import")
 def subscriptions_import(file: Annotated[Path, typer.Argument(help="A JSON file made by export.")],
                          db: DbOpt = None, data: DataOpt = None) -> None:
-    """Add the subscriptions of an export; targets unknown to this database are reported and skipped."""
+    """Add the subscriptions of an export, all or none: every entry is checked first; targets unknown to this
+    database are reported and skipped."""
+    from bot.subscriptions_io import parse_entries
+
     db_path, data_dir = _paths(db, data)
     try:
-        items = json.loads(file.read_text(encoding="utf-8"))
-        assert isinstance(items, list)
-    except (OSError, ValueError, AssertionError):
-        typer.echo(f"{file} is not a JSON list made by `movesbot subscriptions export`.", err=True)
-        raise typer.Exit(1) from None
+        entries, errors = parse_entries(json.loads(file.read_text(encoding="utf-8")))
+    except (OSError, ValueError) as exc:
+        _fail(f"{file} is not a JSON list made by `movesbot subscriptions export` ({exc}).")
+    if errors:
+        for error in errors:
+            typer.echo(f"  {error}", err=True)
+        _fail(f"{len(errors)} problem(s) in {file}. Nothing was imported.")
 
-    async def go() -> tuple[int, int]:
-        engine = await open_engine(db_path, data_dir)
-        added = skipped = 0
+    async def go() -> tuple[int, int, int]:
+        engine = await open_engine(db_path, data_dir, timeout=_timeout())
         try:
-            for item in items:
-                kind = item.get("target_kind")
-                target_id = await engine.store.resolve_target(kind, item.get("target_name", ""),
-                                                              item.get("target_org"))
-                if kind != "all" and target_id is None:
-                    typer.echo(f"  skipped: unknown {kind} {item.get('target_name')!r}", err=True)
-                    skipped += 1
+            rows = []
+            for entry in entries:
+                values = {k: v for k, v in vars(entry).items() if k != "target_name"}
+                target_id = await engine.store.resolve_target(entry.target_kind, entry.target_name, entry.target_org)
+                if entry.target_kind != "all" and target_id is None:
+                    typer.echo(f"  skipped: unknown {entry.target_kind} {entry.target_name!r}", err=True)
                     continue
-                await engine.store.add_subscription(
-                    guild_id=int(item["guild_id"]), channel_id=int(item["channel_id"]), target_kind=kind,
-                    target_id=target_id, target_name=item.get("target_name") or "everything",
-                    target_org=item.get("target_org"), direction=item.get("direction", "both"),
-                    mention_role_id=item.get("mention_role_id"), corrections=bool(item.get("corrections")),
-                    locale=item.get("locale", "en"))
-                if item.get("state") == "paused":
-                    await engine.store.pause_channel(int(item["channel_id"]),
-                                                     item.get("paused_reason") or "paused before the export")
-                added += 1
+                rows.append({**values, "target_id": target_id, "target_name": entry.target_name})
+            added, updated = await engine.store.import_subscriptions(rows)
         finally:
             await engine.store.close()
-        return added, skipped
+        return added, updated, len(entries) - len(rows)
 
-    added, skipped = _run_with_dataset(go())
-    typer.echo(f"Imported {added} subscription(s); {skipped} skipped.")
+    added, updated, skipped = _run_with_dataset(go(), db_path)
+    typer.echo(f"Subscriptions: {added} imported, {updated} updated, {skipped} skipped.")
 
 
 def _run_with_dataset(coro: Coroutine[Any, Any, T], db_path: Path | None = None) -> T:

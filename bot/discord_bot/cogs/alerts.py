@@ -25,6 +25,7 @@ from bot.recording import MoveInput, MoveInputError, build_move
 from bot.records import MoveRecord
 from bot.service import data_fingerprint, load_dataset
 from bot.store.sqlite import MoveExists, UnknownMove
+from bot.subscriptions_io import everyone_refusal
 
 if TYPE_CHECKING:
     from bot.discord_bot.bot import MovesBot
@@ -171,6 +172,11 @@ class Alerts(commands.Cog):
     async def _subscribe(self, interaction: discord.Interaction, kind: str, name: str | None,
                          direction: Direction, mention_role: discord.Role | None, corrections: bool) -> None:
         assert interaction.guild_id is not None and interaction.channel_id is not None
+        if mention_role is not None and (mention_role.is_default()
+                                         or everyone_refusal(mention_role.id, interaction.guild_id)):
+            await say(interaction, "The @everyone role can't be an alert's mention role: it would ping the whole "
+                      "server. Pick another role, or none.")
+            return
         await self.bot.ready.wait()
         engine, store = self.bot.engine, self.bot.store
         assert engine is not None and store is not None
