@@ -80,6 +80,12 @@ def describe(exc: BaseException, path: Path | str, *, timeout: float | None = No
     return None
 
 
+def store_problem(exc: BaseException, path: Path | str) -> str:
+    """One sentence for any failure met while using the database (a `StoreError`'s, or the exception's own)."""
+    found = describe(exc, path)
+    return str(found) if found is not None else f"{type(exc).__name__}: {exc}"
+
+
 def damaged(path: Path | str, report: str) -> DatabaseDamaged:
     """`report` is what quick_check said; its first problem is quoted."""
     lines = [line.strip() for line in report.splitlines() if line.strip() and not line.startswith("***")]

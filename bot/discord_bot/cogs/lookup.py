@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 BAD_DATE = {"en": "“{value}” is not a date: use YYYY, YYYY-MM or YYYY-MM-DD.",
             "fr": "« {value} » n'est pas une date : utilisez AAAA, AAAA-MM ou AAAA-MM-JJ."}
+UNAVAILABLE = {"en": "Sorry, I can't read my database right now; the people running me have been told.",
+               "fr": "Désolé, je ne peux pas lire ma base de données pour l'instant ; les responsables sont prévenus."}
 MAX_OPTION = 200  # longer option values are cut: names are never that long, and huge input costs time
 
 
@@ -35,6 +37,9 @@ class Lookup(commands.Cog):
         if not self.bot.ready.is_set():
             await interaction.response.defer(thinking=True)
             await self.bot.ready.wait()
+        if self.bot.engine is None:  # the database could not be read: say so rather than fail
+            await say(interaction, UNAVAILABLE[locale])
+            return
         answer = await build(locale)
         await send_answer(interaction, self.bot.engine, answer)
 
