@@ -223,6 +223,28 @@ def add(person: Annotated[str, typer.Option(help="Who moved (canonical name or a
         raise typer.Exit(1) from None
 
 
+@app.command()
+def export(data: Annotated[Path, typer.Option("--data", help="Folder to write the dataset files into.")],
+           db: DbOpt = None) -> None:
+    """Write the whole record (moves recorded anywhere, their sources, people, orgs, teams, roles) as dataset
+    files, to commit them: loading them into the same database changes nothing."""
+    from bot.export import ExportError, export_dataset
+
+    db_path, _ = _paths(db, None)
+
+    async def go() -> dict[str, int]:
+        async with await Store.open(db_path, timeout=_timeout()) as store:
+            return await export_dataset(store, data)
+
+    try:
+        counts = _run_with_dataset(go(), db_path)
+    except ExportError as exc:
+        _fail(str(exc))
+    typer.echo(f"Exported to {data}: {counts['moves.csv']} moves, {counts['sources.csv']} sources, "
+               f"{counts['people.csv']} people, {counts['orgs.csv']} orgs, {counts['teams.csv']} teams, "
+               f"{counts['roles.csv']} role holdings.")
+
+
 subscriptions_app = typer.Typer(help="Alert subscriptions: list, export and import as JSON.", no_args_is_help=True)
 app.add_typer(subscriptions_app, name="subscriptions")
 

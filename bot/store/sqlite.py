@@ -19,6 +19,7 @@ from bot.models import Move, MoveRow
 from bot.records import Flow, LoadReport, MoveRecord, NameEntry, RoleRecord, SourceRecord
 from bot.store.alerts import AlertTables
 from bot.store.errors import REMOVAL_SHARE, DatabaseUnavailable, TooManyRemovals, damaged, describe, newer
+from bot.store.export import dataset_rows as export_rows
 
 _MOVE_SELECT = """
 SELECT m.id, p.name, fo.name, ft.name, m.from_role, tor.name, tt.name, m.to_role,
@@ -297,7 +298,7 @@ class Store(AlertTables):
             SELECT n.id, CASE WHEN m.id IS NULL THEN 'added' WHEN m.retracted_at IS NOT NULL THEN 'restored'
                               ELSE 'changed' END, n.rowid
               FROM temp.load_moves n LEFT JOIN moves m ON m.id = n.id
-             WHERE m.id IS NULL OR (m.retracted_at IS NOT NULL AND NOT {moderated}) OR m.origin != 'dataset'
+             WHERE m.id IS NULL OR (m.retracted_at IS NOT NULL AND NOT {moderated})
                 OR {" OR ".join(f"m.{c} IS NOT n.{c}" for c in _MOVE_CONTENT)}""")
         sources = "move_id, position, url, title, publisher, published, language, supports"
         await db.execute(f"""
@@ -595,6 +596,11 @@ class Store(AlertTables):
             f" LEFT JOIN teams t ON t.id = r.team_id WHERE {clause}"
             " ORDER BY coalesce(r.as_of, '') DESC, p.name", params)
         return [RoleRecord(*row) for row in rows]
+
+    async def dataset_rows(self, file: str) -> AsyncIterator[list[tuple]]:
+        """The record as rows of the dataset file `file` (`bot.dataset.COLUMNS` order), a batch at a time."""
+        async for rows in export_rows(self._db, file):
+            yield rows
 
     async def get_meta(self, key: str) -> str | None:
         rows = await self._db.execute_fetchall("SELECT value FROM meta WHERE key = ?", (key,))
