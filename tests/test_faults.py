@@ -291,3 +291,10 @@ def test_a_truncated_dataset_needs_allow_removals(tmp_path, db_path):
     assert allowed.returncode == 0 and "204 removed" in allowed.stdout, allowed.stderr
     back = run_cli("load", "--db", db_path, "--data", DATA_DIR, cwd=tmp_path)
     assert back.returncode == 0 and "204 restored" in back.stdout and "marked for alerts" not in back.stdout
+
+
+def test_a_bad_setting_in_env_is_one_line(tmp_path):
+    (tmp_path / ".env").write_text("MOVESBOT_ALERT_RATE=-5\n", encoding="utf-8")
+    result = run_cli("validate", "--data", DATA_DIR, cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip() == "MOVESBOT_ALERT_RATE=-5: must be greater than 0 (see .env.example)"

@@ -121,3 +121,19 @@ async def test_the_everyone_role_is_refused_by_subscribe(world):  # noqa: F811
         assert await bot.store.subscriptions() == []
         fine = await world.subscribe("everything", "everything", mention_role=world.role["id"])
         assert (await bot.store.subscription(fine)).mention_role_id == int(world.role["id"])
+
+
+@pytest.mark.parametrize("team", ["<@&123456789012345678>", "/"])
+async def test_the_move_form_refuses_a_mention_or_a_slash_as_a_team(world, team):  # noqa: F811
+    from tests.test_alerts_discord import MOD, modal_inputs
+
+    async with world.running() as bot:
+        opened = await world.fake.send_slash_command("move add", {}, channel_id=world.general.id, permissions=MOD)
+        ids = modal_inputs(await opened.wait_response())
+        submitted = await world.fake.submit_modal(opened, {
+            ids["Person"]: "Zoe Newhire", ids["From: org / team / role"]: f"Google DeepMind / {team} / x",
+            ids["To: org / team / role"]: "Meta", ids["Date: YYYY, YYYY-MM or YYYY-MM-DD"]: "2026-05-04",
+            ids["Source URLs, one per line"]: "https://example.com/zoe-newhire"})
+        text = (await submitted.wait_response())["data"]["content"]
+        assert text.startswith("Nothing was recorded") and "from_team:" in text.replace("\\", ""), text
+        assert await bot.store.move_ids_like("zoe-newhire") == []
