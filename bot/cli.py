@@ -292,11 +292,13 @@ def subscriptions_import(file: Annotated[Path, typer.Argument(help="A JSON file 
                          db: DbOpt = None, data: DataOpt = None) -> None:
     """Add the subscriptions of an export, all or none: every entry is checked first; targets unknown to this
     database are reported and skipped."""
+    from bot.datafiles import open_regular
     from bot.subscriptions_io import parse_entries
 
     db_path, data_dir = _paths(db, data)
     try:
-        entries, errors = parse_entries(json.loads(file.read_text(encoding="utf-8")))
+        with open_regular(file, "r", encoding="utf-8") as fh:  # (a FIFO would block: refused)
+            entries, errors = parse_entries(json.loads(fh.read()))
     except (OSError, ValueError) as exc:
         _fail(f"{file} is not a JSON list made by `movesbot subscriptions export` ({exc}).")
     if errors:

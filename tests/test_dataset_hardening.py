@@ -148,3 +148,11 @@ def test_an_unknown_move_in_sources_is_still_reported(make_dataset):
     def change(files):
         return {**files, "sources.csv": [*files["sources.csv"], source_row("nobody-2025", "https://example.com/n")]}
     assert any("names move 'nobody-2025'" in e for e in errors_of(make_dataset(change)))
+
+
+def test_a_moves_file_that_is_not_utf8_is_one_error_not_one_per_source(make_dataset):
+    def change(files):
+        return {**files, "moves.csv": (_MOVES_HEADER + "\nbad-row,Baptiste Rozi\u00e8re,Meta,,,Mistral,,,2023,,,\n")
+                .encode("latin-1")}
+    errors = errors_of(make_dataset(change))
+    assert len(errors) == 1 and "moves.csv row 2" in errors[0] and "UTF-8" in errors[0], errors

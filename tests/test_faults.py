@@ -298,3 +298,12 @@ def test_a_bad_setting_in_env_is_one_line(tmp_path):
     result = run_cli("validate", "--data", DATA_DIR, cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr.strip() == "MOVESBOT_ALERT_RATE=-5: must be greater than 0 (see .env.example)"
+
+
+def test_fifos_where_files_are_read_are_refused_not_waited_on(tmp_path):
+    os.mkfifo(tmp_path / "db.fifo")
+    os.mkfifo(tmp_path / "subs.json")
+    assert_refused(run_cli("subscriptions", "list", "--db", tmp_path / "db.fifo", cwd=tmp_path),
+                   "not a regular file (a FIFO)")
+    assert_refused(run_cli("subscriptions", "import", tmp_path / "subs.json", "--db", tmp_path / "m.db",
+                           "--data", DATA_DIR, cwd=tmp_path), "subs.json", "not a regular file")

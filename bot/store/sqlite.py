@@ -14,6 +14,7 @@ from typing import Any
 
 import aiosqlite
 
+from bot.datafiles import kind_of
 from bot.dataset import DatasetReader, collector_paused
 from bot.models import Move, MoveRow
 from bot.records import Flow, LoadReport, MoveRecord, NameEntry, RoleRecord, SourceRecord
@@ -114,6 +115,9 @@ class Store(AlertTables):
         if str(path) != ":memory:":
             if path.is_dir():
                 raise DatabaseUnavailable(f"the database path {path} is a folder, not a file: give a file name.")
+            kind = kind_of(path.stat().st_mode) if path.exists() else None
+            if kind is not None:  # (SQLite would wait forever reading a FIFO)
+                raise DatabaseUnavailable(f"the database path {path} is not a regular file ({kind}).")
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
