@@ -24,6 +24,8 @@ async def load_dataset(store: Store, data_dir: Path, progress: Callable[[int], N
     Skipped when the files are byte for byte those of the last load (unless `force`): a bot restarting over a
     big dataset does not read a million rows again to find nothing changed.
     """
+    if not store.checked:  # a database too big to check at open: never report a damaged one "unchanged"
+        await store.quick_check()
     digest = await asyncio.to_thread(dataset_digest, data_dir)  # (a big dataset's bytes: off the event loop)
     notices = tuple(csv_files(data_dir)[1])
     if not force and digest and await store.get_meta("dataset_digest") == digest:

@@ -77,3 +77,27 @@ async def test_a_restored_move_is_not_news_but_a_new_one_is(empty_store, make_da
         name="v3")))
     assert report.restored == ["ruoming-pang-meta-2025"] and report.added == ["ada-example-meta-2026"]
     assert [d.move_id for d in await empty_store.due_deliveries()] == ["ada-example-meta-2026"]
+
+
+async def test_a_damaged_database_too_big_to_check_at_open_is_caught_by_a_load(db_path, monkeypatch):
+    import sqlite3
+
+    from bot.service import load_dataset
+    from bot.store import Store
+    from bot.store import sqlite as store_module
+    from bot.store.errors import DatabaseDamaged
+
+    with sqlite3.connect(db_path) as con:
+        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    raw = bytearray(db_path.read_bytes())
+    for n in range(3, len(raw) // 4096 - 1, 3):
+        raw[n * 4096 + 100:n * 4096 + 400] = bytes(300)
+    db_path.write_bytes(bytes(raw))
+    monkeypatch.setattr(store_module, "QUICK_CHECK_MAX_BYTES", 0)
+    store = await Store.open(db_path)
+    try:
+        assert not store.checked
+        with pytest.raises(DatabaseDamaged):
+            await load_dataset(store, DATA_DIR)
+    finally:
+        await store.close()

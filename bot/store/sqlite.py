@@ -33,7 +33,8 @@ JOIN orgs tor ON tor.id = m.to_org_id
 LEFT JOIN teams tt ON tt.id = m.to_team_id
 """
 _BUSY_TIMEOUT_MS = 10_000
-QUICK_CHECK_MAX_BYTES = 256 << 20  # a quick_check reads every page: at open only while that takes well under a second
+# quick_check reads every page (0.4 s for 56 MB here): at open only below this size; a load checks bigger ones
+QUICK_CHECK_MAX_BYTES = 32 << 20
 _CHUNK = 500  # ids per IN (...) list, well under SQLite's variable limit
 _NAME_ENTRIES = """
 SELECT 'person', id, name, name, NULL FROM people
@@ -101,6 +102,7 @@ class Store(AlertTables):
         self.path = path
         self._write_lock = asyncio.Lock()
         self._timeout_ms = _BUSY_TIMEOUT_MS
+        self.checked = False  # whether quick_check has passed since open
 
     @classmethod
     async def open(cls, path: Path | str, *, timeout: float = _BUSY_TIMEOUT_MS / 1000) -> Store:
@@ -144,16 +146,21 @@ class Store(AlertTables):
 
     async def _check(self, path: Path) -> None:
         """Refuse a damaged database, and one of a newer schema, before anything is written to it."""
-        if str(path) != ":memory:" and path.exists() and path.stat().st_size <= QUICK_CHECK_MAX_BYTES:
-            found = [row[0] for row in await self._db.execute_fetchall("PRAGMA quick_check(3)")]
-            if found != ["ok"]:
-                raise damaged(path, "\n".join(map(str, found)))
+        if str(path) == ":memory:" or not path.exists() or path.stat().st_size <= QUICK_CHECK_MAX_BYTES:
+            await self.quick_check()
         if await self._db.execute_fetchall(
                 "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"):
             version = (await self._db.execute_fetchall("SELECT max(version) FROM schema_migrations"))[0][0] or 0
             known = max(v for v, _, _ in _migrations())
             if version > known:
                 raise newer(path, version, known)
+
+    async def quick_check(self) -> None:
+        """`DatabaseDamaged` unless SQLite's quick_check finds every page sound (it reads them all)."""
+        found = [row[0] for row in await self._db.execute_fetchall("PRAGMA quick_check(3)")]
+        if found != ["ok"]:
+            raise damaged(self.path, "\n".join(map(str, found)))
+        self.checked = True
 
     async def close(self) -> None:
         await self._db.close()
