@@ -307,3 +307,13 @@ def test_fifos_where_files_are_read_are_refused_not_waited_on(tmp_path):
                    "not a regular file (a FIFO)")
     assert_refused(run_cli("subscriptions", "import", tmp_path / "subs.json", "--db", tmp_path / "m.db",
                            "--data", DATA_DIR, cwd=tmp_path), "subs.json", "not a regular file")
+
+
+def test_another_applications_database_is_not_written(tmp_path):
+    db = tmp_path / "other.db"
+    with sqlite3.connect(db) as con:
+        con.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL)")
+    before = digest(db)
+    assert_refused(run_cli("load", "--db", db, "--data", DATA_DIR, cwd=tmp_path), "another application",
+                   "invoices")
+    assert digest(db) == before

@@ -59,9 +59,9 @@ def describe(exc: BaseException, path: Path | str, *, timeout: float | None = No
         base = code & 0xFF if isinstance(code, int) else None
         text = str(exc).lower()
         if base in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) or "locked" in text:
-            wait = f" for {timeout:g} s" if timeout is not None else ""
-            return DatabaseLocked(f"{path} is locked by another process (a load, `movesbot add` or the bot) and "
-                                  f"stayed locked{wait}: try again when it has finished. {UNCHANGED}")
+            wait = f" (MOVESBOT_DB_TIMEOUT sets how long to wait for it: {timeout:g} s)" if timeout is not None else ""
+            return DatabaseLocked(f"{path} is locked by another process (a load, `movesbot add` or the bot): try "
+                                  f"again when it has finished{wait}. {UNCHANGED}")
         if base == sqlite3.SQLITE_FULL or "disk is full" in text:
             return DiskFull(f"the disk holding {path} is full: free some space and try again. {UNCHANGED}")
         if base in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB) or "not a database" in text or "malformed" in text:

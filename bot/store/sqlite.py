@@ -148,8 +148,12 @@ class Store(AlertTables):
         """Refuse a damaged database, and one of a newer schema, before anything is written to it."""
         if str(path) == ":memory:" or not path.exists() or path.stat().st_size <= QUICK_CHECK_MAX_BYTES:
             await self.quick_check()
-        if await self._db.execute_fetchall(
-                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"):
+        tables = {row[0] for row in await self._db.execute_fetchall(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")}
+        if tables and "schema_migrations" not in tables:
+            raise DatabaseUnavailable(f"{path} is a SQLite database of another application (tables "
+                                      f"{', '.join(sorted(tables)[:5])}): give movesbot a file of its own.")
+        if tables:
             version = (await self._db.execute_fetchall("SELECT max(version) FROM schema_migrations"))[0][0] or 0
             known = max(v for v, _, _ in _migrations())
             if version > known:
