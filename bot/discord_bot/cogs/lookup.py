@@ -57,7 +57,7 @@ class Lookup(commands.Cog):
     # -- autocomplete ------------------------------------------------------------------------------------
 
     async def _complete(self, current: str, kinds: list[str], org: str | None = None) -> list[app_commands.Choice]:
-        if not self.bot.ready.is_set():
+        if not self.bot.ready.is_set() or self.bot.engine is None:
             return []
         matches = self.bot.engine.complete(current[:MAX_OPTION], kinds, limit=25 if org is None else 200)
         if org:
