@@ -257,15 +257,15 @@ def test_kill_9_during_a_load_leaves_the_database_whole(tmp_path, db_path, seed)
         con.execute("INSERT INTO subscriptions (guild_id, channel_id, target_kind, target_name, created_at)"
                     " VALUES (1, 2, 'all', 'everything', '2026-01-01')")
     before = _state(db_path)
-    data = _big_dataset(tmp_path / "big", 20_000)
+    data = _big_dataset(tmp_path / "big", 40_000)  # (a load of about 2 s here: most kills land inside it)
     proc = subprocess.Popen([MOVESBOT, "load", "--db", str(db_path), "--data", str(data)], cwd=tmp_path,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             env={**os.environ, "MOVESBOT_DB_TIMEOUT": "5"})
-    time.sleep(random.Random(seed).uniform(0.3, 2.5))
+    time.sleep(random.Random(seed).uniform(0.2, 1.4))
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     after = _state(db_path)
-    full = (before[0] + 20_000, before[1] + 20_000, before[2] + 20_000)
+    full = (before[0] + 40_000, before[1] + 40_000, before[2] + 40_000)
     assert after in (before, full)
     result = run_cli("load", "--db", db_path, "--data", data, cwd=tmp_path, timeout=120)
     assert result.returncode == 0, result.stderr
