@@ -68,9 +68,14 @@ async def test_users_waiting_are_told_when_the_database_cannot_be_read(fake_disc
         async with running_bot(make_bot(db_path), fake_discord):
             inter = await fake_discord.send_slash_command("left", {"org": "Apple"})
             assert (await inter.wait_response())["type"] == 5  # deferred while the engine is built
+            mention = await fake_discord.send_user_message("who left Apple?", mention_bot=True)
             gate.set()
             data = await asyncio.wait_for(answer_of(inter), 10)
+            said = await fake_discord.wait_until(
+                lambda: [m for m in fake_discord.messages_in(mention["channel_id"])
+                         if "can't read my database" in (m.get("content") or "")], 10, "the chat answer")
     assert "can't read my database" in (data.get("content") or ""), data
+    assert said
     assert any("cannot serve" in r.getMessage() and "damaged" in r.getMessage() for r in caplog.records)
 
 

@@ -11,7 +11,7 @@ from discord.ext import commands
 
 from bot.answers import Answer, Engine
 from bot.answers.render import shorten
-from bot.discord_bot.replies import locale_of, quoted, say, send_answer
+from bot.discord_bot.replies import UNAVAILABLE, locale_of, quoted, say, send_answer
 from bot.models import parse_partial_date
 
 if TYPE_CHECKING:
@@ -19,8 +19,6 @@ if TYPE_CHECKING:
 
 BAD_DATE = {"en": "“{value}” is not a date: use YYYY, YYYY-MM or YYYY-MM-DD.",
             "fr": "« {value} » n'est pas une date : utilisez AAAA, AAAA-MM ou AAAA-MM-JJ."}
-UNAVAILABLE = {"en": "Sorry, I can't read my database right now; the people running me have been told.",
-               "fr": "Désolé, je ne peux pas lire ma base de données pour l'instant ; les responsables sont prévenus."}
 MAX_OPTION = 200  # longer option values are cut: names are never that long, and huge input costs time
 
 
