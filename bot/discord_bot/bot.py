@@ -55,7 +55,6 @@ class MovesBot(commands.Bot):
         self.store: Store | None = None
         self.engine: Engine | None = None
         self.ready = asyncio.Event()
-        self.failure: str | None = None  # why the engine could not be built, for the users who were waiting
         self._prepare_task: asyncio.Task | None = None
         install_redaction()
         if settings.owner_ids:
@@ -96,9 +95,9 @@ class MovesBot(commands.Bot):
         try:
             self.engine = await Engine.create(self.store)
             log.info("ready: %s", await self.store.info())
-        except Exception as exc:
-            self.failure = store_problem(exc, self.db_path)
-            log.error("cannot serve: %s", self.failure, exc_info=describe(exc, self.db_path) is None)
+        except Exception as exc:  # no engine: the waiting users are told the database cannot be read
+            log.error("cannot serve: %s", store_problem(exc, self.db_path),
+                      exc_info=describe(exc, self.db_path) is None)
         finally:
             self.ready.set()
 

@@ -234,7 +234,8 @@ class Store(AlertTables):
 
         The reader's rows are written as they are read; if the reader finds any error, the transaction is rolled
         back and `DatasetInvalid` raised: nothing half-loaded. Moves recorded by other paths (CLI, Discord) are
-        kept: only moves that came from a dataset can be removed by a dataset. The first load into an empty
+        kept: only moves that came from a dataset can be removed by a dataset, and one the dataset holds unchanged
+        (an export loaded back) stays as it is. The first load into an empty
         database goes straight into the tables (their secondary indexes built once, after the rows) and is
         logged as history, not news; a later load goes through temporary tables and SQL works out what changed.
         `meta` is written with the load (the dataset's digest, say). A load that would withdraw more than half of the
