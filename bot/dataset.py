@@ -206,6 +206,11 @@ def plain_errors(exc: ValidationError) -> list[tuple[str | None, str]]:
             msg = "is required"
         elif err["type"] == "too_short":
             msg = f"needs at least {err['ctx'].get('min_length', 1)}"
+        elif err["type"] == "string_too_short":
+            msg = "is required" if err["ctx"].get("min_length") == 1 else \
+                f"is shorter than {err['ctx'].get('min_length')} characters"
+        elif err["type"] == "string_too_long":
+            msg = f"is longer than {err['ctx'].get('max_length')} characters"
         out.append((fld, msg))
     return out
 

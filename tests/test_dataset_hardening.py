@@ -156,3 +156,10 @@ def test_a_moves_file_that_is_not_utf8_is_one_error_not_one_per_source(make_data
                 .encode("latin-1")}
     errors = errors_of(make_dataset(change))
     assert len(errors) == 1 and "moves.csv row 2" in errors[0] and "UTF-8" in errors[0], errors
+
+
+@pytest.mark.parametrize("name,words", [("", "name: is required"), ("x" * 300, "name: is longer than 200")])
+def test_no_raw_pydantic_sentence_for_a_name(make_dataset, name, words):
+    errors = errors_of(make_dataset(people({"name": name, "aliases": "Someone Else"})))
+    assert any(f"people.csv row 5: {words}" in e for e in errors), errors
+    assert not any("String should" in e for e in errors), errors
