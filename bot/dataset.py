@@ -194,9 +194,14 @@ def _rows(path: Path, errors: list[DatasetError]) -> Iterator[tuple[int, dict[st
 
 
 def plain_errors(exc: ValidationError) -> list[tuple[str | None, str]]:
-    """Turn pydantic's errors into (field, plain message) pairs."""
+    """Turn pydantic's errors into (field, plain message) pairs. A list too short only because one of its items
+    was refused (pydantic reports both) is the item's error alone."""
     out = []
-    for err in exc.errors():
+    errors = exc.errors()
+    for err in errors:
+        if err["type"] == "too_short" and any(len(e["loc"]) > len(err["loc"]) and e["loc"][:len(err["loc"])]
+                                              == err["loc"] for e in errors):
+            continue
         loc = [str(p) for p in err["loc"] if not isinstance(p, int)]
         fld = "_".join(loc).replace("from__", "from_") if loc else None
         msg = err["msg"].removeprefix("Value error, ")

@@ -163,3 +163,10 @@ def test_no_raw_pydantic_sentence_for_a_name(make_dataset, name, words):
     errors = errors_of(make_dataset(people({"name": name, "aliases": "Someone Else"})))
     assert any(f"people.csv row 5: {words}" in e for e in errors), errors
     assert not any("String should" in e for e in errors), errors
+
+
+async def test_a_bad_source_url_is_one_error(engine):
+    with pytest.raises(MoveInputError) as info:
+        await build_move(engine.store, engine.index, MoveInput(person="Ada Example", from_org="Meta",
+                                                               to_org="OpenAI", date="2026", sources=["x"]))
+    assert info.value.errors == ["sources_url: 'x' is not an http(s) URL"]
