@@ -317,3 +317,9 @@ def test_another_applications_database_is_not_written(tmp_path):
     assert_refused(run_cli("load", "--db", db, "--data", DATA_DIR, cwd=tmp_path), "another application",
                    "invoices")
     assert digest(db) == before
+
+
+def test_a_database_under_a_file_is_one_sentence(tmp_path):
+    (tmp_path / "afile").write_text("x")
+    assert_refused(run_cli("subscriptions", "list", "--db", tmp_path / "afile" / "m.db", cwd=tmp_path),
+                   "cannot make the folder")

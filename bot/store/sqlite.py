@@ -19,7 +19,15 @@ from bot.dataset import DatasetReader, collector_paused
 from bot.models import Move, MoveRow
 from bot.records import Flow, LoadReport, MoveRecord, NameEntry, RoleRecord, SourceRecord
 from bot.store.alerts import AlertTables
-from bot.store.errors import REMOVAL_SHARE, DatabaseUnavailable, TooManyRemovals, damaged, describe, newer
+from bot.store.errors import (
+    REMOVAL_SHARE,
+    DatabaseUnavailable,
+    DiskFull,
+    TooManyRemovals,
+    damaged,
+    describe,
+    newer,
+)
 from bot.store.export import dataset_rows as export_rows
 
 _MOVE_SELECT = """
@@ -123,7 +131,10 @@ class Store(AlertTables):
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                raise describe(exc, path) or exc from None
+                found = describe(exc, path)
+                raise found if isinstance(found, DiskFull) else DatabaseUnavailable(
+                    f"cannot make the folder {path.parent} for the database ({exc.strerror or exc}: is part of the"
+                    " path a file?).") from None
         try:
             db = await aiosqlite.connect(path, isolation_level=None)
         except sqlite3.Error as exc:
