@@ -116,9 +116,11 @@ def generate(moves: int, out: Path, seed: int = 7) -> Path:
             writers["orgs.csv"].writerow([org, ""])
             for team in TEAMS[:3]:
                 writers["teams.csv"].writerow([org, team, ""])
+        names = set(people)
         for person in people[: len(people) // 10]:
             first, _, last = person.rpartition(" ")
-            writers["people.csv"].writerow([person, f"{last} {first}"])
+            alias = f"{last} {first}"  # (not when it is another person's name: a spelling belongs to one person)
+            writers["people.csv"].writerow([person, alias if alias not in names else ""])
         used: set[tuple[str, str, str, str]] = set()
         for i in range(moves):
             person = people[i % len(people)] if i < len(people) else rng.choice(people)

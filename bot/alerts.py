@@ -21,6 +21,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from bot.config import is_snowflake
 from bot.records import Delivery, MoveRecord, Subscription
 from bot.search import NameIndex
 from bot.store import Store
@@ -104,6 +105,19 @@ class Sender(Protocol):
         """Tell the server that alerts for a channel are paused, and why."""
 
 
+def mention_role(delivery: Delivery) -> int | None:
+    """The role an alert may mention: a Discord id that is not the guild's @everyone role (which would ping the
+    whole server); anything else in an old row is left out, and the alert goes out without a mention."""
+    role = delivery.mention_role_id
+    if role is None:
+        return None
+    if not is_snowflake(role) or role == delivery.guild_id:
+        log.warning("subscription %s has an unusable mention role %r: alerting without a mention",
+                    delivery.subscription_id, role)
+        return None
+    return role
+
+
 def batches(deliveries: Sequence[Delivery]) -> list[list[Delivery]]:
     """Group one channel's due deliveries into messages: earlier attempts keep their batch; the rest go out
     one per move, or as digests when there are more than `DIGEST_OVER`, in move-date order."""
@@ -181,7 +195,7 @@ class AlertWorker:
                 where["move_ids"] = move_ids
             moves = [m for m in [await self.store.move(mid) for mid in move_ids] if m is not None]
             alert = Alert(first.channel_id, first.guild_id, batch, first.kind, moves, first.locale,
-                          first.mention_role_id)
+                          mention_role(first))
             await self.pace.wait()
             message_id = await self.sender.send(alert)
         except RetryLater as exc:
@@ -194,17 +208,26 @@ class AlertWorker:
             log.error("alert %s to channel %s rejected by Discord, dropped: %s", batch, first.channel_id, exc)
             return "dropped"
         except ChannelGone as exc:
-            reason = str(exc)
-            await self.store.pause_channel(first.channel_id, reason)
-            await self.store.log_paused(reason=reason, **where)
-            log.warning("alerts for channel %s paused: %s", first.channel_id, reason)
-            try:
-                await self.sender.notify_paused(first.guild_id, first.channel_id, reason)
-            except Exception:
-                log.exception("could not tell guild %s that alerts are paused", first.guild_id)
-            return "gone"
+            return await self._pause(first, str(exc), where)
+        except Exception as exc:  # a bug, or a row no sender can use: retried with backoff, the others go on
+            delay = min(MAX_BACKOFF, 2.0 ** (max(d.attempts for d in group) + 1))
+            await self.store.mark_retry(ids, f"unexpected error: {exc!r}", delay, **where)
+            log.exception("alert %s to channel %s failed unexpectedly; retrying in %.0f s", batch,
+                          first.channel_id, delay)
+            return "retry"
         await self.store.mark_sent(ids, message_id, **where)
         return "sent"
+
+    async def _pause(self, first: Delivery, reason: str, where: dict) -> str:
+        """The channel is gone or forbids us: pause its subscriptions, log why, tell the server."""
+        await self.store.pause_channel(first.channel_id, reason)
+        await self.store.log_paused(reason=reason, **where)
+        log.warning("alerts for channel %s paused: %s", first.channel_id, reason)
+        try:
+            await self.sender.notify_paused(first.guild_id, first.channel_id, reason)
+        except Exception:
+            log.exception("could not tell guild %s that alerts are paused", first.guild_id)
+        return "gone"
 
     async def run(self, interval: float = 3.0) -> None:
         """Poll forever: deliver, and report moves recorded by other processes (for the name index)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sqlite3
 import sys
 from collections.abc import Coroutine
 from pathlib import Path
@@ -12,11 +13,12 @@ from typing import Annotated, Any, TypeVar
 import typer
 from tqdm import tqdm
 
-from bot.config import get_settings
+from bot.config import SettingsError, get_settings
 from bot.dataset import DatasetInvalid, DatasetReader
 from bot.news.cli import candidates_app, feeds_app
 from bot.service import load_dataset, open_engine
 from bot.store import Store
+from bot.store.errors import StoreError, describe
 
 T = TypeVar("T")
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
@@ -25,15 +27,39 @@ DbOpt = Annotated[Path | None, typer.Option("--db", help="SQLite database file (
 DataOpt = Annotated[Path | None, typer.Option("--data", help="Dataset folder (default: MOVESBOT_DATA).")]
 
 
+@app.callback()
+def _settings_first() -> None:
+    """Every command starts by reading the settings: a bad one is one line naming it and its rule, exit 2."""
+    try:
+        get_settings()
+    except SettingsError as exc:
+        _fail(str(exc), 2)
+
+
+def _fail(message: str, code: int = 1) -> None:
+    typer.echo(message, err=True)
+    raise typer.Exit(code)
+
+
 def _paths(db: Path | None, data: Path | None) -> tuple[Path, Path]:
     settings = get_settings()
     return db or settings.db, data or settings.data
+
+
+def _timeout() -> float:
+    """Seconds to wait for a database another process holds (MOVESBOT_DB_TIMEOUT) before giving up."""
+    return get_settings().db_timeout
 
 
 def _print_errors(exc: DatasetInvalid) -> None:
     for error in exc.errors:
         typer.echo(f"  {error}", err=True)
     typer.echo(f"{len(exc.errors)} error(s); nothing was loaded.", err=True)
+
+
+def _notices(notices: list[str] | tuple[str, ...]) -> None:
+    for notice in notices:
+        typer.echo(f"  notice: {notice}", err=True)
 
 
 def _ids(label: str, ids: list[str], limit: int = 20) -> None:
@@ -45,37 +71,39 @@ def _ids(label: str, ids: list[str], limit: int = 20) -> None:
 @app.command()
 def load(db: DbOpt = None, data: DataOpt = None,
          force: Annotated[bool, typer.Option("--force", help="Read the files even if unchanged since the last load.")]
-         = False) -> None:
+         = False,
+         allow_removals: Annotated[bool, typer.Option(
+             "--allow-removals", help="Apply a load that withdraws more than half of the dataset's moves.")] = False,
+         ) -> None:
     """Validate the dataset and apply it to the database in one transaction (all or nothing)."""
     db_path, data_dir = _paths(db, data)
 
     async def go() -> None:
         bar = tqdm(unit=" rows", disable=not sys.stderr.isatty(), desc="loading", leave=False)
-        store = await Store.open(db_path)
+        store = await Store.open(db_path, timeout=_timeout())
         try:
-            report = await load_dataset(store, data_dir, bar.update, force=force)
+            report = await load_dataset(store, data_dir, bar.update, force=force, allow_removals=allow_removals)
         finally:
             bar.close()
             await store.close()
+        _notices(report.notices)
         if report.unchanged:
             typer.echo(f"{data_dir} is unchanged since the last load: nothing to do (--force reads it again).")
             return
+        restored = f", {len(report.restored)} restored" if report.restored else ""
         typer.echo(f"Loaded {data_dir}: {len(report.added)} added, {len(report.changed)} changed, "
-                   f"{len(report.removed)} removed; {report.roles} role holdings.")
+                   f"{len(report.removed)} removed{restored}; {report.roles} role holdings.")
         if report.first_load and report.added:
             typer.echo("  First load into an empty database: recorded as history, no alerts.")
             return
         _ids("added", report.added)
         _ids("changed", report.changed)
         _ids("removed", report.removed)
+        _ids("restored (withdrawn before; not announced again)", report.restored)
         if report.added:
             typer.echo(f"  {len(report.added)} new move(s) marked for alerts.")
 
-    try:
-        asyncio.run(go())
-    except DatasetInvalid as exc:
-        _print_errors(exc)
-        raise typer.Exit(1) from None
+    _run_with_dataset(go(), db_path)
 
 
 @app.command()
@@ -84,6 +112,7 @@ def validate(data: DataOpt = None) -> None:
     _, data_dir = _paths(None, data)
     try:
         reader = DatasetReader(data_dir)
+        _notices(reader.notices)
         for _ in reader.moves():  # read as a load reads, a chunk at a time, keeping nothing
             pass
         for _ in reader.sources():
@@ -106,7 +135,7 @@ def ask(question: Annotated[str, typer.Argument(help="A question or a name, in E
     db_path, data_dir = _paths(db, data)
 
     async def go() -> None:
-        engine = await open_engine(db_path, data_dir)
+        engine = await open_engine(db_path, data_dir, timeout=_timeout())
         try:
             answer = await engine.ask(question, locale)
         finally:
@@ -118,7 +147,7 @@ def ask(question: Annotated[str, typer.Argument(help="A question or a name, in E
 
             typer.echo(render_text(answer))
 
-    _run_with_dataset(go())
+    _run_with_dataset(go(), db_path)
 
 
 @app.command()
@@ -126,13 +155,13 @@ def console(locale: Annotated[str | None, typer.Option(help="Answer in 'en' or '
             db: DbOpt = None, data: DataOpt = None) -> None:
     """Interactive console: the bot's commands and free questions, without Discord."""
     db_path, data_dir = _paths(db, data)
-    _run_with_dataset(_console(db_path, data_dir, locale))
+    _run_with_dataset(_console(db_path, data_dir, locale), db_path)
 
 
 async def _console(db_path: Path, data_dir: Path, locale: str | None) -> None:
     from bot.console import Console
 
-    engine = await open_engine(db_path, data_dir)
+    engine = await open_engine(db_path, data_dir, timeout=_timeout())
     try:
         await Console(engine, locale).run()
     finally:
@@ -147,7 +176,7 @@ def run(db: DbOpt = None, data: DataOpt = None) -> None:
     if not settings.has_token:
         typer.echo("No DISCORD_TOKEN in the environment or .env: starting the local console instead of the bot.\n"
                    "(Set DISCORD_TOKEN to run the Discord bot; see README.)", err=True)
-        _run_with_dataset(_console(db_path, data_dir, None))
+        _run_with_dataset(_console(db_path, data_dir, None), db_path)
         return
     from bot.discord_bot.runner import run_bot
 
@@ -182,7 +211,7 @@ def add(person: Annotated[str, typer.Option(help="Who moved (canonical name or a
                       note=note)
 
     async def go() -> None:
-        engine = await open_engine(db_path, data_dir)
+        engine = await open_engine(db_path, data_dir, timeout=_timeout())
         try:
             done = await record(engine.store, engine.index, entry, origin="cli", actor="cli", new_org=new_org)
         finally:
@@ -195,12 +224,34 @@ def add(person: Annotated[str, typer.Option(help="Who moved (canonical name or a
             typer.echo(t("en", f"recorded_{done.outcome}", id=done.move.id), err=True)
 
     try:
-        _run_with_dataset(go())
+        _run_with_dataset(go(), db_path)
     except MoveInputError as exc:
         for error in exc.errors:
             typer.echo(f"  {error}", err=True)
         typer.echo("Nothing was recorded.", err=True)
         raise typer.Exit(1) from None
+
+
+@app.command()
+def export(data: Annotated[Path, typer.Option("--data", help="Folder to write the dataset files into.")],
+           db: DbOpt = None) -> None:
+    """Write the whole record (moves recorded anywhere, their sources, people, orgs, teams, roles) as dataset
+    files, to commit them: loading them into the same database changes nothing."""
+    from bot.export import ExportError, export_dataset
+
+    db_path, _ = _paths(db, None)
+
+    async def go() -> dict[str, int]:
+        async with await Store.open(db_path, timeout=_timeout()) as store:
+            return await export_dataset(store, data)
+
+    try:
+        counts = _run_with_dataset(go(), db_path)
+    except ExportError as exc:
+        _fail(str(exc))
+    typer.echo(f"Exported to {data}: {counts['moves.csv']} moves, {counts['sources.csv']} sources, "
+               f"{counts['people.csv']} people, {counts['orgs.csv']} orgs, {counts['teams.csv']} teams, "
+               f"{counts['roles.csv']} role holdings.")
 
 
 subscriptions_app = typer.Typer(help="Alert subscriptions: list, export and import as JSON.", no_args_is_help=True)
@@ -215,7 +266,7 @@ def subscriptions_list(db: DbOpt = None) -> None:
     db_path, _ = _paths(db, None)
 
     async def go() -> None:
-        async with await Store.open(db_path) as store:
+        async with await Store.open(db_path, timeout=_timeout()) as store:
             subs = await store.subscriptions()
         for sub in subs:
             state = sub.state + (f" ({sub.paused_reason})" if sub.paused_reason else "")
@@ -224,7 +275,7 @@ def subscriptions_list(db: DbOpt = None) -> None:
         if not subs:
             typer.echo("No subscriptions.")
 
-    asyncio.run(go())
+    _run_with_dataset(go(), db_path)
 
 
 @subscriptions_app.command("export")
@@ -234,12 +285,15 @@ def subscriptions_export(file: Annotated[Path | None, typer.Option("--file", hel
     db_path, _ = _paths(db, None)
 
     async def go() -> str:
-        async with await Store.open(db_path) as store:
+        async with await Store.open(db_path, timeout=_timeout()) as store:
             return json.dumps(await store.export_subscriptions(), ensure_ascii=False, indent=2)
 
-    text = asyncio.run(go())
+    text = _run_with_dataset(go(), db_path)
     if file:
-        file.write_text(text + "\n", encoding="utf-8")
+        try:
+            file.write_text(text + "\n", encoding="utf-8")
+        except OSError as exc:
+            _fail(f"cannot write {file}: {exc.strerror or exc}.")
     else:
         typer.echo(text)
 
@@ -247,43 +301,40 @@ def subscriptions_export(file: Annotated[Path | None, typer.Option("--file", hel
 @subscriptions_app.command("import")
 def subscriptions_import(file: Annotated[Path, typer.Argument(help="A JSON file made by export.")],
                          db: DbOpt = None, data: DataOpt = None) -> None:
-    """Add the subscriptions of an export; targets unknown to this database are reported and skipped."""
+    """Add the subscriptions of an export, all or none: every entry is checked first; targets unknown to this
+    database are reported and skipped."""
+    from bot.datafiles import open_regular
+    from bot.subscriptions_io import parse_entries
+
     db_path, data_dir = _paths(db, data)
     try:
-        items = json.loads(file.read_text(encoding="utf-8"))
-        assert isinstance(items, list)
-    except (OSError, ValueError, AssertionError):
-        typer.echo(f"{file} is not a JSON list made by `movesbot subscriptions export`.", err=True)
-        raise typer.Exit(1) from None
+        with open_regular(file, "r", encoding="utf-8") as fh:  # (a FIFO would block: refused)
+            entries, errors = parse_entries(json.loads(fh.read()))
+    except (OSError, ValueError) as exc:
+        _fail(f"{file} is not a JSON list made by `movesbot subscriptions export` ({exc}).")
+    if errors:
+        for error in errors:
+            typer.echo(f"  {error}", err=True)
+        _fail(f"{len(errors)} problem(s) in {file}. Nothing was imported.")
 
-    async def go() -> tuple[int, int]:
-        engine = await open_engine(db_path, data_dir)
-        added = skipped = 0
+    async def go() -> tuple[int, int, int]:
+        engine = await open_engine(db_path, data_dir, timeout=_timeout())
         try:
-            for item in items:
-                kind = item.get("target_kind")
-                target_id = await engine.store.resolve_target(kind, item.get("target_name", ""),
-                                                              item.get("target_org"))
-                if kind != "all" and target_id is None:
-                    typer.echo(f"  skipped: unknown {kind} {item.get('target_name')!r}", err=True)
-                    skipped += 1
+            rows = []
+            for entry in entries:
+                values = {k: v for k, v in vars(entry).items() if k != "target_name"}
+                target_id = await engine.store.resolve_target(entry.target_kind, entry.target_name, entry.target_org)
+                if entry.target_kind != "all" and target_id is None:
+                    typer.echo(f"  skipped: unknown {entry.target_kind} {entry.target_name!r}", err=True)
                     continue
-                await engine.store.add_subscription(
-                    guild_id=int(item["guild_id"]), channel_id=int(item["channel_id"]), target_kind=kind,
-                    target_id=target_id, target_name=item.get("target_name") or "everything",
-                    target_org=item.get("target_org"), direction=item.get("direction", "both"),
-                    mention_role_id=item.get("mention_role_id"), corrections=bool(item.get("corrections")),
-                    locale=item.get("locale", "en"))
-                if item.get("state") == "paused":
-                    await engine.store.pause_channel(int(item["channel_id"]),
-                                                     item.get("paused_reason") or "paused before the export")
-                added += 1
+                rows.append({**values, "target_id": target_id, "target_name": entry.target_name})
+            added, updated = await engine.store.import_subscriptions(rows)
         finally:
             await engine.store.close()
-        return added, skipped
+        return added, updated, len(entries) - len(rows)
 
-    added, skipped = _run_with_dataset(go())
-    typer.echo(f"Imported {added} subscription(s); {skipped} skipped.")
+    added, updated, skipped = _run_with_dataset(go(), db_path)
+    typer.echo(f"Subscriptions: {added} imported, {updated} updated, {skipped} skipped.")
 
 
 chart_app = typer.Typer(help="Charts as PNG files: flows of an org, its timeline, the talent war.",
@@ -308,7 +359,7 @@ def _chart(kind: str, out: Path, db: Path | None, data: Path | None, **options: 
         finally:
             await engine.store.close()
 
-    written = _run_with_dataset(go())
+    written = _run_with_dataset(go(), db_path)
     typer.echo(written.text, err=not written.ok)
     if not written.ok:
         raise typer.Exit(1)
@@ -338,8 +389,9 @@ def chart_war(out: OutOpt, since: SinceOpt = None,
     _chart("war", out, db, data, since=since, top=top, locale=locale)
 
 
-def _run_with_dataset(coro: Coroutine[Any, Any, T]) -> T:
-    """Run a command's coroutine; a broken dataset becomes the list of its errors and exit status 1."""
+def _run_with_dataset(coro: Coroutine[Any, Any, T], db_path: Path | None = None) -> T:
+    """Run a command's coroutine; a broken dataset becomes the list of its errors, a database that cannot do the
+    job (damaged, newer, locked, disk full...) one sentence; both exit with status 1, the database as it was."""
     try:
         return asyncio.run(coro)
     except DatasetInvalid as exc:
@@ -347,6 +399,11 @@ def _run_with_dataset(coro: Coroutine[Any, Any, T]) -> T:
         raise typer.Exit(1) from None
     except KeyboardInterrupt:
         raise typer.Exit(130) from None
+    except (StoreError, sqlite3.Error) as exc:
+        problem = describe(exc, db_path or "the database", timeout=_timeout())
+        _fail(str(problem) if problem is not None else
+              f"the database {db_path} failed (SQLite: {exc}). The database was not changed.")
+    raise AssertionError("unreachable")
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ from __future__ import annotations
 import codecs
 import csv
 import gc
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -29,6 +30,8 @@ from pathlib import Path
 from pydantic import ValidationError
 from rapidfuzz import fuzz, process
 
+from bot.datafiles import csv_files, kind_of, open_regular
+from bot.dataset_checks import name_collisions
 from bot.models import (
     NO_PLACE,
     SOURCE_FIELDS,
@@ -40,6 +43,7 @@ from bot.models import (
     RoleHolding,
     Source,
     Team,
+    has_hidden,
     place_values,
     row_values,
     source_values,
@@ -82,38 +86,51 @@ class DatasetInvalid(Exception):
         super().__init__(f"{len(errors)} error(s) in the dataset")
 
 
-def _table(path: Path, errors: list[DatasetError]) -> tuple[dict[str, int], Iterator[tuple[int, list[str]]]]:
-    """The columns of a CSV file (name -> position) and its (line, cells) rows; encoding, header and column-count
-    problems go to `errors` (no columns and no rows when the file cannot be read at all)."""
+def _table(path: Path, errors: list[DatasetError],
+           broken: set[str] | None = None) -> tuple[dict[str, int], Iterator[tuple[int, list[str]]]]:
+    """The columns of a CSV file (name -> position) and its (line, cells) rows, each row numbered by the line it
+    starts on (a quoted cell may hold line breaks); encoding, header and column-count problems go to `errors` (no
+    columns and no rows when the file cannot be read at all). A file not read to its end is added to `broken`, so
+    that the checks against it do not repeat its error as hundreds of others."""
     name = path.name
+    broken = set() if broken is None else broken
     try:
         problem = _not_utf8(path)
         if problem is not None:
             errors.append(DatasetError(name, problem[0], f"is not valid UTF-8 (byte 0x{problem[1]:02x}); "
                                                          "save the file as UTF-8"))
+            broken.add(name)
             return {}, iter(())
-        fh = path.open(encoding="utf-8-sig", newline="")  # read as it goes: a big file is never whole in memory
+        # read as it goes: a big file is never whole in memory
+        fh = open_regular(path, "r", encoding="utf-8-sig", newline="")
     except OSError as exc:
-        errors.append(DatasetError(name, None, f"cannot be read ({exc.strerror})"))
+        errors.append(DatasetError(name, None, f"cannot be read ({exc.strerror or exc})"))
+        broken.add(name)
         return {}, iter(())
     reader = csv.reader(fh, strict=True)
     columns = _header(name, reader, errors)
     if columns is None:
         fh.close()
+        broken.add(name)
         return {}, iter(())
 
     def cells() -> Iterator[tuple[int, list[str]]]:
         width = len(columns)
+        start = reader.line_num + 1
         try:
             for row in reader:
                 if len(row) != width:
                     if not row or (len(row) == 1 and not row[0].strip()):
+                        start = reader.line_num + 1
                         continue
-                    errors.append(DatasetError(name, reader.line_num, f"has {len(row)} columns, expected {width}"))
+                    errors.append(DatasetError(name, start, f"has {len(row)} columns, expected {width}"))
+                    start = reader.line_num + 1
                     continue
-                yield reader.line_num, row
+                yield start, row
+                start = reader.line_num + 1
         except csv.Error as exc:
-            errors.append(DatasetError(name, reader.line_num, f"is not valid CSV ({exc})"))
+            errors.append(DatasetError(name, start, f"is not valid CSV ({exc})"))
+            broken.add(name)
         finally:
             fh.close()
 
@@ -123,7 +140,7 @@ def _table(path: Path, errors: list[DatasetError]) -> tuple[dict[str, int], Iter
 def _not_utf8(path: Path) -> tuple[int, int] | None:
     """(line, byte) of the first byte that is not UTF-8, or None; reads a megabyte at a time."""
     decoder = codecs.getincrementaldecoder("utf-8")()
-    with path.open("rb") as fh:
+    with open_regular(path, "rb") as fh:
         try:
             while chunk := fh.read(1 << 20):
                 decoder.decode(chunk)
@@ -131,7 +148,8 @@ def _not_utf8(path: Path) -> tuple[int, int] | None:
             return None
         except UnicodeDecodeError:
             pass
-    raw = path.read_bytes()
+    with open_regular(path, "rb") as fh:
+        raw = fh.read()
     try:
         raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -151,6 +169,11 @@ def _header(name: str, reader, errors: list[DatasetError]) -> dict[str, int] | N
         return None
     header = [h.strip() for h in header]
     expected = COLUMNS[name]
+    twice = list(dict.fromkeys(h for h in header if header.count(h) > 1))
+    if twice:
+        errors.append(DatasetError(name, 1, f"column(s) {', '.join(twice)} appear more than once in the header row"
+                                            f" (expected: {', '.join(expected)})"))
+        return None
     missing = [c for c in expected if c not in header]
     unknown = [c for c in header if c not in expected]
     if missing or unknown:
@@ -173,9 +196,14 @@ def _rows(path: Path, errors: list[DatasetError]) -> Iterator[tuple[int, dict[st
 
 
 def plain_errors(exc: ValidationError) -> list[tuple[str | None, str]]:
-    """Turn pydantic's errors into (field, plain message) pairs."""
+    """Turn pydantic's errors into (field, plain message) pairs. A list too short only because one of its items
+    was refused (pydantic reports both) is the item's error alone."""
     out = []
-    for err in exc.errors():
+    errors = exc.errors()
+    for err in errors:
+        if err["type"] == "too_short" and any(len(e["loc"]) > len(err["loc"]) and e["loc"][:len(err["loc"])]
+                                              == err["loc"] for e in errors):
+            continue
         loc = [str(p) for p in err["loc"] if not isinstance(p, int)]
         fld = "_".join(loc).replace("from__", "from_") if loc else None
         msg = err["msg"].removeprefix("Value error, ")
@@ -183,6 +211,13 @@ def plain_errors(exc: ValidationError) -> list[tuple[str | None, str]]:
             msg = f"'{err['input']}' is not one of {err['ctx']['expected']}"
         elif err["type"] == "missing":
             msg = "is required"
+        elif err["type"] == "too_short":
+            msg = f"needs at least {err['ctx'].get('min_length', 1)}"
+        elif err["type"] == "string_too_short":
+            msg = "is required" if err["ctx"].get("min_length") == 1 else \
+                f"is shorter than {err['ctx'].get('min_length')} characters"
+        elif err["type"] == "string_too_long":
+            msg = f"is longer than {err['ctx'].get('max_length')} characters"
         out.append((fld, msg))
     return out
 
@@ -217,6 +252,8 @@ class _Names:
         return found
 
     def _org(self, name: str) -> tuple[str, str | None]:
+        if has_hidden(name):  # kept as written: the model refuses it (folded, it would pass for a known name)
+            return name, None
         key = fold(name)
         if key in self.org_by_key:
             return self.org_by_key[key], None
@@ -233,6 +270,8 @@ class _Names:
         return found
 
     def _team(self, org: str, name: str) -> tuple[str, str | None]:
+        if has_hidden(name):
+            return name, None
         key = fold(name)
         if (org, key) in self.team_by_key:
             return self.team_by_key[(org, key)], None
@@ -251,7 +290,8 @@ class _People:
         self.by_key = {fold(a): p.name for p in people for a in (p.name, *p.aliases)}
 
     def canonical(self, name: str) -> str:
-        return self.by_key.get(fold(name), name)
+        """The canonical name; a spelling with hidden characters is kept as written, for the model to refuse."""
+        return name if has_hidden(name) else self.by_key.get(fold(name), name)
 
 
 @contextmanager
@@ -295,10 +335,13 @@ class DatasetReader:
         self._counts: dict[str, int] | None = None  # move id -> its sources; None until sources.csv could be read
         self._scattered: set[str] = set()
         self._rejected: dict[str, int] = {}  # id -> line of the moves.csv rows with errors
+        self._broken: set[str] = set()  # files not read to their end (their errors are not repeated as others)
         if not self.data_dir.is_dir():
             raise DatasetInvalid([DatasetError(str(self.data_dir), None, "is not a folder")])
-        missing = [DatasetError(name, None, f"is missing from {self.data_dir}") for name in REQUIRED
-                   if not (self.data_dir / name).is_file()]
+        files, notices = csv_files(self.data_dir)
+        self._files = {f.name for f in files}
+        self.notices = [n for n in notices if n.split(" ", 1)[0] not in REQUIRED]  # what was skipped, and why
+        missing = [_missing(self.data_dir, name) for name in REQUIRED if name not in self._files]
         if missing:
             raise DatasetInvalid(missing)
         with collector_paused():
@@ -306,19 +349,24 @@ class DatasetReader:
 
     def _rows(self, name: str) -> Iterator[tuple[int, dict[str, str]]]:
         path = self.data_dir / name
-        return _rows(path, self.errors) if path.is_file() else iter(())
+        return _rows(path, self.errors) if name in self._files else iter(())
 
     def _read_names(self) -> None:
         errors = self.errors
+        lines: dict[str, list[int]] = {"orgs.csv": [], "teams.csv": [], "people.csv": []}
         for line, row in self._rows("orgs.csv"):
             _collect(errors, "orgs.csv", line, lambda r=row: self.orgs.append(
-                Org(name=r["name"], aliases=split_aliases(r["aliases"]))))
+                Org(name=r["name"], aliases=split_aliases(r["aliases"]))), lines["orgs.csv"])
         for line, row in self._rows("teams.csv"):
             _collect(errors, "teams.csv", line, lambda r=row: self.teams.append(
-                Team(org=r["org"], name=r["name"], aliases=split_aliases(r["aliases"]))))
+                Team(org=r["org"], name=r["name"], aliases=split_aliases(r["aliases"]))), lines["teams.csv"])
         for line, row in self._rows("people.csv"):
             _collect(errors, "people.csv", line, lambda r=row: self.people.append(
-                Person(name=r["name"], aliases=split_aliases(r["aliases"]))))
+                Person(name=r["name"], aliases=split_aliases(r["aliases"]))), lines["people.csv"])
+        errors.extend(DatasetError(*problem) for problem in name_collisions(
+            list(zip(lines["people.csv"], self.people, strict=True)),
+            list(zip(lines["orgs.csv"], self.orgs, strict=True)),
+            list(zip(lines["teams.csv"], self.teams, strict=True))))
         self._names = _Names(self.orgs, self.teams)
         self._people = _People(self.people)
         for line, row in self._rows("roles.csv"):
@@ -341,7 +389,7 @@ class DatasetReader:
         same_move: dict[tuple[str, str, str, str], int] = {}
         places: dict[tuple[str, str, str, str], tuple[dict[str, str | None], list[tuple[str, str]]]] = {}
         clean: dict[tuple[str, str, str], tuple[str, str | None, str | None] | None] = {}  # as written -> as kept
-        columns, table = _table(self.data_dir / "moves.csv", errors)
+        columns, table = _table(self.data_dir / "moves.csv", errors, self._broken)
         at = tuple(columns[c] for c in COLUMNS["moves.csv"]) if columns else ()
         in_order = at == tuple(range(len(at)))  # the usual case: the cells need no rearranging
         chunk: list[MoveRow] = []
@@ -361,7 +409,8 @@ class DatasetReader:
                     NO_PLACE if _no_destination(to_org, to_team, to_role)
                     else _clean_place(to_org, to_team, to_role, names))
             person_key = fold(person)  # (most names of a big dataset are met once: worked out, not kept)
-            row = row_values(move_id.strip(), by_key.get(person_key, person), from_place, to_place, date,
+            known = person if has_hidden(person) else by_key.get(person_key, person)
+            row = row_values(move_id.strip(), known, from_place, to_place, date,
                              basis.strip() or None, status.strip() or "reported", notes)
             if row is None:  # the model has the last word: it words the errors, or accepts the unusual
                 row = _move(cells, line, names, people, places, errors)
@@ -398,7 +447,7 @@ class DatasetReader:
     def _sources(self, size: int) -> Iterator[list[SourceRow]]:
         errors, move_lines = self.errors, self.move_lines
         orphans: set[str] = set()  # a source naming an unknown move is reported once per move
-        columns, table = _table(self.data_dir / "sources.csv", errors)
+        columns, table = _table(self.data_dir / "sources.csv", errors, self._broken)
         if not columns:
             return
         mi, u, ti, pu, pd, la, su = (columns[c] for c in ("move_id", *SOURCE_FIELDS))
@@ -422,7 +471,7 @@ class DatasetReader:
             if move_id not in move_lines:
                 if move_id in self._rejected:
                     counts[move_id] = counts.get(move_id, 0) + 1
-                elif move_id not in orphans:
+                elif move_id not in orphans and "moves.csv" not in self._broken:
                     orphans.add(move_id)
                     errors.append(DatasetError("sources.csv", line, f"names move '{move_id}', which moves.csv does "
                                                                     "not have", "move_id"))
@@ -455,7 +504,7 @@ class DatasetReader:
         if self._state != "checks":
             raise RuntimeError("check() comes after moves() and sources()")
         self._state = "done"
-        counts = self._counts
+        counts = None if "sources.csv" in self._broken else self._counts
         for move_id, line in chain(self.move_lines.items(), self._rejected.items()) if counts is not None else ():
             if move_id not in counts:  # (no noise when sources.csv could not be read)
                 self.errors.append(DatasetError("moves.csv", line, f"move '{move_id}' has no source in sources.csv "
@@ -481,11 +530,27 @@ class DatasetReader:
                 seen.setdefault((move_id, url), line)
 
 
-def _collect(errors: list[DatasetError], file: str, line: int, build: Callable[[], object]) -> None:
+def _missing(folder: Path, name: str) -> DatasetError:
+    """A required file that is absent, or that is not a regular file (never opened: a FIFO would block)."""
+    try:
+        kind = kind_of(os.stat(folder / name).st_mode)
+    except OSError:
+        kind = None
+    if kind is None:
+        return DatasetError(name, None, f"is missing from {folder}")
+    return DatasetError(name, None, f"is not a regular file ({kind}): put the CSV file itself there")
+
+
+def _collect(errors: list[DatasetError], file: str, line: int, build: Callable[[], object],
+             lines: list[int] | None = None) -> None:
+    """Build one record (`build` appends it), or record its errors; `lines` gets the line of each one built."""
     try:
         build()
     except ValidationError as exc:
         errors.extend(DatasetError(file, line, m, f) for f, m in plain_errors(exc))
+        return
+    if lines is not None:
+        lines.append(line)
 
 
 def _place(org: str, team: str, role: str, side: str, names: _Names,

@@ -6,6 +6,7 @@ Discord `/move add` form all validate through them, so a move is checked the sam
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Mapping
 from datetime import date as _date
@@ -22,10 +23,18 @@ DateBasis = Literal["announced", "reported", "effective"]
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,119}$")
 _MAX_TEXT = 2000
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")  # control characters other than tab and newline
+# Characters that change how text reads without being seen: bidirectional controls (U+202E shows "gpj.exe" as
+# "exe.jpg") and zero-width ones (two names that look alike but differ, a URL that is not the one shown).
+_INVISIBLE_CHARS = "\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
+# control characters other than tab and newline, and the invisible ones (the quick paths refuse both at once)
+_CONTROL = re.compile(f"[\x00-\x08\x0b-\x1f{_INVISIBLE_CHARS}]")
+# A name that is not one: a spreadsheet formula (=, +, -, @ first), more than one line, a Discord mention.
+_NOT_A_NAME = re.compile(r"^[=+\-@]|[\n\t]|<[@#][!&]?\d|@(?:everyone|here)\b")
 # URLs of this shape pass `check_url`'s rules by construction (scheme http(s), a dotted ASCII host, nothing that
 # `urlsplit` would treat specially): checked with one regex instead of `urlsplit`. Anything else takes the full path.
-_PLAIN_URL = re.compile(r"https?://[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?::[0-9]{1,5})?(?:[/?#][^\s\x00-\x1f\x7f]*)?")
+_PLAIN_URL = re.compile(r"https?://[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?::[0-9]{1,5})?"
+                        f"(?:[/?#][^\\s\\x00-\\x1f\\x7f{_INVISIBLE_CHARS}]*)?")
 
 
 @lru_cache(maxsize=65_536)  # a dataset has few distinct dates and many rows: one check (and one string) each
@@ -59,6 +68,7 @@ def check_url(value: str) -> str:
     url = value.strip()
     if len(url) <= 1000 and _PLAIN_URL.fullmatch(url):
         return url
+    _refuse_invisible(url)
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc or " " in url or "." not in parts.netloc:
         raise ValueError(f"'{value}' is not an http(s) URL")
@@ -68,17 +78,60 @@ def check_url(value: str) -> str:
 
 
 def clean_text(value: str | None, *, limit: int = _MAX_TEXT) -> str | None:
-    """Strip, turn empty into None, and refuse control characters and absurd lengths."""
+    """Strip, turn empty into None, make every line break a newline (a spreadsheet's CRLF inside a quoted note is
+    one), and refuse control and invisible characters and absurd lengths."""
     if value is None:
         return None
     text = value.strip()
     if not text:
         return None
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     if len(text) > limit:
         raise ValueError(f"is longer than {limit} characters")
     if _CONTROL.search(text):
+        _refuse_invisible(text)
         raise ValueError("contains control characters")
     return text
+
+
+def _refuse_invisible(text: str) -> None:
+    found = _INVISIBLE.search(text)
+    if found:
+        raise ValueError(f"contains an invisible or direction-changing character (U+{ord(found.group()):04X}): "
+                         "type it again without it")
+
+
+def check_name(text: str) -> str:
+    """A name of a person, org or team (or an alias): one line, with a letter or digit, not read as a formula by
+    a spreadsheet nor as a mention by Discord. `text` is already cleaned (`clean_text`)."""
+    bad = _NOT_A_NAME.search(text)
+    if bad is not None:
+        if bad.start() == 0 and text[0] in "=+-@":
+            raise ValueError(f"'{text[:40]}' starts with '{text[0]}', which spreadsheets read as a formula")
+        if bad.group() in ("\n", "\t"):
+            raise ValueError("contains a line break or a tab: a name is one line")
+        raise ValueError(f"'{text[:40]}' looks like a Discord mention, not a name")
+    if not any(c.isalnum() for c in text):
+        raise ValueError(f"'{text[:40]}' has no letter or digit: it is not a name")
+    return text
+
+
+def has_hidden(text: str) -> bool:
+    """Whether `text` holds a control or an invisible character (which `clean_text` refuses)."""
+    return _CONTROL.search(text) is not None
+
+
+def name_ok(text: str) -> bool:
+    """`check_name` as a yes/no, for the quick paths."""
+    return _NOT_A_NAME.search(text) is None and (text[:1].isalnum() or any(c.isalnum() for c in text))
+
+
+def _names(values: tuple[str, ...] | str, limit: int) -> tuple[str, ...] | str:
+    """Clean and check a name or a tuple of names (aliases)."""
+    if isinstance(values, str):
+        return check_name(clean_text(values, limit=limit) or "")
+    return tuple(check_name(clean_text(v, limit=limit) or "") for v in values)
 
 
 class _Record(BaseModel):
@@ -121,13 +174,18 @@ class Place(_Record):
     def _text(cls, v: str | None) -> str | None:
         return clean_text(v, limit=300)
 
+    @field_validator("team")
+    @classmethod
+    def _team(cls, v: str | None) -> str | None:
+        return None if v is None else check_name(v)
+
     @field_validator("org", mode="before")
     @classmethod
     def _org(cls, v: str) -> str:
         text = clean_text(v, limit=200)
         if text is None:
             raise ValueError("is required")
-        return text
+        return check_name(text)
 
 
 class Move(_Record):
@@ -163,7 +221,7 @@ class Move(_Record):
         text = clean_text(v, limit=200)
         if text is None:
             raise ValueError("is required")
-        return text
+        return check_name(text)
 
     @field_validator("notes", mode="before")
     @classmethod
@@ -209,12 +267,16 @@ class Person(_Record):
     name: str = Field(min_length=1, max_length=200)
     aliases: tuple[str, ...] = ()
 
+    _checked = field_validator("name", "aliases")(lambda v: _names(v, 200))
+
 
 class Org(_Record):
     """An organisation written one way (`Meta`, never Facebook), with its other names as aliases."""
 
     name: str = Field(min_length=1, max_length=200)
     aliases: tuple[str, ...] = ()
+
+    _checked = field_validator("name", "aliases")(lambda v: _names(v, 200))
 
 
 class Team(_Record):
@@ -223,6 +285,8 @@ class Team(_Record):
     org: str = Field(min_length=1, max_length=200)
     name: str = Field(min_length=1, max_length=300)
     aliases: tuple[str, ...] = ()
+
+    _checked = field_validator("org", "name", "aliases")(lambda v: _names(v, 300))
 
 
 class RoleHolding(_Record):
@@ -333,9 +397,9 @@ def row_values(move_id: str, person: str, from_place: tuple[str, str | None, str
     takes fifty. tests/test_models.py holds both paths equal."""
     try:
         person = person.strip()
-        if (from_place is None or to_place is None or from_place == to_place or not person
-                or len(person) > 200
-                or _CONTROL.search(person) or not isinstance(move_id, str) or move_id != move_id.strip()
+        if (from_place is None or to_place is None or from_place == to_place or not person or len(person) > 200
+                or _CONTROL.search(person) or not name_ok(person)
+                or not isinstance(move_id, str) or move_id != move_id.strip()
                 or not _ID_RE.match(move_id) or (basis is not None and basis not in _DATE_BASES)
                 or status not in _STATUSES or not isinstance(date, str)):
             return None
@@ -354,9 +418,12 @@ def place_values(side: Mapping[str, Any]) -> tuple[str, str | None, str | None] 
     """(org, team, role) as `Place` holds them (from a dict of those keys), or None when `Place` must decide."""
     try:
         org = clean_text(side["org"], limit=200)
-        if org is None or len(side) != 3:
+        if org is None or len(side) != 3 or not name_ok(org):
             return None
-        return org, clean_text(side["team"], limit=300), clean_text(side["role"], limit=300)
+        team = clean_text(side["team"], limit=300)
+        if team is not None and not name_ok(team):
+            return None
+        return org, team, clean_text(side["role"], limit=300)
     except (ValueError, TypeError, KeyError, AttributeError):
         return None
 
@@ -370,7 +437,16 @@ def slugify(text: str) -> str:
 
 def move_id_for(person: str, to_org: str | None, date: str, from_org: str | None = None) -> str:
     """The conventional stable id of a move: person + destination org + year; of a departure whose destination
-    is not reported, person + `left` + origin org + year (`kevin-weil-left-openai-2026`)."""
-    if to_org is None:
-        return f"{slugify(person)}-left-{slugify(from_org or '')}-{date[:4]}"
-    return f"{slugify(person)}-{slugify(to_org)}-{date[:4]}"
+    is not reported, person + `left` + origin org + year (`kevin-weil-left-openai-2026`). Always a valid id: a
+    name without Latin letters or digits ("王小明") is written as a short digest of it, and long names are cut."""
+    parts = [_slug_or_digest(person, "person", 60)]
+    if to_org:
+        parts.append(_slug_or_digest(to_org, "org", 40))
+    elif from_org:
+        parts += ["left", _slug_or_digest(from_org, "org", 40)]
+    return "-".join([*parts, date[:4]])
+
+
+def _slug_or_digest(text: str, kind: str, limit: int) -> str:
+    slug = slugify(text)[:limit].strip("-")
+    return slug or f"{kind}-{hashlib.sha256(text.encode()).hexdigest()[:8]}"

@@ -89,10 +89,12 @@ class LoadReport:
     first_load: bool
     roles: int = 0
     unchanged: bool = False  # the files were those of the last load: nothing was read
+    restored: list[str] = field(default_factory=list)  # withdrawn moves back in the dataset: not news
+    notices: tuple[str, ...] = ()  # entries of the folder that were skipped (a folder or a FIFO named *.csv)
 
     @property
     def total_changes(self) -> int:
-        return len(self.added) + len(self.changed) + len(self.removed)
+        return len(self.added) + len(self.changed) + len(self.removed) + len(self.restored)
 
 
 @dataclass(frozen=True, slots=True)

@@ -175,19 +175,19 @@ async def test_added_row_is_news(empty_store, make_dataset):
     assert "ada-example-meta-2026" in await _ids(empty_store)
 
 
-async def test_readding_a_removed_move_is_added_again(empty_store, make_dataset):
+async def test_readding_a_removed_move_restores_it(empty_store, make_dataset):
     await _load(empty_store, make_dataset())
     await _load(empty_store, make_dataset(lambda files: {
         **files, "moves.csv": files["moves.csv"][1:], "sources.csv": files["sources.csv"][2:]}))
     report = await _load(empty_store, make_dataset(name="back"))
-    assert report.added == ["ruoming-pang-meta-2025"]
+    assert report.restored == ["ruoming-pang-meta-2025"] and report.added == []  # back, but not news
     assert "ruoming-pang-meta-2025" in await _ids(empty_store)
 
 
 async def test_a_moderators_retraction_holds_until_the_dataset_row_changes(empty_store, make_dataset):
     """A dataset move retracted from Discord or the CLI stays retracted when the dataset is loaded again for other
     reasons (it would otherwise come back at every change of data/); once its own row is edited, the dataset's new
-    version is taken, as an added move."""
+    version is taken, as a restored move (withdrawn before: not news again)."""
     await _load(empty_store, make_dataset())
     await empty_store.retract_move("tom-gunter-meta-2025", actor="moderator", reason="not confirmed")
 
@@ -203,7 +203,7 @@ async def test_a_moderators_retraction_holds_until_the_dataset_row_changes(empty
     sourced = make_dataset(lambda files: {**edit("ruoming-pang-meta-2025", "other note")(files), "sources.csv": [
         *files["sources.csv"], source_row("tom-gunter-meta-2025", "https://example.com/gunter-2")]}, name="v3")
     report = await _load(empty_store, sourced)  # a new source for the retracted move: its row changed
-    assert report.added == ["tom-gunter-meta-2025"] and report.changed == []
+    assert report.restored == ["tom-gunter-meta-2025"] and report.added == report.changed == []
     assert "tom-gunter-meta-2025" in await _ids(empty_store)
 
 
@@ -227,7 +227,7 @@ async def test_failed_apply_rolls_back_everything(empty_store, make_dataset, mon
     before = await empty_store._db.execute_fetchall("SELECT * FROM moves ORDER BY id")
     events = await empty_store.events_since(0)
 
-    async def boom(db, at):
+    async def boom(db, at, allow_removals):
         raise RuntimeError("disk on fire")
 
     monkeypatch.setattr(store_module.Store, "_apply_changes", staticmethod(boom))

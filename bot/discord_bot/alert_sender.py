@@ -28,7 +28,8 @@ class DiscordSender:
     async def send(self, alert: Alert) -> int:
         channel = self.client.get_partial_messageable(alert.channel_id, guild_id=alert.guild_id)
         embed = alert_embed(alert.moves, alert.kind, alert.locale, alert.batch)
-        if alert.mention_role_id:  # the one mention the bot ever makes, and only when a moderator set it
+        # the one mention the bot ever makes, when a moderator set it; never the @everyone role (the guild's id)
+        if alert.mention_role_id and alert.mention_role_id != alert.guild_id:
             content = f"<@&{alert.mention_role_id}>"
             mentions = discord.AllowedMentions(everyone=False, users=False,
                                                roles=[discord.Object(alert.mention_role_id)])

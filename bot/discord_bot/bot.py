@@ -15,8 +15,10 @@ from bot.answers import Engine
 from bot.config import Settings
 from bot.dataset import DatasetInvalid
 from bot.discord_bot.translator import MovesTranslator
+from bot.logsafe import install_redaction
 from bot.service import load_dataset
 from bot.store import Store
+from bot.store.errors import describe, store_problem
 
 log = logging.getLogger(__name__)
 
@@ -55,11 +57,12 @@ class MovesBot(commands.Bot):
         self.engine: Engine | None = None
         self.ready = asyncio.Event()
         self._prepare_task: asyncio.Task | None = None
+        install_redaction()
         if settings.owner_ids:
             self.owner_ids = set(settings.owner_ids)
 
     async def setup_hook(self) -> None:
-        self.store = await Store.open(self.db_path)
+        self.store = await Store.open(self.db_path, timeout=self.settings.db_timeout)
         await self.tree.set_translator(MovesTranslator())
         for extension in EXTENSIONS:
             try:
@@ -73,19 +76,31 @@ class MovesBot(commands.Bot):
         self._prepare_task = asyncio.create_task(self._prepare(), name="movesbot-prepare")
 
     async def _prepare(self) -> None:
-        """Load (or check) the dataset, then build the engine and open the doors."""
+        """Load (or check) the dataset, then build the engine and open the doors. Whatever the load meets (a broken
+        dataset, a locked database, anything in data/), the bot serves the database as it was and says why at
+        ERROR; if even that cannot be read, the users who were waiting are told."""
         assert self.store is not None
         try:
             report = await load_dataset(self.store, self.data_dir)
+            for notice in report.notices:
+                log.warning("dataset: %s", notice)
             log.info("dataset %s: %d added, %d changed, %d removed", self.data_dir, len(report.added),
                      len(report.changed), len(report.removed))
         except DatasetInvalid as exc:
             for error in exc.errors[:50]:
                 log.error("dataset: %s", error)
             log.error("the dataset has %d error(s): serving the database as it was", len(exc.errors))
-        self.engine = await Engine.create(self.store)
-        self.ready.set()
-        log.info("ready: %s", await self.store.info())
+        except Exception as exc:
+            log.error("could not load %s: %s; serving the database as it was", self.data_dir,
+                      store_problem(exc, self.db_path), exc_info=describe(exc, self.db_path) is None)
+        try:
+            self.engine = await Engine.create(self.store)
+            log.info("ready: %s", await self.store.info())
+        except Exception as exc:  # no engine: the waiting users are told the database cannot be read
+            log.error("cannot serve: %s", store_problem(exc, self.db_path),
+                      exc_info=describe(exc, self.db_path) is None)
+        finally:
+            self.ready.set()
 
     async def command_payload(self, guild: discord.abc.Snowflake | None) -> list[dict]:
         """The exact command list a sync would send (translations included)."""

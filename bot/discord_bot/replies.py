@@ -19,6 +19,8 @@ log = logging.getLogger(__name__)
 NONE = discord.AllowedMentions.none()
 APOLOGY = {"en": "Sorry, something went wrong on my side. It has been logged; please try again later.",
            "fr": "Désolé, une erreur s'est produite de mon côté. Elle a été notée ; réessayez plus tard."}
+UNAVAILABLE = {"en": "Sorry, I can't read my database right now; the people running me have been told.",
+               "fr": "Désolé, je ne peux pas lire ma base de données pour l'instant ; les responsables sont prévenus."}
 
 
 def quoted(text: str, limit: int = 80) -> str:

@@ -15,6 +15,8 @@ from discord.http import Route
 
 from bot.config import Settings
 from bot.discord_bot.bot import MovesBot, default_intents
+from bot.logsafe import install_redaction
+from bot.store.errors import StoreError
 
 log = logging.getLogger(__name__)
 
@@ -58,10 +60,14 @@ def run_bot(settings: Settings, db_path: Path, data_dir: Path) -> None:
     """`movesbot run` with a token: log to the console, then serve."""
     discord.utils.setup_logging(level=getattr(logging, settings.log_level.upper(), logging.INFO), root=True)
     configure_endpoints(settings)
+    install_redaction()
     try:
         asyncio.run(serve(settings, db_path, data_dir))
     except discord.LoginFailure:
         log.error("Discord rejected the token (DISCORD_TOKEN): check it in the developer portal.")
+        raise SystemExit(1) from None
+    except StoreError as exc:
+        log.error("cannot start: %s", exc)
         raise SystemExit(1) from None
     except (KeyboardInterrupt, asyncio.CancelledError):
         log.info("stopped")

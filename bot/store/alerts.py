@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import aiosqlite
 
+from bot.config import is_snowflake
 from bot.records import Delivery, DeliveryLogEntry, Subscription
 
 if TYPE_CHECKING:
@@ -52,6 +53,34 @@ def _sub(row: Sequence[Any]) -> Subscription:
     values = list(row)
     values[9] = bool(values[9])
     return Subscription(*values)
+
+
+async def _upsert_subscription(db: aiosqlite.Connection, at: str, *, guild_id: int, channel_id: int,
+                               target_kind: str, target_id: int | None, target_name: str, target_org: str | None,
+                               direction: str, mention_role_id: int | None, corrections: bool, locale: str,
+                               created_by: int | None = None) -> tuple[int, bool]:
+    """Insert a subscription or update the one with the same channel and filter; (id, created)."""
+    for name, value in (("guild_id", guild_id), ("channel_id", channel_id), ("mention_role_id", mention_role_id)):
+        if value is not None and not is_snowflake(value):
+            raise ValueError(f"{name} {value!r} is not a Discord id")
+    if mention_role_id is not None and mention_role_id == guild_id:
+        raise ValueError("the @everyone role cannot be a mention role: it would ping the whole server")
+    rows = await db.execute_fetchall(
+        "SELECT id FROM subscriptions WHERE channel_id = ? AND target_kind = ? AND target_id IS ?"
+        " AND direction = ?", (channel_id, target_kind, target_id, direction))
+    if rows:
+        await db.execute(
+            "UPDATE subscriptions SET mention_role_id = ?, corrections = ?, locale = ?, state = 'active',"
+            " paused_reason = NULL, paused_at = NULL WHERE id = ?",
+            (mention_role_id, int(corrections), locale, rows[0][0]))
+        return rows[0][0], False
+    cursor = await db.execute(
+        "INSERT INTO subscriptions (guild_id, channel_id, target_kind, target_id, target_name, target_org,"
+        " direction, mention_role_id, corrections, locale, created_by, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+        (guild_id, channel_id, target_kind, target_id, target_name, target_org, direction, mention_role_id,
+         int(corrections), locale, created_by, at))
+    assert cursor.lastrowid is not None
+    return cursor.lastrowid, True
 
 
 class AlertTables:
@@ -107,29 +136,35 @@ class AlertTables:
                                target_name: str, target_org: str | None = None, direction: str = "both",
                                mention_role_id: int | None = None, corrections: bool = False, locale: str = "en",
                                created_by: int | None = None) -> tuple[Subscription, bool]:
-        """Create a subscription, or update the same one (same channel and filter); True when created."""
-        at = _iso(_now())
+        """Create a subscription, or update the same one (same channel and filter); True when created.
+
+        `ValueError` for ids that are not Discord ids and for the @everyone role as the mention role (it would
+        ping the whole server): whichever door a subscription comes through, such a row is never written."""
+        values = {"guild_id": guild_id, "channel_id": channel_id, "target_kind": target_kind, "target_id": target_id,
+                  "target_name": target_name, "target_org": target_org, "direction": direction,
+                  "mention_role_id": mention_role_id, "corrections": corrections, "locale": locale,
+                  "created_by": created_by}
         async with self._transaction() as db:
-            rows = await db.execute_fetchall(
-                "SELECT id FROM subscriptions WHERE channel_id = ? AND target_kind = ? AND target_id IS ?"
-                " AND direction = ?", (channel_id, target_kind, target_id, direction))
-            if rows:
-                sub_id, created = rows[0][0], False
-                await db.execute(
-                    "UPDATE subscriptions SET mention_role_id = ?, corrections = ?, locale = ?, state = 'active',"
-                    " paused_reason = NULL, paused_at = NULL WHERE id = ?",
-                    (mention_role_id, int(corrections), locale, sub_id))
-            else:
-                cursor = await db.execute(
-                    "INSERT INTO subscriptions (guild_id, channel_id, target_kind, target_id, target_name, target_org,"
-                    " direction, mention_role_id, corrections, locale, created_by, created_at)"
-                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                    (guild_id, channel_id, target_kind, target_id, target_name, target_org, direction,
-                     mention_role_id, int(corrections), locale, created_by, at))
-                sub_id, created = cursor.lastrowid, True
+            sub_id, created = await _upsert_subscription(db, _iso(_now()), **values)
         found = await self.subscription(sub_id)
         assert found is not None
         return found, created
+
+    async def import_subscriptions(self, rows: Sequence[dict[str, Any]]) -> tuple[int, int]:
+        """Add or update every subscription of `rows` (`add_subscription`'s arguments, with `state` and
+        `paused_reason`) in one transaction: all or none. Returns (added, updated)."""
+        at = _iso(_now())
+        added = updated = 0
+        async with self._transaction() as db:
+            for row in rows:
+                values = {k: v for k, v in row.items() if k not in ("state", "paused_reason")}
+                _, created = await _upsert_subscription(db, at, **values)
+                added, updated = added + created, updated + (not created)
+                if row.get("state") == "paused":
+                    await db.execute("UPDATE subscriptions SET state = 'paused', paused_reason = ?, paused_at = ?"
+                                     " WHERE channel_id = ? AND state = 'active'",
+                                     (row.get("paused_reason") or "paused before the export", at, row["channel_id"]))
+        return added, updated
 
     async def subscription(self, sub_id: int) -> Subscription | None:
         rows = await self._db.execute_fetchall(f"SELECT {_SUB_COLUMNS} FROM subscriptions s WHERE s.id = ?",

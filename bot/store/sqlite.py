@@ -14,11 +14,22 @@ from typing import Any
 
 import aiosqlite
 
+from bot.datafiles import kind_of
 from bot.dataset import DatasetReader, collector_paused
 from bot.models import NO_PLACE, Move, MoveRow
 from bot.records import Flow, LoadReport, MoveRecord, NameEntry, RoleRecord, SourceRecord
 from bot.store.alerts import AlertTables
 from bot.store.charts import ChartQueries
+from bot.store.errors import (
+    REMOVAL_SHARE,
+    DatabaseUnavailable,
+    DiskFull,
+    TooManyRemovals,
+    damaged,
+    describe,
+    newer,
+)
+from bot.store.export import dataset_rows as export_rows
 from bot.store.news import NewsTables
 
 _MOVE_SELECT = """
@@ -32,6 +43,8 @@ LEFT JOIN orgs tor ON tor.id = m.to_org_id
 LEFT JOIN teams tt ON tt.id = m.to_team_id
 """
 _BUSY_TIMEOUT_MS = 10_000
+# quick_check reads every page (0.4 s for 56 MB here): at open only below this size; a load checks bigger ones
+QUICK_CHECK_MAX_BYTES = 32 << 20
 _CHUNK = 500  # ids per IN (...) list, well under SQLite's variable limit
 _NAME_ENTRIES = """
 SELECT 'person', id, name, name, NULL FROM people
@@ -98,25 +111,73 @@ class Store(AlertTables, NewsTables, ChartQueries):
         self._db = db
         self.path = path
         self._write_lock = asyncio.Lock()
+        self._timeout_ms = _BUSY_TIMEOUT_MS
+        self.checked = False  # whether quick_check has passed since open
 
     @classmethod
-    async def open(cls, path: Path | str) -> Store:
-        """Open (creating if needed) the database and bring its schema up to date."""
+    async def open(cls, path: Path | str, *, timeout: float = _BUSY_TIMEOUT_MS / 1000) -> Store:
+        """Open (creating if needed) the database, check it, and bring its schema up to date.
+
+        Raises `StoreError` (one sentence) when it cannot: a folder, a damaged file (`PRAGMA quick_check`, on files
+        small enough for it to be quick), a newer movesbot's schema (refused before anything is written), a lock
+        held past `timeout` seconds, a full disk. The connection is closed on every failure: its worker thread
+        would otherwise keep the process from exiting.
+        """
         path = Path(path)
         if str(path) != ":memory:":
-            path.parent.mkdir(parents=True, exist_ok=True)
-        db = await aiosqlite.connect(path, isolation_level=None)
-        await db.execute("PRAGMA journal_mode=WAL")
-        await db.execute("PRAGMA foreign_keys=ON")
-        await db.execute(f"PRAGMA busy_timeout={_BUSY_TIMEOUT_MS}")
-        await db.execute("PRAGMA synchronous=NORMAL")
-        store = cls(db, path)
+            if path.is_dir():
+                raise DatabaseUnavailable(f"the database path {path} is a folder, not a file: give a file name.")
+            kind = kind_of(path.stat().st_mode) if path.exists() else None
+            if kind is not None:  # (SQLite would wait forever reading a FIFO)
+                raise DatabaseUnavailable(f"the database path {path} is not a regular file ({kind}).")
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                found = describe(exc, path)
+                raise found if isinstance(found, DiskFull) else DatabaseUnavailable(
+                    f"cannot make the folder {path.parent} for the database ({exc.strerror or exc}: is part of the"
+                    " path a file?).") from None
         try:
+            db = await aiosqlite.connect(path, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise describe(exc, path, timeout=timeout) or exc from None
+        store = cls(db, path)
+        store._timeout_ms = int(timeout * 1000)
+        try:
+            await db.execute(f"PRAGMA busy_timeout={store._timeout_ms}")
+            await store._check(path)
+            await db.execute("PRAGMA journal_mode=WAL")
+            await db.execute("PRAGMA foreign_keys=ON")
+            await db.execute("PRAGMA synchronous=NORMAL")
             await store._migrate()
-        except BaseException:
+        except BaseException as exc:
             await db.close()
+            if isinstance(exc, sqlite3.Error | OSError):
+                raise describe(exc, path, timeout=timeout) or exc from None
             raise
         return store
+
+    async def _check(self, path: Path) -> None:
+        """Refuse a damaged database, and one of a newer schema, before anything is written to it."""
+        if str(path) == ":memory:" or not path.exists() or path.stat().st_size <= QUICK_CHECK_MAX_BYTES:
+            await self.quick_check()
+        tables = {row[0] for row in await self._db.execute_fetchall(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")}
+        if tables and "schema_migrations" not in tables:
+            raise DatabaseUnavailable(f"{path} is a SQLite database of another application (tables "
+                                      f"{', '.join(sorted(tables)[:5])}): give movesbot a file of its own.")
+        if tables:
+            version = (await self._db.execute_fetchall("SELECT max(version) FROM schema_migrations"))[0][0] or 0
+            known = max(v for v, _, _ in _migrations())
+            if version > known:
+                raise newer(path, version, known)
+
+    async def quick_check(self) -> None:
+        """`DatabaseDamaged` unless SQLite's quick_check finds every page sound (it reads them all)."""
+        found = [row[0] for row in await self._db.execute_fetchall("PRAGMA quick_check(3)")]
+        if found != ["ok"]:
+            raise damaged(self.path, "\n".join(map(str, found)))
+        self.checked = True
 
     async def close(self) -> None:
         await self._db.close()
@@ -158,7 +219,7 @@ class Store(AlertTables, NewsTables, ChartQueries):
         except sqlite3.OperationalError:  # "database is locked": someone else has it open
             mode = "wal"
         finally:
-            await self._db.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
+            await self._db.execute(f"PRAGMA busy_timeout = {self._timeout_ms}")
         return mode == "delete"
 
     async def _migrate(self) -> None:
@@ -189,20 +250,24 @@ class Store(AlertTables, NewsTables, ChartQueries):
 
     # -- loading ------------------------------------------------------------------------------------------
 
-    async def apply_dataset(self, reader: DatasetReader, meta: dict[str, str] | None = None) -> LoadReport:
+    async def apply_dataset(self, reader: DatasetReader, meta: dict[str, str] | None = None, *,
+                            allow_removals: bool = False) -> LoadReport:
         """Make the database say what the dataset says, in one transaction, and log what changed.
 
         The reader's rows are written as they are read; if the reader finds any error, the transaction is rolled
         back and `DatasetInvalid` raised: nothing half-loaded. Moves recorded by other paths (CLI, Discord) are
-        kept: only moves that came from a dataset can be removed by a dataset. The first load into an empty
+        kept: only moves that came from a dataset can be removed by a dataset, and one the dataset holds unchanged
+        (an export loaded back) stays as it is. The first load into an empty
         database goes straight into the tables (their secondary indexes built once, after the rows) and is
         logged as history, not news; a later load goes through temporary tables and SQL works out what changed.
-        `meta` is written with the load (the dataset's digest, say).
+        `meta` is written with the load (the dataset's digest, say). A load that would withdraw more than half of the
+        dataset's moves raises `TooManyRemovals` (nothing written) unless `allow_removals`: a file cut short is more
+        likely than that. A withdrawn move that comes back is `restored`: history, not news (no alert).
         """
         with collector_paused():
-            return await self._apply_dataset(reader, meta or {})
+            return await self._apply_dataset(reader, meta or {}, allow_removals)
 
-    async def _apply_dataset(self, reader: DatasetReader, meta: dict[str, str]) -> LoadReport:
+    async def _apply_dataset(self, reader: DatasetReader, meta: dict[str, str], allow_removals: bool) -> LoadReport:
         at = now_iso()
         empty = not await self._db.execute_fetchall("SELECT 1 FROM moves LIMIT 1")
         async with self._transaction(bulk=empty) as db:
@@ -232,10 +297,10 @@ class Store(AlertTables, NewsTables, ChartQueries):
                         await db.execute(sql)
                     await db.execute("INSERT INTO move_events (move_id, kind, origin, news, at)"
                                      " SELECT id, 'added', 'dataset', 0, ? FROM moves ORDER BY rowid", (at,))
-                    added, changed, removed = list(reader.move_lines), [], []
+                    added, changed, removed, restored = list(reader.move_lines), [], [], []
                 else:
                     completing = await _completions(db)
-                    added, changed, removed = await self._apply_changes(db, at)
+                    added, changed, removed, restored = await self._apply_changes(db, at, allow_removals)
                     await self._log_completions(db, completing, at)
                     await self.enqueue(db, [m for m in added if m not in completing], "new", at)
                     await self.enqueue(db, [m for m in changed if m not in completing], "correction", at)
@@ -256,12 +321,14 @@ class Store(AlertTables, NewsTables, ChartQueries):
             finally:
                 await _restore_pragmas(db, old_pragmas)
         return LoadReport(added=added, changed=changed, removed=removed, first_load=first_load,
-                          roles=len(reader.roles))
+                          roles=len(reader.roles), restored=restored)
 
     @staticmethod
-    async def _apply_changes(db: aiosqlite.Connection, at: str) -> tuple[list[str], list[str], list[str]]:
-        """A load over earlier ones, from the staged rows: write what was added or changed, retract what left,
-        log each as news. Rows are compared column by column, and sources as sets of rows."""
+    async def _apply_changes(db: aiosqlite.Connection, at: str,
+                             allow_removals: bool) -> tuple[list[str], list[str], list[str], list[str]]:
+        """A load over earlier ones, from the staged rows: write what was added, changed or restored, retract what
+        left, log each (added and changed as news; restored, a withdrawn move back, not). Rows are compared column
+        by column, and sources as sets of rows."""
         await db.execute("CREATE TEMP TABLE load_changes (id TEXT PRIMARY KEY, kind TEXT NOT NULL, line INTEGER)")
         # A move retracted by a moderator (the last removal not the dataset's) stays retracted while its row is the
         # same: only an edit of that row in the dataset brings it back.
@@ -269,14 +336,15 @@ class Store(AlertTables, NewsTables, ChartQueries):
                      " ORDER BY e.seq DESC LIMIT 1) IS NOT 'dataset'")
         await db.execute(f"""
             INSERT INTO temp.load_changes
-            SELECT n.id, CASE WHEN m.id IS NULL OR m.retracted_at IS NOT NULL THEN 'added' ELSE 'changed' END, n.rowid
+            SELECT n.id, CASE WHEN m.id IS NULL THEN 'added' WHEN m.retracted_at IS NOT NULL THEN 'restored'
+                              ELSE 'changed' END, n.rowid
               FROM temp.load_moves n LEFT JOIN moves m ON m.id = n.id
-             WHERE m.id IS NULL OR (m.retracted_at IS NOT NULL AND NOT {moderated}) OR m.origin != 'dataset'
+             WHERE m.id IS NULL OR (m.retracted_at IS NOT NULL AND NOT {moderated})
                 OR {" OR ".join(f"m.{c} IS NOT n.{c}" for c in _MOVE_CONTENT)}""")
         sources = "move_id, position, url, title, publisher, published, language, supports"
         await db.execute(f"""
             INSERT OR IGNORE INTO temp.load_changes
-            SELECT d.move_id, CASE WHEN m.retracted_at IS NOT NULL THEN 'added' ELSE 'changed' END, n.rowid FROM (
+            SELECT d.move_id, CASE WHEN m.retracted_at IS NOT NULL THEN 'restored' ELSE 'changed' END, n.rowid FROM (
                 SELECT move_id FROM (SELECT {sources} FROM temp.load_sources EXCEPT SELECT {sources} FROM sources)
                 UNION
                 SELECT move_id FROM (SELECT {sources} FROM sources WHERE move_id IN (SELECT id FROM temp.load_moves)
@@ -285,9 +353,15 @@ class Store(AlertTables, NewsTables, ChartQueries):
         rows = await db.execute_fetchall("SELECT id, kind FROM temp.load_changes ORDER BY line")
         added = [mid for mid, kind in rows if kind == "added"]
         changed = [mid for mid, kind in rows if kind == "changed"]
+        restored = [mid for mid, kind in rows if kind == "restored"]
         removed = [row[0] for row in await db.execute_fetchall(
             "SELECT id FROM moves WHERE origin = 'dataset' AND retracted_at IS NULL"
             " AND id NOT IN (SELECT id FROM temp.load_moves) ORDER BY rowid")]
+        if removed and not allow_removals:
+            live = (await db.execute_fetchall(
+                "SELECT count(*) FROM moves WHERE origin = 'dataset' AND retracted_at IS NULL"))[0][0]
+            if len(removed) > REMOVAL_SHARE * live:
+                raise TooManyRemovals(len(removed), live)
 
         columns = ", ".join(("id", *_MOVE_CONTENT))
         await db.execute("DELETE FROM sources WHERE move_id IN (SELECT id FROM temp.load_changes)")
@@ -302,13 +376,13 @@ class Store(AlertTables, NewsTables, ChartQueries):
                          " WHERE move_id IN (SELECT id FROM temp.load_changes)")
         await db.executemany("UPDATE moves SET retracted_at = ?, updated_at = ? WHERE id = ?",
                              [(at, at, mid) for mid in removed])
-        events = ([(mid, "added") for mid in added] + [(mid, "changed") for mid in changed]
-                  + [(mid, "removed") for mid in removed])
+        events = ([(mid, "added", 1) for mid in added] + [(mid, "changed", 1) for mid in changed]
+                  + [(mid, "removed", 1) for mid in removed] + [(mid, "added", 0) for mid in restored])
         await db.executemany(
-            "INSERT INTO move_events (move_id, kind, origin, news, at) VALUES (?, ?, 'dataset', 1, ?)",
-            [(mid, kind, at) for mid, kind in events])
+            "INSERT INTO move_events (move_id, kind, origin, news, at) VALUES (?, ?, 'dataset', ?, ?)",
+            [(mid, kind, news, at) for mid, kind, news in events])
         await db.execute("DROP TABLE temp.load_changes")
-        return added, changed, removed
+        return added, changed, removed, restored
 
     @staticmethod
     async def _log_completions(db: aiosqlite.Connection, completing: dict[str, str], at: str) -> None:
@@ -603,6 +677,11 @@ class Store(AlertTables, NewsTables, ChartQueries):
             f" LEFT JOIN teams t ON t.id = r.team_id WHERE {clause}"
             " ORDER BY coalesce(r.as_of, '') DESC, p.name", params)
         return [RoleRecord(*row) for row in rows]
+
+    async def dataset_rows(self, file: str) -> AsyncIterator[list[tuple]]:
+        """The record as rows of the dataset file `file` (`bot.dataset.COLUMNS` order), a batch at a time."""
+        async for rows in export_rows(self._db, file):
+            yield rows
 
     async def get_meta(self, key: str) -> str | None:
         rows = await self._db.execute_fetchall("SELECT value FROM meta WHERE key = ?", (key,))

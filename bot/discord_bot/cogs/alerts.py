@@ -25,7 +25,9 @@ from bot.discord_bot.replies import locale_of, quoted, say
 from bot.recording import MoveInput, MoveInputError, build_move, record
 from bot.records import MoveRecord
 from bot.service import data_fingerprint, load_dataset
+from bot.store.errors import describe, store_problem
 from bot.store.sqlite import MoveExists, UnknownMove
+from bot.subscriptions_io import everyone_refusal
 
 if TYPE_CHECKING:
     from bot.discord_bot.bot import MovesBot
@@ -147,7 +149,8 @@ class Alerts(commands.Cog):
             self.bot.engine.add_names(await self.bot.store.name_entries_for(move_ids))
 
     async def _watch_dataset(self) -> None:
-        """Reload `data/` when its files change; added moves are queued for alerts in the load's transaction."""
+        """Reload `data/` when its files change; added moves are queued for alerts in the load's transaction.
+        Nothing in the folder stops the watch: each problem is logged and the next change is looked at again."""
         await self.bot.ready.wait()
         seen = data_fingerprint(self.bot.data_dir)
         while True:
@@ -157,21 +160,38 @@ class Alerts(commands.Cog):
                 continue
             seen = current
             try:
-                report = await load_dataset(self.bot.store, self.bot.data_dir)
-            except DatasetInvalid as exc:
-                log.error("dataset changed but has %d error(s); keeping the current data: %s", len(exc.errors),
-                          "; ".join(map(str, exc.errors[:5])))
-                continue
-            log.info("dataset reloaded: %d added, %d changed, %d removed", len(report.added), len(report.changed),
-                     len(report.removed))
-            if report.total_changes and self.bot.engine is not None:
-                await self.bot.engine.refresh_index()
+                await self._reload()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.error("dataset changed but could not be loaded; keeping the current data: %s",
+                          store_problem(exc, self.bot.db_path), exc_info=describe(exc, self.bot.db_path) is None)
+
+    async def _reload(self) -> None:
+        assert self.bot.store is not None
+        try:
+            report = await load_dataset(self.bot.store, self.bot.data_dir)
+        except DatasetInvalid as exc:
+            log.error("dataset changed but has %d error(s); keeping the current data: %s", len(exc.errors),
+                      "; ".join(map(str, exc.errors[:5])))
+            return
+        for notice in report.notices:
+            log.warning("dataset: %s", notice)
+        log.info("dataset reloaded: %d added, %d changed, %d removed, %d restored", len(report.added),
+                 len(report.changed), len(report.removed), len(report.restored))
+        if report.total_changes and self.bot.engine is not None:
+            await self.bot.engine.refresh_index()
 
     # -- subscriptions ------------------------------------------------------------------------------------
 
     async def _subscribe(self, interaction: discord.Interaction, kind: str, name: str | None,
                          direction: Direction, mention_role: discord.Role | None, corrections: bool) -> None:
         assert interaction.guild_id is not None and interaction.channel_id is not None
+        if mention_role is not None and (mention_role.is_default()
+                                         or everyone_refusal(mention_role.id, interaction.guild_id)):
+            await say(interaction, "The @everyone role can't be an alert's mention role: it would ping the whole "
+                      "server. Pick another role, or none.")
+            return
         await self.bot.ready.wait()
         engine, store = self.bot.engine, self.bot.store
         assert engine is not None and store is not None

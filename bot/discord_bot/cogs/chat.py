@@ -15,7 +15,7 @@ from discord.ext import commands
 
 from bot.answers.parse import detect_locale
 from bot.discord_bot.embeds import answer_embed
-from bot.discord_bot.replies import APOLOGY
+from bot.discord_bot.replies import APOLOGY, UNAVAILABLE
 from bot.discord_bot.views import view_for
 from bot.text import fold
 
@@ -75,6 +75,9 @@ class Chat(commands.Cog):
             log.info("chat cooldown for user %s", message.author.id)
             return
         await self.bot.ready.wait()
+        if self.bot.engine is None:  # the database could not be read: say so rather than fail
+            await message.channel.send(UNAVAILABLE[detect_locale(message.content)], allowed_mentions=NONE)
+            return
         try:
             await self._answer(message, names)
         except discord.Forbidden:

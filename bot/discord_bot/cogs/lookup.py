@@ -12,7 +12,7 @@ from discord.ext import commands
 from bot.answers import Answer, Engine
 from bot.answers.render import shorten
 from bot.discord_bot.embeds import found_nothing
-from bot.discord_bot.replies import locale_of, quoted, say, send_answer
+from bot.discord_bot.replies import UNAVAILABLE, locale_of, quoted, say, send_answer
 from bot.models import parse_partial_date
 
 if TYPE_CHECKING:
@@ -36,6 +36,9 @@ class Lookup(commands.Cog):
         if not self.bot.ready.is_set():
             await interaction.response.defer(thinking=True)
             await self.bot.ready.wait()
+        if self.bot.engine is None:  # the database could not be read: say so rather than fail
+            await say(interaction, UNAVAILABLE[locale])
+            return
         answer = await build(locale)
         # Nothing found is the asker's business only: said privately, not to the whole channel.
         await send_answer(interaction, self.bot.engine, answer, ephemeral=found_nothing(answer))
@@ -54,7 +57,7 @@ class Lookup(commands.Cog):
     # -- autocomplete ------------------------------------------------------------------------------------
 
     async def _complete(self, current: str, kinds: list[str], org: str | None = None) -> list[app_commands.Choice]:
-        if not self.bot.ready.is_set():
+        if not self.bot.ready.is_set() or self.bot.engine is None:
             return []
         matches = self.bot.engine.complete(current[:MAX_OPTION], kinds, limit=25 if org is None else 200)
         if org:
