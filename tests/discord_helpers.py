@@ -36,8 +36,15 @@ def embed(data: dict[str, Any], index: int = 0) -> dict[str, Any]:
 
 
 def names_in(emb: dict[str, Any]) -> list[str]:
-    """The people of a list answer: each field is "Person · date"."""
-    return [f["name"].split(" · ")[0] for f in emb.get("fields", [])]
+    """The people of an answer: each compact line of a list is "**Person** · from → to · date · links"; each field
+    of a person card is "Person · date"."""
+    lines = re.findall(r"^\*\*(.+?)\*\* · ", emb.get("description") or "", re.M)
+    return [n.replace("\\", "") for n in lines] or [f["name"].split(" · ")[0] for f in emb.get("fields", [])]
+
+
+def summary_of(emb: dict[str, Any]) -> str:
+    """The first paragraph of an embed's description: the answer's summary."""
+    return (emb.get("description") or "").split("\n\n")[0]
 
 
 def text_of(emb: dict[str, Any]) -> str:

@@ -36,7 +36,7 @@ async def test_mentions_and_inline_names_are_answered(fake_discord: FakeDiscord,
     (emb,) = reply["embeds"]
     assert emb["title"] == "Who left Foundation Models (Apple)"
     assert set(names_in(emb)) >= AFM_TO_META
-    assert "https://" in emb["fields"][0]["value"]
+    assert "](https://" in emb["description"]
     (sent,) = [r.json for r in fake.requests_matching("POST", r"/channels/\d+/messages")]
     assert sent["allowed_mentions"] == {"parse": [], "replied_user": False}
     assert str(sent["message_reference"]["message_id"]) == question["id"]

@@ -27,17 +27,19 @@ LEAD_WORDS = ("lead", "head", "chief", "ceo", "cto", "director", "president", "v
 class Engine(ListAnswers):
     """Answers questions over one store; shared by the console, `ask`, and the Discord cogs."""
 
-    def __init__(self, store: Store, index: NameIndex):
+    def __init__(self, store: Store, index: NameIndex, short_teams: dict[tuple[str, str], str] | None = None):
         self.store = store
         self.index = index
+        self.short_teams = short_teams or {}
 
     @classmethod
     async def create(cls, store: Store) -> Engine:
-        return cls(store, await _index_of(store))
+        return cls(store, await _index_of(store), await store.team_short_names())
 
     async def refresh_index(self) -> None:
         """Rebuild the name index from the store (after a load or a new move)."""
         self.index = await _index_of(self.store)
+        self.short_teams = await self.store.team_short_names()
 
     def add_names(self, entries: list[NameEntry]) -> None:
         for entry in entries:

@@ -6,8 +6,8 @@ from __future__ import annotations
 from bot.answers.i18n import format_date, t
 from bot.answers.model import Answer, Fact
 from bot.answers.parse import Period
-from bot.answers.render import fact_for_move
-from bot.records import MoveRecord
+from bot.answers.render import compact_line, fact_for_move
+from bot.records import Flow, MoveRecord
 from bot.search import Match
 from bot.store import Store
 
@@ -18,6 +18,20 @@ class ListAnswers:
     """Mixed into `Engine`, which provides the store."""
 
     store: Store
+    short_teams: dict[tuple[str, str], str]
+
+    def _fact(self, move: MoveRecord, locale: str) -> Fact:
+        """A move in a list: its sentence (console, JSON) and its compact line (Discord)."""
+        fact = fact_for_move(move, locale)
+        return Fact(fact.text, fact.sources, move, fact.detail, compact_line(move, locale, self.short_teams))
+
+    def _list_answer(self, intent: str, locale: str, title: str, summary: str, moves: list[MoveRecord],
+                     total: int, offset: int, page_size: int, request: dict) -> Answer:
+        people = list(dict.fromkeys(m.person for m in moves))
+        facts = [self._fact(m, locale) for m in moves]
+        order = t(locale, "newest_first") if total > 1 else ""  # lists run newest first, and say so
+        return Answer("", intent, locale, title, summary, facts, people, total=total, offset=offset,
+                      page_size=page_size, request=request, order=order)
 
     async def _left(self, subject: Match, other: Match | None, period: Period, locale: str, page_size: int,
                     offset: int, newest_first: bool = True, status: str | None = None,
@@ -45,7 +59,7 @@ class ListAnswers:
             summary = t(locale, "between_summary" if total else "none_between", count=total, src=subject.label,
                         dst=other.label, period=when)
             intent = "between"
-        return _list_answer(intent, locale, title, summary, moves, total, offset, page_size, request)
+        return self._list_answer(intent, locale, title, summary, moves, total, offset, page_size, request)
 
     async def _joined(self, subject: Match, other: Match | None, period: Period, locale: str, page_size: int,
                       offset: int, newest_first: bool = True, status: str | None = None) -> Answer:
@@ -65,7 +79,7 @@ class ListAnswers:
         request = {"method": "_joined", "args": {"subject": subject, "other": other, "period": period,
                                                  "locale": locale, "page_size": page_size,
                                                  "newest_first": newest_first, "status": status}}
-        return _list_answer("joined", locale, t(locale, "joined_title", place=subject.label), summary, moves,
+        return self._list_answer("joined", locale, t(locale, "joined_title", place=subject.label), summary, moves,
                             total, offset, page_size, request)
 
     async def _org(self, subject: Match, period: Period, locale: str, page_size: int, offset: int) -> Answer:
@@ -73,10 +87,9 @@ class ListAnswers:
             return await self._team(subject, period, locale)
         flows = await self.store.org_flows(subject.id, date_from=period.start, date_before=period.end)
         joined, left = sum(f.joined for f in flows), sum(f.left for f in flows)
-        facts = [Fact(t(locale, "flow_line", other=f.counterpart or t(locale, "unknown_destination"),
-                        joined=f.joined, left=f.left, net=f.net)) for f in flows[:15]]
+        facts = [_flow_fact(f, locale) for f in flows[:15]]
         latest, _ = await self._involving(subject, period, 5, 0)
-        facts.extend(fact_for_move(m, locale) for m in latest)
+        facts.extend(self._fact(m, locale) for m in latest)
         summary = t(locale, "org_summary", org=subject.name, joined=joined, left=left, net=joined - left,
                     period=_period_label(period, locale))
         return Answer("", "org", locale, t(locale, "org_title", org=subject.name), summary, facts,
@@ -88,8 +101,7 @@ class ListAnswers:
         value = {"left": lambda f: f.left, "joined": lambda f: f.joined, "net": lambda f: f.net}[measure]
         top = sorted(totals, key=lambda f: (-value(f), f.counterpart))[:size]
         when = _period_label(period, locale)
-        facts = [Fact(t(locale, "flow_line", other=f.counterpart, joined=f.joined, left=f.left, net=f.net))
-                 for f in top]
+        facts = [_flow_fact(f, locale) for f in top]
         summary = (t(locale, "ranking_summary", measure=t(locale, f"measure_{measure}"), period=when,
                      count=len(totals)) if totals else t(locale, "ranking_none", period=when))
         return Answer("", "ranking", locale, t(locale, f"ranking_title_{measure}"), summary, facts, [],
@@ -103,7 +115,7 @@ class ListAnswers:
         moves = out + [m for m in came if m.id not in {o.id for o in out}]
         summary = t(locale, "org_summary", org=subject.label, joined=joined, left=left, net=joined - left,
                     period=_period_label(period, locale))
-        facts = [fact_for_move(m, locale) for m in moves]
+        facts = [self._fact(m, locale) for m in moves]
         return Answer("", "org", locale, subject.label, summary, facts, list(dict.fromkeys(m.person for m in moves)),
                       total=len(facts), page_size=len(facts) or PAGE)
 
@@ -124,7 +136,7 @@ class ListAnswers:
                         period=when)
         request = {"method": "_returns", "args": {"subject": subject, "period": period, "locale": locale,
                                                   "page_size": page_size}}
-        return _list_answer("returns", locale, title, summary, moves, total, offset, page_size, request)
+        return self._list_answer("returns", locale, title, summary, moves, total, offset, page_size, request)
 
     async def _counterparts(self, subject: Match, came: bool, period: Period, locale: str) -> Answer:
         """Where an org's people went, or where its hires came from: counterpart orgs ranked by count."""
@@ -132,8 +144,11 @@ class ListAnswers:
         count = (lambda f: f.joined) if came else (lambda f: f.left)
         ranked = sorted((f for f in flows if count(f)), key=lambda f: (-count(f), f.counterpart or "~"))
         total = sum(count(f) for f in ranked)
-        facts = [Fact(t(locale, "counterpart_line", other=f.counterpart or t(locale, "unknown_destination"),
-                        count=count(f))) for f in ranked[:15]]
+        facts = []
+        for f in ranked[:15]:
+            other = f.counterpart or t(locale, "unknown_destination")
+            facts.append(Fact(t(locale, "counterpart_line", other=other, count=count(f)),
+                              cells=(f.counterpart or t(locale, "unknown_short"), str(count(f)))))
         kind = "came_from" if came else "went_to"
         summary = t(locale, f"{kind}_summary" if total else f"{kind}_none", count=total, place=subject.label,
                     period=_period_label(period, locale))
@@ -166,7 +181,7 @@ class ListAnswers:
                         period=_period_label(period, locale))
         else:
             summary = t(locale, "recent_summary", count=len(moves))
-        return _list_answer("recent", locale, title, summary, moves, total, offset, page_size, request)
+        return self._list_answer("recent", locale, title, summary, moves, total, offset, page_size, request)
 
 
 
@@ -183,17 +198,14 @@ def _period_label(period: Period, locale: str) -> str:
     return t(locale, f"period_{period.label_kind}", date=values[0])
 
 
-def _list_answer(intent: str, locale: str, title: str, summary: str, moves: list[MoveRecord], total: int,
-                 offset: int, page_size: int, request: dict) -> Answer:
-    people = list(dict.fromkeys(m.person for m in moves))
-    facts = [fact_for_move(m, locale) for m in moves]
-    order = t(locale, "newest_first") if total > 1 else ""  # lists run newest first, and say so
-    return Answer("", intent, locale, title, summary, facts, people, total=total, offset=offset,
-                  page_size=page_size, request=request, order=order)
-
-
-
 def _qualifiers(locale: str, status: str | None, exclude: Match | None) -> str:
     """" (confirmed moves only)", " (destinations other than Meta)": the filters a list answer was asked with."""
     out = t(locale, f"only_{status}") if status else ""
     return out + (t(locale, "excluding", place=exclude.label) if exclude is not None else "")
+
+
+def _flow_fact(f: Flow, locale: str) -> Fact:
+    """An org's flow with one counterpart (or, in a ranking, its own totals): a sentence and a table row."""
+    other = f.counterpart or t(locale, "unknown_destination")
+    return Fact(t(locale, "flow_line", other=other, joined=f.joined, left=f.left, net=f.net),
+                cells=(f.counterpart or t(locale, "unknown_short"), str(f.joined), str(f.left), f"{f.net:+d}"))

@@ -16,6 +16,8 @@ class Fact:
     sources: tuple[SourceRecord, ...] = ()
     move: MoveRecord | None = None
     detail: str | None = None   # a note or role, shown under the line where there is room
+    line: str | None = None     # the move as one compact Markdown line, for lists read on a phone
+    cells: tuple[str, ...] = ()  # a row of an aligned table (an org's flows, a ranking): name, then numbers
 
 
 @dataclass

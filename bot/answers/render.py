@@ -61,3 +61,25 @@ def render_text(answer: Answer, max_sources: int = 3) -> str:
 def fact_for_move(move: MoveRecord, locale: str, with_notes: bool = False) -> Fact:
     detail = shorten(move.notes, 300) if with_notes and move.notes else None
     return Fact(move_line(move, locale, with_roles=with_notes), move.sources, move, detail)
+
+
+_MARKDOWN = str.maketrans({c: f"\\{c}" for c in "*_~|`>[]\\"})
+
+
+def escape_markdown(text: str) -> str:
+    """Text shown as is in Markdown (Discord): its asterisks, underscores and the like lose their meaning."""
+    return text.translate(_MARKDOWN)
+
+
+def compact_line(move: MoveRecord, locale: str, short_teams: dict[tuple[str, str], str]) -> str:
+    """One move on one line, for lists read on a phone: **who** · from → to · when · "reported" if only
+    reported. Teams go by their short form where there is one ("Apple (AFM) → Meta (MSL)")."""
+    def where(org: str, team: str | None) -> str:
+        return escape_markdown(place(org, short_teams.get((org, team), team) if team else None))
+
+    dst = where(move.to_org, move.to_team) if move.to_org else t(locale, "unknown_destination")
+    parts = [f"**{escape_markdown(move.person)}**", f"{where(move.from_org, move.from_team)} → {dst}",
+             format_date(move.date, move.date_precision, locale)]
+    if move.status == "reported":
+        parts.append(t(locale, "reported_short"))
+    return " · ".join(parts)

@@ -13,6 +13,7 @@ import discord
 from bot.answers import Answer, Fact
 from bot.answers.i18n import format_date, t
 from bot.answers.render import fact_for_move, move_sentence, place, shorten
+from bot.discord_bot.lists import compact_description, is_compact
 from bot.records import MoveRecord
 
 COLOUR = discord.Colour(0x5865F2)          # an answer
@@ -75,8 +76,13 @@ def answer_embed(answer: Answer, budget: int = EMBED_LIMIT) -> discord.Embed:
         pages = (answer.total + answer.page_size - 1) // answer.page_size
         footer = f"{page}/{pages}"
     footer = " · ".join(p for p in (answer.order.rstrip("."), footer) if p)
+    if is_compact(answer):  # lists and tables: one line a move, aligned numbers, in the description
+        embed.description = compact_description(answer, _link)
+        answer_facts: list[Fact] = []
+    else:
+        answer_facts = answer.facts[:25]
     spent = len(embed.title or "") + len(embed.description or "") + len(footer) + 20
-    for fact in answer.facts[:25]:
+    for fact in answer_facts:
         name, value = fact_field(fact, answer.locale)
         if spent + len(name) + len(value) > budget:
             break

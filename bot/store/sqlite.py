@@ -652,6 +652,19 @@ class Store(AlertTables, NewsTables, ChartQueries):
         rows = await self._db.execute_fetchall(sql, params * 3)
         return [Flow(name, joined, left) for name, joined, left in rows]
 
+    async def team_short_names(self) -> dict[tuple[str, str], str]:
+        """(org, team) -> its short form, for compact lines ("AFM", "MSL"): the shortest alias written as an
+        acronym (capitals, at most six characters)."""
+        rows = await self._db.execute_fetchall(
+            "SELECT o.name, t.name, a.alias FROM team_aliases a JOIN teams t ON t.id = a.team_id"
+            " JOIN orgs o ON o.id = t.org_id")
+        out: dict[tuple[str, str], str] = {}
+        for org, team, alias in rows:
+            if len(alias) <= 6 and alias.isupper() and len(alias) < len(team) and (
+                    (org, team) not in out or len(alias) < len(out[org, team])):
+                out[org, team] = alias
+        return out
+
     async def names_of(self, kind: str, id_: int) -> list[str]:
         """An org's or a team's name and its aliases (through the aliases' keys: no scan)."""
         if kind == "org":
