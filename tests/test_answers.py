@@ -812,3 +812,31 @@ async def test_multi_word_names_ranking_words_and_lost_apostrophes(engine, quest
         assert label in answer.title
     if intent == "ranking":
         assert "ModelBest" not in answer.title and answer.facts
+
+
+@pytest.mark.parametrize(("question", "holder", "title"), [
+    ("OpenAI chief scientist", "Jakub Pachocki", "Chief Scientist"),
+    ("who is the CFO of xAI", "Anthony Armstrong", "Chief Financial Officer"),
+    ("qui est le PDG de Thinking Machines ?", "Mira Murati", "CEO"),
+])
+async def test_a_role_question_answers_the_title_asked_first(engine, question, holder, title):
+    answer = await engine.ask(question)
+    assert answer.intent == "role" and answer.people[0] == holder and title in answer.facts[0].text
+    assert not answer.summary.startswith(("No ", "Aucun"))  # never "no CFO on record", then the CFO
+
+
+async def test_someone_who_left_the_org_no_longer_holds_its_role(empty_store, make_dataset):
+    from tests.conftest import move_row, source_row
+
+    def change(files: dict) -> dict:  # Ada Example, researcher at Anthropic as of May 2024, left for Meta in 2025
+        return {**files, "moves.csv": [*files["moves.csv"], move_row("ada-example-meta-2025", "Ada Example",
+                                                                     "Anthropic", "Meta", "2025-03")],
+                "sources.csv": [*files["sources.csv"], source_row("ada-example-meta-2025", "https://example.com/a")]}
+
+    await load_dataset(empty_store, make_dataset(change))
+    engine = await Engine.create(empty_store)
+    answer = await engine.ask("who leads Anthropic?")
+    assert answer.facts[0].text.startswith("Ada Example: researcher (former: has left)")
+    assert answer.summary == "No current holder of a role at Anthropic is on record; former ones:"
+    card = await engine.ask("Ada Example")
+    assert any("(former: has left)" in f.text for f in card.facts)

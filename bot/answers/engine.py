@@ -2,29 +2,23 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Any
 
 from bot.answers.i18n import date_phrase, format_date, format_iso, normalize_locale, t
 from bot.answers.lists import PAGE, ListAnswers
-from bot.answers.model import Answer, Fact
+from bot.answers.model import Answer
 from bot.answers.parse import Period, Query, content_words, detect_locale, parse_period, parse_question, resembles_typed
 from bot.answers.render import fact_for_move, place, shorten
+from bot.answers.roles import RoleAnswers, left_since, role_fact
 from bot.models import parse_partial_date
-from bot.records import NameEntry, RoleRecord, SourceRecord
+from bot.records import NameEntry
 from bot.search import Lookup, Match, NameIndex
 from bot.store import Store
 from bot.text import fold
 
-_TITLE_STEMS = {"fondateur": "found", "fondateurs": "found", "fondatrice": "found", "cofondateur": "found",
-                "fonde": "found", "cofounded": "found", "cofounder": "found", "patron": "ceo", "patronne": "ceo",
-                "dirige": "ceo", "chef": "head", "responsable": "head"}
-LEAD_WORDS = ("lead", "head", "chief", "ceo", "cto", "director", "president", "vice president", "vp", "founder",
-              "svp", "manager", "runs", "in charge")
 
-
-class Engine(ListAnswers):
+class Engine(ListAnswers, RoleAnswers):
     """Answers questions over one store; shared by the console, `ask`, and the Discord cogs."""
 
     def __init__(self, store: Store, index: NameIndex, short_teams: dict[tuple[str, str], str] | None = None):
@@ -213,7 +207,7 @@ class Engine(ListAnswers):
         facts = [fact_for_move(m, locale, with_notes=True) for m in moves]
         latest_role = roles[0] if roles else None
         last = moves[-1] if moves else None
-        facts.extend(_role_fact(r, place(r.org, r.team), locale) for r in roles)
+        facts.extend(role_fact(r, locale, left_since(r, moves), place(r.org, r.team)) for r in roles)
         if last is not None and last.to_org is None and (latest_role is None or (latest_role.as_of or "") <= last.date
                                                           or latest_role.org == last.from_org):
             summary = t(locale, "person_summary_departed", person=who.name, count=total,
@@ -235,33 +229,6 @@ class Engine(ListAnswers):
             summary = t(locale, "not_found", query=who.name)
         return Answer("", "person", locale, who.name, summary, facts, [who.name], total=len(facts),
                       page_size=len(facts) or PAGE)
-
-    async def _role(self, subject: Match, locale: str, asked: tuple[str, ...] = ()) -> Answer:
-        if subject.kind == "team":
-            roles = await self.store.roles(team_id=subject.id)
-        else:
-            roles = await self.store.roles(org_id=subject.id)
-        latest: dict[str, Any] = {}
-        for r in roles:  # newest first: keep each person's latest holding
-            latest.setdefault(r.person, r)
-        # The title asked for comes first: "ceo", "cto", "founded" (-> founder, co-founder), "fondateur".
-        generic = {"lead", "leads", "leading", "led", "head", "heads", "heading", "runs", "run", "running", "charge"}
-        named = {_TITLE_STEMS.get(w, w[:5]) for w in asked if w not in generic}
-        heads = _heads_of(await self.store.names_of(subject.kind, subject.id))
-        ranked = sorted(latest.values(), key=lambda r: (
-            not _holds(r.role, named),
-            not heads.search(fold(r.role)),
-            not any(w in r.role.lower() for w in LEAD_WORDS),
-            "" if r.as_of is None else _neg(r.as_of)))
-        label = subject.label
-        facts = [_role_fact(r, r.person, locale) for r in ranked]
-        summary = t(locale, "role_summary", place=label) if facts else t(locale, "role_none", place=label)
-        title = next((w for w in asked if w not in generic), None)
-        if facts and title and not _holds(ranked[0].role, named):
-            # "who is the CEO of Apple?" with no CEO on record: say so, then show who is
-            summary = t(locale, "role_asked_none", title=title.upper() if len(title) <= 3 else title, place=label)
-        return Answer("", "role", locale, t(locale, "role_title", place=label), summary, facts,
-                      [r.person for r in ranked], total=len(facts), page_size=len(facts) or PAGE)
 
     def _not_found(self, query: str, lookups: list[Lookup], locale: str, advice: str = "try") -> Answer:
         """No sure answer: offer the names that resemble a word typed ("did you mean"), the people of a first
@@ -295,32 +262,5 @@ async def _index_of(store: Store) -> NameIndex:
         async for rows in store.name_entry_rows():
             add(rows)
     return index
-
-
-def _role_fact(r: RoleRecord, who: str, locale: str) -> Fact:
-    """"Zhifeng Chen: leads the Foundation Models team (as of 3 February 2026)" with its source."""
-    when = f" ({t(locale, 'as_of', date=format_date(r.as_of, r.as_of_precision, locale))})" if r.as_of else ""
-    return Fact(t(locale, "role_line", person=who, role=shorten(r.role)) + when, (SourceRecord(r.url),))
-
-
-def _holds(role: str, titles: set[str]) -> bool:
-    """Whether a role text has one of the asked titles (as stems: "found" is founder, co-founder, founded; not
-    the Foundation Models team)."""
-    words = fold(role).replace("co ", "").split()
-    return any(word.startswith(t) and not word.startswith("foundation") for t in titles for word in words)
-
-
-def _heads_of(names: list[str]) -> re.Pattern[str]:
-    """Matches a (folded) role that leads the place itself, by any of its `names`: "leader of MSL", "leads the
-    Foundation Models team", "head of AFM, reporting to ..."; not "head of MSL Infra" (a part of it)."""
-    keys = sorted({re.escape(fold(n)) for n in names if fold(n)}, key=len, reverse=True)
-    return re.compile(rf"\b(?:leads?|leader|leading|head|heads|heading|runs|running|in charge of)\s+(?:of\s+)?"
-                      rf"(?:the\s+)?(?:{'|'.join(keys) or '(?!)'})(?:\s+team)?(?:\s+(?:at|in|for|since|from|"
-                      rf"reporting|and|as|until|with|under)\b|$)")
-
-
-def _neg(value: str) -> str:
-    """Sort key that puts later partial dates first."""
-    return "".join(chr(255 - ord(c)) for c in value)
 
 

@@ -16,10 +16,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from itertools import pairwise
 
-from bot.answers.names import Mention, content_words, find_mentions, merge_org_and_team, resembles_typed
+from bot.answers.names import Mention, content_words, find_mentions, is_keyword, merge_org_and_team, resembles_typed
 from bot.answers.periods import Period, parse_period
 from bot.answers.words import (
     CAME,
+    CHAT,
     CONFIRMED,
     FRENCH,
     FROM_MARK,
@@ -33,6 +34,7 @@ from bot.answers.words import (
     REPORTED,
     RETURNS,
     ROLE,
+    STOP,
     SUMMARY,
     TO_MARK,
     WHERE,
@@ -161,7 +163,11 @@ def _role(c: _Ctx) -> bool:
     if not (c.places and c.words & ROLE and not (c.left or c.joined)):
         return False
     c.query.intent, c.query.subject = "role", c.places[0].match
-    c.query.role_words = tuple(w for w in c.tokens if w in ROLE)
+    in_names = {i for m in c.places for i in range(m.start, m.end)}
+    # the title asked, in the question's words: "chief scientist", "ceo", "directeur scientifique", "leads"
+    c.query.role_words = tuple(w for i, w in enumerate(c.tokens)
+                               if i not in in_names and (w in ROLE or (w not in STOP and w not in CHAT
+                                                                       and not is_keyword(w) and len(w) > 2)))
     return True
 
 

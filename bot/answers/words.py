@@ -26,7 +26,8 @@ ROLE = _words("""
 ceo cto coo cfo cso president vp director founder founders cofounder co-founder founded cofounded fondateur
 fondateurs fondatrice cofondateur fonde
 leads lead leading led heads head heading runs run running charge manages manage boss chief chiefs dirige
-dirigent diriger chef chefs patron patronne responsable tete leader leaders
+dirigent diriger chef chefs patron patronne responsable tete leader leaders pdg directeur directrice presidente
+caio cpo cro cmo
 """)
 RANKING = _words("""
 most top biggest largest fewest least winning winners winner losing losers loser gagnant gagnants perdant perdants
