@@ -110,16 +110,19 @@ def alert_embed(moves: list[MoveRecord], kind: str, locale: str, marker: str) ->
     by which a restarted worker recognises a message it already sent."""
     titles = ALERT_TITLES["fr" if locale == "fr" else "en"]
     footer = f"movesbot · {marker}"
-    if len(moves) == 1:
+    if len(moves) == 1:  # the move said once: its sentence and date, a note, its sources; when it was sent
         move = moves[0]
         fact = fact_for_move(move, locale, with_notes=True)
         text = fact.text
         if kind == "completion" and move.to_org is not None:  # "Now known: Kevin Weil joined X"
-            text = t(locale, "completed", person=move.person, dst=place(move.to_org, move.to_team))
-        embed = discord.Embed(title=shorten(f"{titles[kind]}: {move.person}", 256), colour=ALERT_COLOUR,
-                              description=shorten(text, 4096))
-        name, value = fact_field(fact, locale)
-        embed.add_field(name=name, value=value, inline=False)
+            when = format_date(move.date, move.date_precision, locale)
+            text = f"{t(locale, 'completed', person=move.person, dst=place(move.to_org, move.to_team))} ({when})"
+        body = [discord.utils.escape_markdown(text)]
+        if fact.detail:
+            body.append(f"*{discord.utils.escape_markdown(fact.detail)}*")
+        body.append(_links(fact, 4096 - sum(len(b) + 2 for b in body)))
+        embed = discord.Embed(title=titles[kind], colour=ALERT_COLOUR, description=shorten("\n\n".join(
+            b for b in body if b), 4096), timestamp=discord.utils.utcnow())
     else:
         title = titles["digest"].format(count=len(moves)) if kind == "new" else f"{titles[kind]} ({len(moves)})"
         embed = discord.Embed(title=title, colour=ALERT_COLOUR)

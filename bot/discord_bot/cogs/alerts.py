@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 NONE = discord.AllowedMentions.none()
 Direction = Literal["left", "joined", "both"]
-_SEP = re.compile(r"\s+[/|]\s+")
+_SEP = re.compile(r"(?:^|\s)[/|](?=\s|$)")  # a slash or bar standing alone: "Apple / / researcher" has no team
 
 
 def is_moderator(interaction: discord.Interaction, role_id: int | None) -> bool:
@@ -50,7 +50,7 @@ def is_moderator(interaction: discord.Interaction, role_id: int | None) -> bool:
 
 def split_place(text: str) -> tuple[str, str | None, str | None]:
     """"Apple / AFM / researcher" -> ("Apple", "AFM", "researcher"); " / " or " | " separate (AI/ML stays)."""
-    parts = [p.strip() or None for p in _SEP.split(text.strip(), maxsplit=2)]
+    parts = [p.strip() or None for p in _SEP.split(f" {text.strip()} ", maxsplit=2)]
     parts += [None] * (3 - len(parts))
     return parts[0] or "", parts[1], parts[2]
 
