@@ -403,6 +403,7 @@ async def test_a_deleted_channel_pauses_its_subscription_and_the_server_is_told(
         assert f"`#{sub}`" in listed and "**paused**: the channel no longer exists" in listed
         log = (await world.slash("alerts log"))["data"]["embeds"][0]["description"]
         assert "**paused**" in log and "gina-gone-openai-2026" in log and "no longer exists" in log
+        assert re.match(r"<t:\d+:f> · <#\d+> · ", log)  # when, as a Discord timestamp
         # Nothing more is tried there while paused.
         await _record(bot, "Gina Again", date="2026-05")
         await world.wait_posts(world.ch["everything"], 2)
@@ -436,7 +437,7 @@ async def test_a_lost_permission_pauses_and_resume_delivers_the_waiting_alert_on
         outcomes = [(e.outcome, e.move_ids) for e in reversed(await bot.store.delivery_log())]
         assert outcomes == [("paused", (move.id,)), ("sent", (move.id,))]
         listed = (await world.slash("subscriptions"))["data"]["embeds"][0]["description"]
-        assert " · active · last delivery 20" in listed
+        assert " · active · last delivery <t:" in listed
 
 
 # -- killed mid-delivery -------------------------------------------------------------------------------------------

@@ -179,6 +179,7 @@ async def test_each_command_answers_with_people_and_sources(fake_discord: FakeDi
     emb = embed(await answer_of(await fake.send_slash_command("about")))
     assert emb["title"] == "movesbot"
     assert emb["description"].startswith(f"{info['moves']} moves, {info['people']} people, ")
+    assert re.search(r"latest move \d+ \w+ \d{4}; loaded <t:\d+:f>", emb["description"])  # each reader's own time
 
     body = await (await fake.send_slash_command("help")).wait_response()
     assert body["type"] == 4 and body["data"]["flags"] == EPHEMERAL

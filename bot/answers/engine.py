@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -154,10 +155,13 @@ class Engine(ListAnswers, RoleAnswers):
     def help(locale: str) -> Answer:
         return Answer("", "help", locale, t(locale, "help_title"), t(locale, "help"))
 
-    async def about(self, locale: str = "en") -> Answer:
+    async def about(self, locale: str = "en", stamp: Callable[[str], str] | None = None) -> Answer:
+        """Counts and how current the record is; `stamp` writes the load time (Discord: a timestamp each reader
+        sees in their own time zone), else its day."""
         info = await self.store.info()
         latest = format_iso(info["latest_move"], locale)
-        text = t(locale, "about", latest=latest, loaded=(info["loaded_at"] or "?")[:10],
+        loaded = info["loaded_at"]
+        text = t(locale, "about", latest=latest, loaded=(stamp(loaded) if stamp and loaded else (loaded or "?")[:10]),
                  **{k: info[k] for k in ("moves", "people", "orgs", "sources")})
         return Answer("", "about", locale, "movesbot", text)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 import discord
@@ -66,3 +67,17 @@ async def apologize(interaction: discord.Interaction, locale: str | None = None)
         await say(interaction, APOLOGY[locale or locale_of(interaction)])
     except discord.HTTPException:
         log.warning("could not send the apology for interaction %s", interaction.id)
+
+
+def stamp(iso: str | None, style: str = "f") -> str:
+    """A moment as a Discord timestamp (`<t:…:f>`, `<t:…:R>`): each reader sees it in their own time zone and
+    language. An unreadable value is shown as it is."""
+    if not iso:
+        return "?"
+    try:
+        moment = datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return discord.utils.format_dt(moment, style)  # type: ignore[arg-type]

@@ -21,7 +21,7 @@ from bot.answers.render import move_line, shorten
 from bot.dataset import DatasetInvalid
 from bot.discord_bot.alert_sender import DiscordSender
 from bot.discord_bot.embeds import COLOUR
-from bot.discord_bot.replies import locale_of, quoted, say
+from bot.discord_bot.replies import locale_of, quoted, say, stamp
 from bot.recording import MoveInput, MoveInputError, build_move, record
 from bot.records import MoveRecord
 from bot.service import data_fingerprint, load_dataset
@@ -297,7 +297,8 @@ class Alerts(commands.Cog):
             state = "active" if sub.state == "active" else f"**paused**: {sub.paused_reason}"
             role = f" · mentions <@&{sub.mention_role_id}>" if sub.mention_role_id else ""
             lines.append(f"`#{sub.id}` <#{sub.channel_id}> · {discord.utils.escape_markdown(sub.describe())} · "
-                         f"{state}{role} · last delivery {sub.last_delivery_at or 'never'}")
+                         f"{state}{role} · last delivery "
+                         f"{stamp(sub.last_delivery_at, 'R') if sub.last_delivery_at else 'never'}")
         embed.description = shorten("\n".join(lines) or "None yet: see `/subscribe`.", 4096)
         await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=NONE)
 
@@ -309,7 +310,7 @@ class Alerts(commands.Cog):
                          limit: app_commands.Range[int, 1, 25] = 15) -> None:
         assert self.bot.store is not None and interaction.guild_id is not None
         entries = await self.bot.store.delivery_log(guild_id=interaction.guild_id, limit=limit)
-        lines = [f"{e.at[:16].replace('T', ' ')} · <#{e.channel_id}> · **{e.outcome}** · "
+        lines = [f"{stamp(e.at)} · <#{e.channel_id}> · **{e.outcome}** · "
                  f"{shorten(', '.join(e.move_ids), 120)}" + (f" · {shorten(e.detail, 150)}" if e.detail else "")
                  for e in entries]
         embed = discord.Embed(title="Alert delivery log", colour=COLOUR,

@@ -12,7 +12,7 @@ from discord.ext import commands
 from bot.answers import Answer, Engine
 from bot.answers.render import shorten
 from bot.discord_bot.embeds import found_nothing
-from bot.discord_bot.replies import UNAVAILABLE, locale_of, quoted, say, send_answer
+from bot.discord_bot.replies import UNAVAILABLE, locale_of, quoted, say, send_answer, stamp
 from bot.models import parse_partial_date
 
 if TYPE_CHECKING:
@@ -173,7 +173,7 @@ class Lookup(commands.Cog):
 
     @app_commands.command(name="about", description="About this bot and its dataset")
     async def about(self, interaction: discord.Interaction) -> None:
-        await self._answer(interaction, lambda loc: self.bot.engine.about(loc))
+        await self._answer(interaction, lambda loc: self.bot.engine.about(loc, stamp))
 
     @app_commands.command(name="help", description="What you can ask")
     async def help(self, interaction: discord.Interaction) -> None:
