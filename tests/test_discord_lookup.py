@@ -184,7 +184,9 @@ async def test_each_command_answers_with_people_and_sources(fake_discord: FakeDi
     body = await (await fake.send_slash_command("help")).wait_response()
     assert body["type"] == 4 and body["data"]["flags"] == EPHEMERAL
     assert body["data"]["embeds"][0]["title"] == "What you can ask"
-    assert "/left ORG" in body["data"]["embeds"][0]["description"]
+    described = body["data"]["embeds"][0]["description"]
+    assert re.search(r"</left:\d+> · Who left an org or a team", described)  # clickable, as Discord shows it
+    assert re.search(r"</subscribe org:\d+> · ", described) and "who left Apple's AFM team?" in described
     assert_bodies_safe(fake)
 
 
@@ -297,6 +299,7 @@ async def test_french_locale_answers_in_french(fake_discord: FakeDiscord, movesb
     assert bad["data"]["content"].startswith("« demain » n'est pas une date")
     helped = await (await fake.send_slash_command("help", locale="fr")).wait_response()
     assert helped["data"]["embeds"][0]["title"] == "Ce que vous pouvez demander"
+    assert re.search(r"</departs:\d+> · Qui a quitté une organisation", helped["data"]["embeds"][0]["description"])
     menu = await answer_of(await fake.send_slash_command("person", {"name": "bowen"}, locale="fr"))
     assert embed(menu)["title"] == "Lequel vouliez-vous dire ?"
     assert component(menu, kind=3)["placeholder"] == "Vouliez-vous dire…"

@@ -152,8 +152,11 @@ class Engine(ListAnswers, RoleAnswers):
         return await method(**request["args"], offset=offset)
 
     @staticmethod
-    def help(locale: str) -> Answer:
-        return Answer("", "help", locale, t(locale, "help_title"), t(locale, "help"))
+    def help(locale: str, commands: str | None = None) -> Answer:
+        """What can be asked, with examples; then the commands (`commands`: the face's own list, such as the
+        Discord command mentions in the user's language; by default the console's)."""
+        return Answer("", "help", locale, t(locale, "help_title"),
+                      f"{t(locale, 'help')}\n\n{commands or t(locale, 'help_console')}")
 
     async def about(self, locale: str = "en", stamp: Callable[[str], str] | None = None) -> Answer:
         """Counts and how current the record is; `stamp` writes the load time (Discord: a timestamp each reader

@@ -121,9 +121,11 @@ MESSAGES: dict[str, dict[str, str]] = {
             "• who joined Meta from OpenAI in 2025?   • who leads AFM now?\n"
             "• OpenAI to Meta   • recent moves   • a bare name, even misspelled: ruoming pnag\n"
             "• which company lost the most researchers?   • who left Apple in summer 2025?\n"
-            "Commands: /ask QUESTION, /person NAME, /left ORG [TEAM] [since YEAR], /joined ORG [from ORG],\n"
-            "/moves FROM TO, /recent, /org NAME, /about, /help"
+            "• where did OpenAI's people go?   • confirmed moves from OpenAI to Anthropic   • boomerang hires"
         ),
+        "help_console": "Commands: /person NAME, /left ORG [TEAM] [since YEAR], /joined ORG [from ORG], /moves FROM "
+                        "TO, /recent, /org NAME, /chart flows|timeline ORG, /chart war, /about, /help, /more",
+        "help_commands": "Commands",
         "about": "{moves} moves, {people} people, {orgs} orgs, {sources} source pages; latest move {latest}; "
                  "loaded {loaded}. Corrections: open an issue or pull request against data/ with a source URL.",
     },
@@ -240,9 +242,11 @@ MESSAGES: dict[str, dict[str, str]] = {
             "• qui a rejoint Meta depuis OpenAI en 2025 ?   • qui dirige AFM ?\n"
             "• de OpenAI à Meta   • mouvements récents   • un nom, même mal écrit : ruoming pnag\n"
             "• qui recrute le plus ?   • qui a quitté Apple à l'été 2025 ?\n"
-            "Commandes : /ask QUESTION, /person NOM, /left ORG [ÉQUIPE], /joined ORG, /moves DE VERS, /recent, "
-            "/org NOM, /about, /help"
+            "• où sont partis les gens d'OpenAI ?   • retours chez OpenAI"
         ),
+        "help_console": "Commandes : /person NOM, /left ORG [ÉQUIPE] [since ANNÉE], /joined ORG [from ORG], /moves DE "
+                        "VERS, /recent, /org NOM, /chart flows|timeline ORG, /chart war, /about, /help, /more",
+        "help_commands": "Commandes",
         "about": "{moves} mouvements, {people} personnes, {orgs} organisations, {sources} pages sources ; "
                  "dernier mouvement {latest} ; chargé le {loaded}. Corrections : ouvrez une issue ou une pull "
                  "request sur data/ avec l'URL d'une source.",

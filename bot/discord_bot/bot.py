@@ -56,6 +56,7 @@ class MovesBot(commands.Bot):
         self.store: Store | None = None
         self.engine: Engine | None = None
         self.ready = asyncio.Event()
+        self.command_ids: dict[str, int] = {}  # command name -> the id Discord gave it (mentions in /help)
         self._prepare_task: asyncio.Task | None = None
         install_redaction()
         if settings.owner_ids:
@@ -125,11 +126,21 @@ class MovesBot(commands.Bot):
                                             "commands": payload}, sort_keys=True).encode()).hexdigest()
         if not force and await self.store.get_meta(SYNC_KEY) == digest:
             log.info("slash commands unchanged: not syncing")
+            await self._learn_command_ids(guild)
             return 0
         synced = await self.tree.sync(guild=guild)
+        self.command_ids = {c.name: c.id for c in synced}
         await self.store.set_meta(SYNC_KEY, digest)
         log.info("synced %d slash commands %s", len(synced), f"to guild {guild.id}" if guild else "globally")
         return len(synced)
+
+    async def _learn_command_ids(self, guild: discord.abc.Snowflake | None) -> None:
+        """The ids Discord gave our commands, for clickable mentions in /help (`</left:id>`); without them /help
+        names the commands plainly."""
+        try:
+            self.command_ids = {c.name: c.id for c in await self.tree.fetch_commands(guild=guild)}
+        except discord.HTTPException as exc:
+            log.warning("could not read the command ids (/help names commands without links): %s", exc)
 
     async def on_message(self, message: discord.Message) -> None:
         """No prefix commands: the chat cog answers messages."""

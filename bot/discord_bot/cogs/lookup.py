@@ -12,6 +12,7 @@ from discord.ext import commands
 from bot.answers import Answer, Engine
 from bot.answers.render import shorten
 from bot.discord_bot.embeds import found_nothing
+from bot.discord_bot.help import command_mentions
 from bot.discord_bot.replies import UNAVAILABLE, locale_of, quoted, say, send_answer, stamp
 from bot.models import parse_partial_date
 
@@ -177,7 +178,9 @@ class Lookup(commands.Cog):
 
     @app_commands.command(name="help", description="What you can ask")
     async def help(self, interaction: discord.Interaction) -> None:
-        await send_answer(interaction, self.bot.engine, Engine.help(locale_of(interaction)), ephemeral=True)
+        locale = locale_of(interaction)
+        answer = Engine.help(locale, command_mentions(self.bot, locale))
+        await send_answer(interaction, self.bot.engine, answer, ephemeral=True)
 
 
 async def setup(bot: MovesBot) -> None:
