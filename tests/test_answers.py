@@ -840,3 +840,13 @@ async def test_someone_who_left_the_org_no_longer_holds_its_role(empty_store, ma
     assert answer.summary == "No current holder of a role at Anthropic is on record; former ones:"
     card = await engine.ask("Ada Example")
     assert any("(former: has left)" in f.text for f in card.facts)
+
+
+def test_every_key_of_the_catalogue_has_its_english_and_french_text():
+    """One catalogue for every user-facing word: a key missing in one language, or left empty, fails here."""
+    from bot.answers.i18n import MESSAGES
+
+    assert set(MESSAGES["en"]) == set(MESSAGES["fr"]), set(MESSAGES["en"]) ^ set(MESSAGES["fr"])
+    assert not [k for loc in ("en", "fr") for k, v in MESSAGES[loc].items() if not v.strip()]
+    for key in MESSAGES["en"]:  # the same placeholders in both languages
+        assert set(re.findall(r"{(\w+)", MESSAGES["en"][key])) == set(re.findall(r"{(\w+)", MESSAGES["fr"][key])), key

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import discord
 
 from bot.answers import Answer, Fact
-from bot.answers.i18n import format_date, t
+from bot.answers.i18n import LOCALES, MESSAGES, format_date, t
 from bot.answers.render import fact_for_move, move_sentence, place, shorten
 from bot.discord_bot.lists import compact_description, is_compact
 from bot.records import MoveRecord
@@ -97,12 +97,8 @@ def answer_embed(answer: Answer, budget: int = EMBED_LIMIT) -> discord.Embed:
     return embed
 
 
-ALERT_TITLES = {
-    "en": {"new": "New move", "correction": "Correction", "completion": "Destination now known", "test": "Test alert",
-           "digest": "{count} new moves"},
-    "fr": {"new": "Nouveau mouvement", "correction": "Correction", "completion": "Destination désormais connue",
-           "test": "Alerte de test", "digest": "{count} nouveaux mouvements"},
-}
+ALERT_TITLES = {loc: {kind: t(loc, f"alert_{kind}") if kind != "digest" else MESSAGES[loc]["alert_digest"]
+                     for kind in ("new", "correction", "completion", "test", "digest")} for loc in LOCALES}
 
 
 def alert_embed(moves: list[MoveRecord], kind: str, locale: str, marker: str) -> discord.Embed:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.answers import Answer
-from bot.answers.i18n import normalize_locale
+from bot.answers.i18n import LOCALES, normalize_locale, t
 from bot.discord_bot.embeds import answer_embed
 from bot.discord_bot.views import view_for
 
@@ -18,10 +18,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 NONE = discord.AllowedMentions.none()
-APOLOGY = {"en": "Sorry, something went wrong on my side. It has been logged; please try again later.",
-           "fr": "Désolé, une erreur s'est produite de mon côté. Elle a été notée ; réessayez plus tard."}
-UNAVAILABLE = {"en": "Sorry, I can't read my database right now; the people running me have been told.",
-               "fr": "Désolé, je ne peux pas lire ma base de données pour l'instant ; les responsables sont prévenus."}
+APOLOGY = {loc: t(loc, "apology") for loc in LOCALES}
+UNAVAILABLE = {loc: t(loc, "unavailable") for loc in LOCALES}
 
 
 def quoted(text: str, limit: int = 80) -> str:

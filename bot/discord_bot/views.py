@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.answers import Answer
+from bot.answers.i18n import t
 from bot.answers.render import shorten
 from bot.discord_bot.embeds import answer_embed
 
@@ -20,8 +21,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 NONE = discord.AllowedMentions.none()
-NOT_YOURS = {"en": "Only the person who asked can use these buttons.",
-             "fr": "Seule la personne qui a posé la question peut utiliser ces boutons."}
 
 
 class AuthorView(discord.ui.View):
@@ -36,7 +35,7 @@ class AuthorView(discord.ui.View):
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         if interaction.user.id == self.author_id:
             return True
-        await interaction.response.send_message(NOT_YOURS[self.locale], ephemeral=True, allowed_mentions=NONE)
+        await interaction.response.send_message(t(self.locale, "not_yours"), ephemeral=True, allowed_mentions=NONE)
         return False
 
     async def on_timeout(self) -> None:
@@ -91,7 +90,7 @@ class ChoiceView(AuthorView):
         super().__init__(author_id, answer.locale)
         self.engine = engine
         self.by_value = {f"{m.kind}:{m.id}": m for m in answer.choices[:25]}
-        placeholder = "Did you mean…" if answer.locale == "en" else "Vouliez-vous dire…"
+        placeholder = t(answer.locale, "did_you_mean_menu")
         select = discord.ui.Select(placeholder=placeholder, options=[
             discord.SelectOption(label=shorten(m.label, 100), value=value, description=m.kind)
             for value, m in self.by_value.items()])

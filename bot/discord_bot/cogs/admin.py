@@ -8,7 +8,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord_bot.replies import say
+from bot.answers.i18n import t
+from bot.discord_bot.replies import locale_of, say
 
 if TYPE_CHECKING:
     from bot.discord_bot.bot import MovesBot
@@ -22,11 +23,11 @@ class Admin(commands.Cog):
     @app_commands.default_permissions(administrator=True)
     async def sync(self, interaction: discord.Interaction) -> None:
         if not await self.bot.is_owner(interaction.user):
-            await say(interaction, "Only the bot's owner can do this.")
+            await say(interaction, t(locale_of(interaction), "sync_owner_only"))
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
         count = await self.bot.sync_commands(force=True)
-        await say(interaction, f"Synced {count} commands.")
+        await say(interaction, t(locale_of(interaction), "synced", count=count))
 
 
 async def setup(bot: MovesBot) -> None:

@@ -13,12 +13,13 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.answers import Answer
+from bot.answers.i18n import t
 from bot.answers.render import shorten
 from bot.charts import BadChartInput, flows_data, render_png, timeline_data, war_data
 from bot.charts.data import TOP_RANGE, Period
 from bot.charts.files import default_path
 from bot.charts.words import Chart, alt_text, caption, empty_sentence, summary, title
-from bot.discord_bot.cogs.lookup import BAD_DATE, MAX_OPTION
+from bot.discord_bot.cogs.lookup import MAX_OPTION
 from bot.discord_bot.embeds import COLOUR, answer_embed
 from bot.discord_bot.replies import NONE, locale_of, quoted, say
 
@@ -51,7 +52,7 @@ class Charts(commands.Cog):
         try:
             Period.since(since)
         except BadChartInput:
-            await say(interaction, BAD_DATE[locale].format(value=quoted(since, 40)))
+            await say(interaction, t(locale, "bad_date", value=quoted(since, 40)))
             return
         await interaction.response.defer(thinking=True)
         await self.bot.ready.wait()

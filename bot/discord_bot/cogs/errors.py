@@ -13,6 +13,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.answers.i18n import t
 from bot.discord_bot.replies import apologize, locale_of, quoted, say
 
 if TYPE_CHECKING:
@@ -20,12 +21,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-MESSAGES = {
-    "en": {"perm": "You need the {perms} permission for this.", "cooldown": "Slow down: try again in {s:.0f} s.",
-           "check": "You can't use this command here.", "transform": "I could not read “{value}”."},
-    "fr": {"perm": "Il vous faut la permission {perms}.", "cooldown": "Doucement : réessayez dans {s:.0f} s.",
-           "check": "Vous ne pouvez pas utiliser cette commande ici.", "transform": "Je n'ai pas pu lire « {value} »."},
-}
 
 
 class Errors(commands.Cog):
@@ -39,17 +34,17 @@ class Errors(commands.Cog):
 
     async def on_app_command_error(self, interaction: discord.Interaction,
                                    error: app_commands.AppCommandError) -> None:
-        words = MESSAGES[locale_of(interaction)]
+        locale = locale_of(interaction)
         if isinstance(error, app_commands.MissingPermissions):
-            await say(interaction, words["perm"].format(perms=", ".join(error.missing_permissions)))
+            await say(interaction, t(locale, "err_perm", perms=", ".join(error.missing_permissions)))
         elif isinstance(error, app_commands.CommandOnCooldown):
-            await say(interaction, words["cooldown"].format(s=error.retry_after))
+            await say(interaction, t(locale, "err_cooldown", s=error.retry_after))
         elif isinstance(error, app_commands.TransformerError):
             value = quoted(str(error.value), 50)
-            await say(interaction, words["transform"].format(value=value))
+            await say(interaction, t(locale, "err_transform", value=value))
         elif isinstance(error, app_commands.CheckFailure):
             await say(interaction, str(error) if type(error) is app_commands.CheckFailure and str(error)
-                      else words["check"])
+                      else t(locale, "err_check"))
         else:
             original = getattr(error, "original", error)
             command = interaction.command.qualified_name if interaction.command else "?"

@@ -10,6 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.answers import Answer, Engine
+from bot.answers.i18n import t
 from bot.answers.render import shorten
 from bot.discord_bot.embeds import found_nothing
 from bot.discord_bot.help import command_mentions
@@ -19,8 +20,6 @@ from bot.models import parse_partial_date
 if TYPE_CHECKING:
     from bot.discord_bot.bot import MovesBot
 
-BAD_DATE = {"en": "“{value}” is not a date: use YYYY, YYYY-MM or YYYY-MM-DD.",
-            "fr": "« {value} » n'est pas une date : utilisez AAAA, AAAA-MM ou AAAA-MM-JJ."}
 MAX_OPTION = 200  # longer option values are cut: names are never that long, and huge input costs time
 
 
@@ -52,7 +51,7 @@ class Lookup(commands.Cog):
             return parse_partial_date(since)[0]
         except ValueError:
             value = quoted(since, 40)
-            await say(interaction, BAD_DATE[locale_of(interaction)].format(value=value))
+            await say(interaction, t(locale_of(interaction), "bad_date", value=value))
             return False
 
     # -- autocomplete ------------------------------------------------------------------------------------
