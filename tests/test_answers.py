@@ -850,3 +850,25 @@ def test_every_key_of_the_catalogue_has_its_english_and_french_text():
     assert not [k for loc in ("en", "fr") for k, v in MESSAGES[loc].items() if not v.strip()]
     for key in MESSAGES["en"]:  # the same placeholders in both languages
         assert set(re.findall(r"{(\w+)", MESSAGES["en"][key])) == set(re.findall(r"{(\w+)", MESSAGES["fr"][key])), key
+
+
+@pytest.mark.parametrize(("question", "intent", "locale", "title"), [
+    ("quelles entreprises recrutent le plus ?", "ranking", "fr", "Qui a recruté le plus"),
+    ("recrutements de Meta en 2025", "joined", "fr", "Qui a rejoint Meta"),
+    ("les recrues de Meta", "joined", "fr", "Qui a rejoint Meta"),
+    ("débauchés de Meta", "left", "fr", "Qui a quitté Meta"),
+    ("who is the chief AI officer at Meta", "role", "en", "Who leads Meta"),
+])
+async def test_more_phrasings(engine, question, intent, locale, title):
+    answer = await engine.ask(question)
+    assert (answer.intent, answer.locale, answer.title) == (intent, locale, title)
+    if intent == "role":
+        assert answer.people[0] == "Alexandr Wang"  # his holding of the title asked, not his latest role
+
+
+@pytest.mark.parametrize("question", ["who left OpenAI without a known destination",
+                                      "départs d'OpenAI sans destination connue"])
+async def test_departures_whose_destination_is_not_reported(engine, dataset, question):
+    answer = await engine.ask(question)
+    expected = {m.id for m in dataset.moves if m.from_.org == "OpenAI" and m.to is None}
+    assert answer.intent == "left" and {m.id for m in answer.moves} == expected and expected

@@ -64,7 +64,7 @@ class Engine(ListAnswers, RoleAnswers):
             return await self._role(q.subject, loc, q.role_words)
         if q.intent == "left" and q.subject is not None:
             return await self._left(q.subject, None, q.period, loc, page_size, offset, status=q.status,
-                                    exclude=q.exclude)
+                                    exclude=q.exclude, no_destination=q.no_destination)
         if q.intent == "between" and q.subject is not None and q.other is not None:
             return await self._left(q.subject, q.other, q.period, loc, page_size, offset, status=q.status)
         if q.intent == "joined" and q.subject is not None:

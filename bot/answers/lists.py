@@ -35,8 +35,10 @@ class ListAnswers:
 
     async def _left(self, subject: Match, other: Match | None, period: Period, locale: str, page_size: int,
                     offset: int, newest_first: bool = True, status: str | None = None,
-                    exclude: Match | None = None) -> Answer:
-        filters = _side(subject, "from")
+                    exclude: Match | None = None, no_destination: bool = False) -> Answer:
+        filters: dict = _side(subject, "from")
+        if no_destination and other is None:
+            filters["no_destination"] = True
         if other is not None:
             filters.update(_side(other, "to"))
         if exclude is not None and exclude.kind == "org":
@@ -45,10 +47,12 @@ class ListAnswers:
                                               newest_first=newest_first, limit=page_size, offset=offset,
                                               status=status)
         when = _period_label(period, locale) + _qualifiers(locale, status, exclude)
+        if filters.get("no_destination"):
+            when += t(locale, "only_no_destination")
         request = {"method": "_left", "args": {"subject": subject, "other": other, "period": period,
                                                "locale": locale, "page_size": page_size,
                                                "newest_first": newest_first, "status": status,
-                                               "exclude": exclude}}
+                                               "exclude": exclude, "no_destination": no_destination}}
         if other is None:
             title = t(locale, "left_title", place=subject.label)
             summary = t(locale, "left_summary" if total else "none_left", count=total, place=subject.label,

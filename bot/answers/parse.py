@@ -25,6 +25,7 @@ from bot.answers.words import (
     FRENCH,
     FROM_MARK,
     HELP,
+    HIRE_NOUNS,
     JOINED,
     LEFT,
     MOVED,
@@ -37,6 +38,7 @@ from bot.answers.words import (
     STOP,
     SUMMARY,
     TO_MARK,
+    UNKNOWN_DESTINATION,
     WHERE,
     WIN,
 )
@@ -64,6 +66,7 @@ class Query:
     measure: str = "net"  # a ranking's order: "left", "joined" or "net"
     status: str | None = None  # "confirmed moves from OpenAI to Anthropic": only moves of that status
     exclude: Match | None = None  # "other than Meta", "sauf Meta": a destination left out
+    no_destination: bool = False  # "left OpenAI without a known destination": departures only
 
 
 def detect_locale(question: str) -> str:
@@ -167,7 +170,7 @@ def _role(c: _Ctx) -> bool:
     # the title asked, in the question's words: "chief scientist", "ceo", "directeur scientifique", "leads"
     c.query.role_words = tuple(w for i, w in enumerate(c.tokens)
                                if i not in in_names and (w in ROLE or (w not in STOP and w not in CHAT
-                                                                       and not is_keyword(w) and len(w) > 2)))
+                                                                       and not is_keyword(w) and len(w) > 1)))
     return True
 
 
@@ -187,6 +190,8 @@ def _poached_from(c: _Ctx) -> bool:
     """"Poached from Apple": Apple's departures."""
     if not (c.joined and c.places and all(c.marker(p) == "from" for p in c.places)):
         return False
+    if c.words & HIRE_NOUNS and all(c.tokens[p.start - 1] in ("de", "d", "du", "des") for p in c.places):
+        return False  # "les recrues de Meta": Meta's hires
     c.query.intent, c.query.subject = "left", c.places[0].match
     return True
 
@@ -281,6 +286,8 @@ def parse_question(question: str, index: NameIndex, locale: str | None = None, t
         places = [p for p in places if p not in negated]
     query.status = ("confirmed" if words & CONFIRMED and not words & {"not", "non", "pas", "unconfirmed"}
                     else "reported" if words & REPORTED or words >= {"non", "confirmes"} else None)
+    query.no_destination = bool(words & UNKNOWN_DESTINATION) or (bool(words & {"without", "sans", "no"})
+                                                                  and "destination" in words)
     ctx = _Ctx(tokens, words, [m for m in mentions if m.match.kind == "person"], places, query)
     next((rule for rule in RULES if rule(ctx)), None)
     query.newest_first = bool(words & RECENT)

@@ -34,11 +34,13 @@ class RoleAnswers:
 
     async def _role(self, subject: Match, locale: str, asked: tuple[str, ...] = ()) -> Answer:
         kind = {"team_id": subject.id} if subject.kind == "team" else {"org_id": subject.id}
-        latest: dict[str, RoleRecord] = {}
-        for r in await self.store.roles(**kind):  # newest first: each person's latest holding
-            latest.setdefault(r.person, r)
-        former = {p for p, r in latest.items() if left_since(r, await self.store.moves_of_person(p))}
         titles = [_TITLE_STEMS.get(w, w[:5]) for w in asked if w not in _GENERIC]
+        held: dict[str, list[RoleRecord]] = {}
+        for r in await self.store.roles(**kind):  # newest first
+            held.setdefault(r.person, []).append(r)
+        # each person's latest holding of the title asked, else their latest holding
+        latest = {p: next((r for r in rs if _holds(r.role, titles)), rs[0]) for p, rs in held.items()}
+        former = {p for p, r in latest.items() if left_since(r, await self.store.moves_of_person(p))}
         heads = _heads_of(await self.store.names_of(subject.kind, subject.id))
         ranked = sorted(latest.values(), key=lambda r: (
             not _holds(r.role, titles), r.person in former, not heads.search(fold(r.role)),

@@ -20,7 +20,8 @@ JOINED = _words("""
 joined join joins joining hired hire hires hiring recruited recruit recruits recruiting poached poach poaches
 poaching arrivals arrival arrived rejoint rejoindre rejoignent rejoints recrute recrutes
 recrutee recrutees recrutement recrue recrues embauche embauches embauchee embauchees arrive arrivee arrivees
-arrives debauche debauches debauchee attire attires signed signe
+arrives debauche debauches debauchee attire attires signed signe recrutent recruter recrutements embauchent
+embaucher embauchage debauchent debaucher attirent attirer hirings hirees newcomers
 """)
 ROLE = _words("""
 ceo cto coo cfo cso president vp director founder founders cofounder co-founder founded cofounded fondateur
@@ -70,7 +71,8 @@ talent talents war guerre somewhere ailleurs elsewhere else autre autres other o
 """)
 FRENCH = _words("""
 qui quoi ou est sont ont quitte rejoint parti partie partis depuis chez vers pour equipe les des une dirige
-aujourd dernier derniers recents aide quel quelle quels arrivees departs mouvements recrues passe bonjour
+aujourd dernier derniers recents aide quel quelle quels quelles arrivees departs mouvements recrues passe bonjour
+entreprises combien recrutent perdent gagne gagnent recrutements embauches laboratoires labos partis
 """)
 # Neutral verbs of movement: the small words around the names say which way ("moved to Meta", "went from X").
 MOVED = _words("""
@@ -109,4 +111,12 @@ where wheres ou whither
 # Where hires came from: "where did Meta's hires come from?", "d'où viennent les recrues de Meta ?".
 CAME = _words("""
 come came comes coming viennent venus venues venu vient provenance origin origins sources
+""")
+# "left OpenAI without a known destination", "départs sans destination connue"
+UNKNOWN_DESTINATION = _words("""
+unknown undisclosed unannounced unreported inconnue inconnu inconnues inconnus
+""")
+# Nouns of hiring: "les recrues de Meta", "recrutements de Meta" name the hirer after "de", not the origin.
+HIRE_NOUNS = _words("""
+recrue recrues recrutement recrutements embauche embauches arrivee arrivees hires hirings arrivals newcomers
 """)

@@ -574,7 +574,7 @@ class Store(AlertTables, NewsTables, ChartQueries):
                     from_team_id: int | None = None, to_org_id: int | None = None, to_team_id: int | None = None,
                     date_from: str | None = None, date_before: str | None = None, newest_first: bool = False,
                     limit: int = 50, offset: int = 0, status: str | None = None, not_to_org_id: int | None = None,
-                    returns: bool = False) -> tuple[list[MoveRecord], int]:
+                    returns: bool = False, no_destination: bool = False) -> tuple[list[MoveRecord], int]:
         """Moves matching every filter given, in date order, and how many match in all. `not_to_org_id`: a known
         destination other than that org; `returns`: moves back to an org the person had left before."""
         where, params = ["m.retracted_at IS NULL"], []
@@ -584,6 +584,8 @@ class Store(AlertTables, NewsTables, ChartQueries):
             if value is not None:
                 where.append(f"{column} = ?")
                 params.append(value)
+        if no_destination:  # departures whose destination is not reported (the to_org index's NULL range)
+            where.append("m.to_org_id IS NULL")
         if not_to_org_id is not None:
             where.append("m.to_org_id IS NOT NULL AND m.to_org_id != ?")
             params.append(not_to_org_id)
