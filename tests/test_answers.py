@@ -857,6 +857,9 @@ def test_every_key_of_the_catalogue_has_its_english_and_french_text():
     ("recrutements de Meta en 2025", "joined", "fr", "Qui a rejoint Meta"),
     ("les recrues de Meta", "joined", "fr", "Qui a rejoint Meta"),
     ("débauchés de Meta", "left", "fr", "Qui a quitté Meta"),
+    ("qui a débauché chez OpenAI ?", "left", "fr", "Qui a quitté OpenAI"),
+    ("Meta a débauché chez Apple", "joined", "fr", "Qui a rejoint Meta"),
+    ("Que devient Ruoming Pang ?", "person", "fr", "Ruoming Pang"),
     ("who is the chief AI officer at Meta", "role", "en", "Who leads Meta"),
 ])
 async def test_more_phrasings(engine, question, intent, locale, title):

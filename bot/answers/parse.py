@@ -30,6 +30,7 @@ from bot.answers.words import (
     LEFT,
     MOVED,
     NEGATION,
+    POACH,
     RANKING,
     RECENT,
     REPORTED,
@@ -100,6 +101,8 @@ class _Ctx:
         before = self.tokens[m.start - 1] if m.start > 0 else ""
         before2 = self.tokens[m.start - 2] if m.start > 1 else ""
         if before in FROM_MARK or before2 in ("venant", "provenance", "coming"):
+            return "from"
+        if before == "chez" and self.words & POACH:  # "débauché chez OpenAI": taken from OpenAI
             return "from"
         if before in TO_MARK or before in JOINED or before2 in ("join", "rejoindre"):
             return "to"

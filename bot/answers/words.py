@@ -72,7 +72,8 @@ talent talents war guerre somewhere ailleurs elsewhere else autre autres other o
 FRENCH = _words("""
 qui quoi ou est sont ont quitte rejoint parti partie partis depuis chez vers pour equipe les des une dirige
 aujourd dernier derniers recents aide quel quelle quels quelles arrivees departs mouvements recrues passe bonjour
-entreprises combien recrutent perdent gagne gagnent recrutements embauches laboratoires labos partis
+entreprises combien recrutent perdent gagne gagnent recrutements embauches laboratoires labos partis que devient
+devenu devenue
 """)
 # Neutral verbs of movement: the small words around the names say which way ("moved to Meta", "went from X").
 MOVED = _words("""
@@ -119,4 +120,8 @@ unknown undisclosed unannounced unreported inconnue inconnu inconnues inconnus
 # Nouns of hiring: "les recrues de Meta", "recrutements de Meta" name the hirer after "de", not the origin.
 HIRE_NOUNS = _words("""
 recrue recrues recrutement recrutements embauche embauches arrivee arrivees hires hirings arrivals newcomers
+""")
+# "débaucher chez OpenAI" is to poach from OpenAI: after these, "chez" names the origin.
+POACH = _words("""
+debauche debauches debauchee debauchees debauchent debaucher debauchage pille pillent piller
 """)
