@@ -278,3 +278,30 @@ async def test_a_departure_model_has_no_destination():
     move = Move.model_validate({"id": WEIL, "person": "Kevin Weil", "from": {"org": "OpenAI"}, "to": None,
                                 "date": "2026-04", "sources": [{"url": "https://example.com/w"}]})
     assert move.is_departure and move.to is None
+
+
+async def test_the_same_move_recorded_twice_is_alerted_once(store):
+    """`movesbot add` or `/move add` of a move already recorded: one move, one alert per channel, never two."""
+    sender = FakeSender()
+    worker = AlertWorker(store, sender)
+    await _subscribed(store)
+    engine = await Engine.create(store)
+    await record(store, engine.index, _kevin("Meta"), origin="cli", actor="cli")
+    await worker.run_once()
+    again = await record(store, engine.index, _kevin("Meta", url="https://example.com/weil-2"), origin="discord",
+                         actor="discord:9")
+    assert again.outcome == "source_added"
+    await worker.run_once()
+    assert {c: sender.count(c) for c in (1, 2, 3, 4)} == {1: 1, 2: 1, 3: 1, 4: 1}
+    assert [m.id for m in await store.moves_of_person("Quinn Example")] == [again.move.id]
+
+
+def test_movesbot_add_twice_prints_the_same_id_and_says_so(tmp_path, make_dataset):
+    runner = CliRunner()
+    args = ["add", "--person", "Ada Example", "--from-org", "Anthropic", "--to-org", "Meta", "--date", "2026-05",
+            "--source", "https://example.com/ada-meta", "--db", str(tmp_path / "m.db"), "--data", str(make_dataset())]
+    first = runner.invoke(app, args)
+    second = runner.invoke(app, args)
+    assert first.exit_code == second.exit_code == 0, (first.output, second.output)
+    assert first.stdout.strip() == second.stdout.strip() == "ada-example-meta-2026"
+    assert "Already on record as ada-example-meta-2026" in second.stderr
