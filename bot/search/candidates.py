@@ -16,7 +16,7 @@ from bot.search.bounds import EPS, SHARED, SHARED_FAR, need
 from bot.search.query import Query
 from bot.search.tables import Bucket, Part, distinct
 
-BUDGET = 3000       # most spellings worth bounding rather than scanning
+_BUDGET = 3000       # most spellings worth bounding rather than scanning
 _MANY_WORDS = 40     # a bucket where more words than this could count is taken whole
 _RESEMBLES = 65.0  # a word resembles a query word at this fuzz.ratio or more (one typo in three letters)
 _RESEMBLES_SHORT = 55.0  # ... for query words of 4 or 5 letters (two typos in five)
@@ -40,7 +40,7 @@ def word_lcs(part: Part, q: Query, code: int) -> dict[str, int]:
 
 def candidates(part: Part, q: Query, threshold: float, code: int) -> set[int] | None:
     """Every spelling of this kind that could score `threshold` or more against the query (a superset), or
-    None when that would be more than `BUDGET`.
+    None when that would be more than `_BUDGET`.
 
     Beyond the words shared: U(c) must reach `need`, bucket by bucket (U counts shared words in full, initials
     as 1). In a bucket: the spellings holding a word whose L could be their largest, and (two longer words or more)
@@ -49,7 +49,7 @@ def candidates(part: Part, q: Query, threshold: float, code: int) -> set[int] | 
     ranked = sorted(word_lcs(part, q, code).items(), key=lambda item: -item[1])
     found: set[int] = set(part.dups)
     shared_words(part, q, threshold, found, found)
-    if len(found) > BUDGET:
+    if len(found) > _BUDGET:
         return None
     at_least = [0] * (max((v for _, v in ranked), default=0) + 2)   # at_least[v]: words with L >= v
     for _, value in ranked:
@@ -72,7 +72,7 @@ def candidates(part: Part, q: Query, threshold: float, code: int) -> set[int] | 
             found.update(nums)
             continue
         _by_words(part, bucket, total, ranked[:at_least[least]], ranked, at_least, found)
-        if len(found) > BUDGET:
+        if len(found) > _BUDGET:
             return None
     return found
 

@@ -17,7 +17,7 @@ from bot.search.ranking import Ranking
 from bot.search.tables import Part
 
 _SEEN, _EXEMPT, _FAR, _SCORED = 1, 2, 4, 8  # `Search._flags`
-SMALL = 500         # kinds with this many spellings or fewer are scanned in full
+_SMALL = 500         # kinds with this many spellings or fewer are scanned in full
 _RESEMBLING_FLOOR = 75.0  # below this, the spellings resembling every query word are not enough
 
 
@@ -30,7 +30,7 @@ class Search(Ranking):
     3. when still none does: every spelling that could score the cutoff (`candidates.candidates`, an exact bound,
        cheap precisely when little is close), or all of them (a full scan) when even that is many.
 
-    Small kinds (up to `SMALL` spellings) are always scanned in full. Steps 1 and 2 are not a bound: `make bench`
+    Small kinds (up to `_SMALL` spellings) are always scanned in full. Steps 1 and 2 are not a bound: `make bench`
     checks their top answer against a full scan on misspelled names, every query.
 
     Only the first `want` entities (with `close`, and every entity within `MARGIN` of the leader) are ranked exactly:
@@ -63,7 +63,7 @@ class Search(Ranking):
     def _search(self, code: int) -> None:
         part = self.parts[code]
         q = self.query
-        if len(part) <= SMALL or len(q.words) > 8:
+        if len(part) <= _SMALL or len(q.words) > 8:
             self._wratio(self._new(part.nums).tolist())
             return
         shared: set[int] = set()

@@ -39,7 +39,8 @@ def _fields(entry: NameEntry | tuple) -> tuple[str, int, str, str, str | None]:
 
 
 class NameIndex:
-    """In-memory index over `NameEntry` spellings; `add` keeps it current when one move is recorded."""
+    """In-memory index over `NameEntry` spellings; `add` keeps it current when one move is recorded. `columns` and
+    `part` show its insides to the searches and to the tests that hold them to a full scan."""
 
     def __init__(self, entries: Iterable[NameEntry | tuple] = ()):
         self.columns = Columns()                # every spelling's fields, by number (insertion order)
