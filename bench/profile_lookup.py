@@ -1,9 +1,11 @@
 """Time each lookup and completion of `make bench`'s lookup step, query by query, to find the slow tail.
 
-    python -m bench.profile_lookup [--people 100000] [--runs 3] [--against path/to/search.py] [--slowest 20]
+    python -m bench.profile_lookup [--people 100000] [--runs 3] [--against path/to/search] [--slowest 20]
 
 Builds the same index and queries as `bench.run.bench_lookup`; with `--against`, also an index from another copy of
-bot/search.py (say, the last commit's), timed in the same run, query by query, and checked to answer the same.
+the bot/search package (say, the last commit's: `git archive HEAD bot/search | tar -x -C /tmp/then`, then
+`--against /tmp/then/bot/search`) or of the single file bot/search.py it was before, timed in the same run, query by
+query, and checked to answer the same.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import importlib.util
 import random
 import sys
 import time
+from pathlib import Path
 from types import ModuleType
 
 from bench.common import percentile
@@ -22,11 +25,26 @@ from bot.records import NameEntry
 
 
 def _load(path: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location("search_against", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
+    """Another copy of the index, beside this one: a single file, or the package, imported as `bot.search` (its
+    modules import each other by that name) and then put aside, the live package back in its place."""
+    if not Path(path).is_dir():
+        spec = importlib.util.spec_from_file_location("search_against", path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = module  # dataclasses look their module up
+        spec.loader.exec_module(module)
+        return module
+    live = {name: sys.modules.pop(name) for name in list(sys.modules) if name.split(".")[:2] == ["bot", "search"]}
+    try:
+        spec = importlib.util.spec_from_file_location("bot.search", Path(path) / "__init__.py",
+                                                      submodule_search_locations=[path])
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = module
+        spec.loader.exec_module(module)
+        return module
+    finally:
+        for name in [name for name in sys.modules if name.split(".")[:2] == ["bot", "search"]]:
+            del sys.modules[name]
+        sys.modules.update(live)
 
 
 def _workload(people: int) -> tuple[list[NameEntry], list[str], list[str]]:

@@ -211,22 +211,23 @@ def test_misspelled_names_get_the_top_answer_and_decision_of_a_full_scan(crowd):
 
 
 def test_the_bound_holds_every_spelling_that_scores(crowd):
-    """`_Part.candidates(T)` leaves out only spellings that score under T (when it does not give up)."""
+    """`candidates(part, q, T)` leaves out only spellings that score under T (when it does not give up)."""
     import random
 
     from rapidfuzz import fuzz
 
-    from bot.search import _Search
+    from bot.search.candidates import candidates
+    from bot.search.query import Query
     from bot.text import fold
 
     names, entries, index = crowd
-    part = index._parts[0]
+    part = index.part("person")
     rng = random.Random(3)
     for _ in range(20):
         query = _typo(rng.choice(names), rng)
-        q = _Search(index, query, [], 60.0, 10).query
+        q = Query.of(query)
         for threshold in (90.0, 80.0):
-            found = part.candidates(q, threshold, 0)
+            found = candidates(part, q, threshold, 0)
             if found is None:
                 continue
             missed = [e.spelling for n, e in enumerate(entries) if n not in found
@@ -281,15 +282,15 @@ def test_names_shown_are_the_names_given():
 
 
 def test_shown_names_sort_as_their_folded_spellings():
-    """Names not stored are made from the folded spelling (`_display`) in its order, which ties rely on."""
+    """Names not stored are made from the folded spelling (`display`) in its order, which ties rely on."""
     import random
 
-    from bot.search import _display
+    from bot.search.signatures import display
 
     rng = random.Random(5)
     keys = [" ".join("".join(rng.choice("abz19") for _ in range(rng.randint(1, 3))) for _ in range(rng.randint(1, 3)))
             for _ in range(3000)]
-    assert sorted(keys, key=_display) == sorted(keys)
+    assert sorted(keys, key=display) == sorted(keys)
 
 
 def test_short_one_word_queries_skip_only_spellings_under_the_cutoff(crowd):
@@ -299,11 +300,11 @@ def test_short_one_word_queries_skip_only_spellings_under_the_cutoff(crowd):
 
     from rapidfuzz import fuzz
 
-    from bot.search import _Search
+    from bot.search.fuzzy import Search
     from bot.text import fold
 
     names, _, index = crowd
-    keys = index._keys
+    keys = index.columns.keys
     rng = random.Random(9)
     texts = ["lui", "eta", "gaer", "ather", "arie", "ohnson", "illiams", "zhangwei"]
     for _ in range(40):
@@ -312,9 +313,9 @@ def test_short_one_word_queries_skip_only_spellings_under_the_cutoff(crowd):
         texts.append(_typo(key[start:start + rng.randint(3, 8)], rng))
     for text in texts:
         for cutoff in (80.0, 86.0, 90.0):
-            search = _Search(index, text, [], cutoff, 25)
-            assert search._partial_first == (len(fold(text)) <= 8)
-            search._score(range(len(keys)))
+            search = Search(index.columns, {}, text, cutoff, 25)
+            assert search.partial_first == (len(fold(text)) <= 8)
+            search.score(range(len(keys)))
             full = {n: s for n, k in enumerate(keys) if (s := fuzz.WRatio(fold(text), k, processor=None)) >= cutoff}
             assert search.good == full, (text, cutoff)
 
@@ -348,39 +349,41 @@ def test_the_letter_bound_holds_for_every_spelling_it_rules_out(crowd):
     import numpy as np
     from rapidfuzz import fuzz
 
-    from bot.search import _Search
+    from bot.search.bounds import letter_bound
+    from bot.search.query import Query
 
     _, _, index = crowd
-    keys = index._keys
+    keys = index.columns.keys
     rng = random.Random(5)
     queries = [_typo(rng.choice(keys), rng) for _ in range(30)] + [
         "jk mills", "lo e zhang", "randt he", "ao", "x", "a very long query with many words in it", "ii", "ab cd",
         "lee lee", "hnery f f", "ann maria ann", "wu wu wu"]  # (token_set_ratio counts a repeated word once)
     for query in queries:
-        search = _Search(index, query, [], 60.0, 10)
-        if search._letters is None:
+        q = Query.of(query)
+        if q.letters is None:
             continue
-        words = set(search.query.words)
-        bound = search._letter_bound(np.arange(len(keys)))
+        words = set(q.words)
+        bound = letter_bound(q, index.columns, np.arange(len(keys)))
         for n, key in enumerate(keys):
             if words & set(key.split()) or len(set(key.split())) != len(key.split()):
                 continue
-            score = fuzz.WRatio(search.query.key, key, processor=None)
+            score = fuzz.WRatio(q.key, key, processor=None)
             assert score <= bound[n] + 1e-9, (query, key, score, bound[n])
 
 
 def test_the_order_bound_holds_for_every_spelling_that_reaches_the_floor(crowd):
     """A spelling sharing no word with the query that scores the floor or more is never ruled out by
-    `_order_bound`."""
+    `order_bound`."""
     import random
 
     import numpy as np
     from rapidfuzz import fuzz
 
-    from bot.search import _Search
+    from bot.search.bounds import order_bound
+    from bot.search.query import Query
 
     _, _, index = crowd
-    keys = index._keys
+    keys = index.columns.keys
     rng = random.Random(6)
     words = sorted({w for key in keys for w in key.split()})
     queries = [_typo(rng.choice(words), rng) for _ in range(20)] + [w[:rng.randint(2, len(w))] for w in
@@ -388,25 +391,25 @@ def test_the_order_bound_holds_for_every_spelling_that_reaches_the_floor(crowd):
     queries += [_typo(rng.choice(keys), rng) for _ in range(10)] + ["lee lee", "ann maria ann", "jk mills"]
     queries += [" ".join(key.split()[:2])[:rng.randint(3, 12)] for key in rng.sample(keys, 10)]
     for query in queries:
-        search = _Search(index, query, [], 60.0, 10)
-        if not search.query.key:
+        q = Query.of(query)
+        if not q.key:
             continue
-        typed = set(search.query.words)
+        typed = set(q.words)
         for floor in (60.0, 75.0, 80.0, 85.0, 85.5, 86.0, 90.0):
-            bound = search._order_bound(np.arange(len(keys)), floor)
+            bound = order_bound(q, index.columns, np.arange(len(keys)), floor)
             for n, key in enumerate(keys):
                 if typed & set(key.split()) or len(set(key.split())) != len(key.split()):
                     continue
-                score = fuzz.WRatio(search.query.key, key, processor=None)
+                score = fuzz.WRatio(q.key, key, processor=None)
                 assert score < floor or bound[n] >= floor - 1e-9, (query, key, floor, score, bound[n])
     # across two words sorted: "la re" in "la renny" (partial_token_ratio 80) beats every window of "renny la"
     small = NameIndex([NameEntry("person", 1, "Renny La", "Renny La")])
     assert fuzz.WRatio("laren", "renny la", processor=None) == pytest.approx(68.4)
-    assert _Search(small, "laren", [], 60.0, 10)._order_bound(np.arange(1), 68.0)[0] >= 68.4 - 1e-9
+    assert order_bound(Query.of("laren"), small.columns, np.arange(1), 68.0)[0] >= 68.4 - 1e-9
     # the query's words sorted, "a lei", within the name's, "ba leizz": partial_token_ratio 100, WRatio 85.5
     small = NameIndex([NameEntry("person", 1, "Ba Leizz", "Ba Leizz")])
     assert fuzz.WRatio("lei a", "ba leizz", processor=None) == pytest.approx(85.5)
-    assert _Search(small, "lei a", [], 60.0, 10)._order_bound(np.arange(1), 85.5)[0] >= 85.5 - 1e-9
+    assert order_bound(Query.of("lei a"), small.columns, np.arange(1), 85.5)[0] >= 85.5 - 1e-9
 
 
 def test_the_first_entities_and_the_close_ones_are_those_scoring_everything_gives(crowd, monkeypatch):
@@ -416,16 +419,17 @@ def test_the_first_entities_and_the_close_ones_are_those_scoring_everything_give
 
     import numpy as np
 
-    from bot import search as module
-    from bot.search import COMPLETE_CUTOFF, SUGGEST, _Search
+    from bot.search import COMPLETE_CUTOFF, SUGGEST, fuzzy
+    from bot.search.fuzzy import Search
 
     names, _, index = crowd
+    person = {0: index.part("person")}
     rng = random.Random(8)
     queries = [_typo(rng.choice(names), rng) for _ in range(40)]
     queries += [q[: rng.randint(3, len(q))] for q in queries[:20]] + ["jk mills", "lo e zhang", "ann"]
 
     def ranked(query, cutoff, want, prefix, close, widen):
-        search = _Search(index, query, [0], cutoff, want, prefix=prefix, close=close)
+        search = Search(index.columns, person, query, cutoff, want, prefix=prefix, close=close)
         top = search.top(want)
         count = close and top and search.count_close(top[0].score)
         if widen:
@@ -438,8 +442,8 @@ def test_the_first_entities_and_the_close_ones_are_those_scoring_everything_give
                      (SUGGEST, 1, False, True, 0), (SUGGEST, 1, False, True, 10)):
             bounded = ranked(query, *case)
             with monkeypatch.context() as patch:
-                patch.setattr(module._Search, "_letter_bound", lambda self, numbers: np.full(len(numbers), 1e9))
-                patch.setattr(module._Search, "_order_bound", lambda self, numbers, floor: np.full(len(numbers), 1e9))
+                patch.setattr(fuzzy, "letter_bound", lambda q, columns, numbers: np.full(len(numbers), 1e9))
+                patch.setattr(fuzzy, "order_bound", lambda q, columns, numbers, floor: np.full(len(numbers), 1e9))
                 everything = ranked(query, *case)
             assert bounded == everything, (query, case)
 
@@ -452,10 +456,13 @@ def test_autocomplete_ranks_the_names_resembling_a_fragment_as_scoring_each_woul
 
     from rapidfuzz import fuzz
 
-    from bot.search import COMPLETE_CUTOFF, _Search
+    from bot.search import COMPLETE_CUTOFF
+    from bot.search.candidates import resembling
+    from bot.search.fuzzy import Search
 
     names, _, index = crowd
-    part, keys = index._parts[0], index._keys
+    part, columns = index.part("person"), index.columns
+    keys = columns.keys
     rng = random.Random(12)
     words = sorted({w for key in keys for w in key.split() if len(w) >= 4})
     fragments = ["arie", "ather", "eta", "lee"] + [w[rng.randrange(2):][:rng.randint(3, 8)] for w in
@@ -470,16 +477,16 @@ def test_autocomplete_ranks_the_names_resembling_a_fragment_as_scoring_each_woul
         best: dict[int, tuple[float, str]] = {}
         for n in spellings:
             score = fuzz.WRatio(q.key, keys[n], processor=None)
-            if score >= COMPLETE_CUTOFF and score > best.get(index._ids[n], (0.0,))[0]:
-                best[index._ids[n]] = (score, index._name(n))
+            if score >= COMPLETE_CUTOFF and score > best.get(columns.ids[n], (0.0,))[0]:
+                best[columns.ids[n]] = (score, columns.name(n))
         return sorted(best.values(), key=lambda sn: (-sn[0], sn[1]))
 
     for text in fragments:
-        search = _Search(index, text, [0], COMPLETE_CUTOFF, 25, prefix=True)
+        search = Search(columns, {0: part}, text, COMPLETE_CUTOFF, 25, prefix=True)
         q = search.query
-        expected = ranked(part.resembling(q, prefix=True))
+        expected = ranked(resembling(part, q, prefix=True))
         if not expected:
-            expected = ranked(set(part.resembling(q, every=False, prefix=True).tolist()))
+            expected = ranked(set(resembling(part, q, every=False, prefix=True).tolist()))
         assert [(m.score, m.name) for m in search.top(25)] == expected[:25], text
         if " " not in text and any(text in key for key in keys if 1.5 * len(text) <= len(key) <= 8 * len(text)):
             assert expected, text  # 90 at least for the names holding it whole
@@ -491,7 +498,7 @@ def test_autocomplete_falls_back_to_names_with_any_word_typed(crowd):
     from bot.text import fold
 
     _, _, index = crowd
-    keys = index._keys
+    keys = index.columns.keys
     word = next(w for key in keys for w in key.split()[1:]
                 if len(w) >= 3 and sum(w in k.split() for k in keys) >= 3)
     text = "qxzw " + word
@@ -501,15 +508,17 @@ def test_autocomplete_falls_back_to_names_with_any_word_typed(crowd):
 
 
 def test_words_resembling_a_typed_word_are_those_the_rules_name_one_by_one(crowd):
-    """`_resembling_words` narrows the vocabulary with cheaper scorers first; it finds what the rules, checked word by
+    """`resembling_words` narrows the vocabulary with cheaper scorers first; it finds what the rules, checked word by
     word, find: equal; ratio 55 (4-5 letters) or 65; while typing, a longer word starting like it (ratio 65 on
     its start); from 5 letters, a shorter word within it (partial_ratio 90)."""
     import random
 
     from rapidfuzz import fuzz
 
+    from bot.search.candidates import resembling_words
+
     _, _, index = crowd
-    part = index._parts[0]
+    part = index.part("person")
     rng = random.Random(4)
     typed = [_typo(w, rng) for w in rng.sample(part.vocab, 40)] + rng.sample(part.vocab, 20)
     typed += [w[:rng.randint(3, max(3, len(w)))] for w in rng.sample(part.vocab, 20)] + ["ab", "x", "zzzzzz"]
@@ -519,7 +528,7 @@ def test_words_resembling_a_typed_word_are_those_the_rules_name_one_by_one(crowd
                 word, w) >= (55 if 4 <= len(word) <= 5 else 65)) or (typing and len(word) >= 3 and len(w) > len(word)
                 and fuzz.partial_ratio(word, w) >= 65 and fuzz.ratio(word, w[:len(word)]) >= 65) or (
                 len(word) >= 5 and 3 <= len(w) < len(word) and fuzz.partial_ratio(word, w) >= 90)}
-            assert part._resembling_words(word, typing) == expected, (word, typing)
+            assert resembling_words(part, word, typing) == expected, (word, typing)
 
 
 def test_did_you_mean_offers_names_resembling_what_is_typed():
@@ -537,58 +546,60 @@ def test_did_you_mean_offers_names_resembling_what_is_typed():
 
 
 def test_names_ruled_out_by_their_pairs_of_letters_score_under_the_floor(crowd):
-    """`_paired`: a name 1.5 times longer than the query, sharing no word with it, that scores 85.5 or more holds
+    """`paired`: a name 1.5 times longer than the query, sharing no word with it, that scores 85.5 or more holds
     every pair of letters of the query within a word but the two at its ends."""
     import random
 
     import numpy as np
     from rapidfuzz import fuzz
 
-    from bot.search import _Search
+    from bot.search.bounds import paired
+    from bot.search.query import Query
 
     names, _, index = crowd
-    keys = index._keys
+    keys = index.columns.keys
     rng = random.Random(14)
     queries = [_typo(rng.choice(names), rng) for _ in range(25)] + [rng.choice(names) for _ in range(10)]
     queries += [" ".join(rng.choice(keys).split()[::-1])[:rng.randint(4, 12)] for _ in range(15)]
     checked = 0
     for query in queries:
-        search = _Search(index, query, [], 60.0, 10)
-        typed = set(search.query.words)
+        q = Query.of(query)
+        typed = set(q.words)
         for floor in (85.5, 88.0, 90.0):
-            kept = search._paired(np.arange(len(keys)), floor)
+            kept = paired(q, index.columns, np.arange(len(keys)), floor)
             for n, key in enumerate(keys):
                 if typed & set(key.split()) or len(set(key.split())) != len(key.split()):
                     continue
-                score = fuzz.WRatio(search.query.key, key, processor=None)
+                score = fuzz.WRatio(q.key, key, processor=None)
                 checked += score >= floor
                 assert score < floor or kept[n], (query, key, floor, score)
     assert checked > 20  # (names that reach the floor were there to be kept)
     # the query but its last letter, at the end of the name: partial_ratio 2 * 10 / 21 = 95.2, WRatio 85.7
     small = NameIndex([NameEntry("person", 1, "Zzzzzzz Xenophanes", "Zzzzzzz Xenophanes")])
     assert fuzz.WRatio("xenophanesw", "zzzzzzz xenophanes", processor=None) >= 85.5
-    assert _Search(small, "xenophanesw", [], 60.0, 10)._paired(np.arange(1), 85.5)[0]
+    assert paired(Query.of("xenophanesw"), small.columns, np.arange(1), 85.5)[0]
 
 
 def test_long_names_sharing_a_word_score_as_wratio_gives_them(crowd):
-    """`_score_far` scores names 1.5 times longer or shorter sharing a word with the query without WRatio for
+    """`Search.score_far` scores names 1.5 times longer or shorter sharing a word with the query without WRatio for
     most (85.5 tied, or 0.9 partial_ratio): each score is WRatio's own."""
     import random
 
     import numpy as np
     from rapidfuzz import fuzz
 
-    from bot.search import _Search
+    from bot.search.candidates import far_sharing
+    from bot.search.fuzzy import Search
 
     names, _, index = crowd
-    keys = index._keys
+    keys = index.columns.keys
     rng = random.Random(15)
     queries = [_typo(rng.choice(names), rng) for _ in range(20)] + [" ".join(rng.choice(keys).split()[:2])
                                                                     for _ in range(10)] + ["lee", "ann k", "m"]
     for query in queries:
-        search = _Search(index, query, [], 60.0, len(keys))  # (every tied name kept)
-        far = sorted(index._parts[0].far_sharing(search.query, 60.0))
-        search._score_far(np.array(far, dtype=np.int64))
+        search = Search(index.columns, {}, query, 60.0, len(keys))  # (every tied name kept)
+        far = sorted(far_sharing(index.part("person"), search.query, 60.0))
+        search.score_far(np.array(far, dtype=np.int64))
         for n in far:
             score = fuzz.WRatio(search.query.key, keys[n], processor=None)
             assert search.good.get(n, 0.0) == (score if score >= 60.0 else 0.0), (query, keys[n], score)
