@@ -31,7 +31,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from bot.alerts import MAX_BACKOFF, ChannelGone, Pace, Rejected, RetryLater
 from bot.answers.i18n import WEEKDAY_NAMES, t
-from bot.digest_content import TEST_LATEST, DigestMessage, compose
+from bot.digest_content import TEST_LATEST, DigestMessage, compose, digest_text, local_time, window_words
 from bot.records import WEEKDAYS, Cadence, Subscription
 from bot.store import Store
 from bot.store.digests import DigestRow
@@ -104,6 +104,13 @@ def parse_cadence(kind: str | None, hour: int | str | None = None, timezone: str
 
 def cadence_of(sub: Subscription) -> Cadence:
     return Cadence(sub.cadence, sub.digest_hour, sub.digest_weekday, sub.timezone)
+
+
+def changed_cadence(sub: Subscription, kind: str, hour: int | str | None = None, timezone: str | None = None,
+                    weekday: str | int | None = None) -> Cadence:
+    """A subscription's new cadence: the options given, the subscription's own for those left out."""
+    return parse_cadence(kind, sub.digest_hour if hour is None else hour, timezone or sub.timezone,
+                         sub.digest_weekday if weekday is None else weekday)
 
 
 def describe_cadence(cadence: Cadence, locale: str) -> str:
@@ -179,6 +186,20 @@ async def build_digest(store: Store, sub: Subscription, start: str, end: str, *,
         return None
     return compose(sub, moves, start, end, kind=kind, batch=batch, short_teams=await store.team_short_names(),
                    latest_instead=latest_instead, mention_role_id=sub.mention_role_id)
+
+
+async def preview_digest(store: Store, sub: Subscription, now: datetime) -> str:
+    """The next digest as it stands now (what `movesbot digest preview` prints): its moves so far, or that
+    nothing would be posted, and when it is due."""
+    when = next_slot(now, cadence_of(sub))
+    start = await store.digest_window_start(sub.id)
+    if when is None or start is None:
+        return f"#{sub.id} ({sub.describe()}) gets an alert for each new move, not digests."
+    message = await build_digest(store, sub, start, iso(now))
+    text = digest_text(message) if message is not None else \
+        t(sub.locale, "digest_empty", window=window_words(sub, start, iso(now)))
+    due = t(sub.locale, "digest_next", when=local_time(iso(when), sub.timezone, sub.locale), tz=sub.timezone)
+    return f"{text}\n{due}"
 
 
 def render_chart(message: DigestMessage) -> DigestMessage:

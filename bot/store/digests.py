@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 
 import aiosqlite
 
-from bot.records import Subscription
-from bot.store.alerts import _MATCH, _SUB_COLUMNS, WINDOW_START, _sub
+from bot.records import Cadence, Subscription
+from bot.store.alerts import _MATCH, _SUB_COLUMNS, WINDOW_START, _sub, apply_cadence
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -166,3 +166,22 @@ class DigestTables:
         async with self._transaction() as db:
             await db.execute("UPDATE digests SET state = ?, last_error = ?, lease_until = NULL WHERE id = ?",
                              (state, error, row.id))
+
+
+class CadenceTables:
+    """Changing a subscription's cadence (mixed into `Store` with `DigestTables`)."""
+
+    _db: aiosqlite.Connection
+    _transaction: Callable[[], AbstractAsyncContextManager[aiosqlite.Connection]]
+    subscription: Callable
+
+    async def set_cadence(self, sub_id: int, cadence: Cadence, at: str, *,
+                          guild_id: int | None = None) -> Subscription | None:
+        """Give a subscription (of `guild_id`, when given) another cadence; None when there is no such one."""
+        async with self._transaction() as db:
+            where, params = ("id = ? AND guild_id = ?", (sub_id, guild_id)) if guild_id is not None else \
+                ("id = ?", (sub_id,))
+            if not await db.execute_fetchall(f"SELECT 1 FROM subscriptions WHERE {where}", params):
+                return None
+            await apply_cadence(db, sub_id, cadence, at)
+        return await self.subscription(sub_id)
