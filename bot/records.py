@@ -127,12 +127,15 @@ class Subscription:
     def describe(self) -> str:
         """"Apple (left)", "Foundation Models (Apple) (both)", "everything"; a digest adds its cadence
         ("Meta (joined) · weekly, Monday 09:00 Europe/Paris")."""
-        if self.target_kind == "all":
-            name = "everything"
-        else:
-            name = f"{self.target_name} ({self.target_org})" if self.target_org else self.target_name
-            name = name if self.target_kind == "person" else f"{name} ({self.direction})"
+        name = self.target_text()
         return name if self.cadence == "instant" else f"{name} · {self.cadence_text()}"
+
+    def target_text(self) -> str:
+        """What it follows: "Apple (left)", "Ruoming Pang", "everything"."""
+        if self.target_kind == "all":
+            return "everything"
+        name = f"{self.target_name} ({self.target_org})" if self.target_org else self.target_name
+        return name if self.target_kind == "person" else f"{name} ({self.direction})"
 
     def cadence_text(self) -> str:
         """"instant", "daily, 09:00 UTC", "weekly, Monday 09:00 Europe/Paris"."""

@@ -70,7 +70,7 @@ async def change_cadence(interaction: discord.Interaction, store: Store, subscri
         return
     done = await store.set_cadence(sub.id, new, iso(utc_now()), guild_id=interaction.guild_id)
     assert done is not None
-    target = discord.utils.escape_markdown(shorten(done.describe().split(" · ")[0], 200))
+    target = discord.utils.escape_markdown(shorten(done.target_text(), 200))
     await say(interaction, shorten(_changed(done, target, locale), 1900), ephemeral=False)
 
 

@@ -228,7 +228,7 @@ class Alerts(commands.Cog):
         if sub.cadence == "instant":
             text = f"this channel gets an alert for each new move about {sub.describe()}."
         else:
-            text = f"this channel gets {what_it_gets(sub, 'en')} of the new moves about {sub.describe()}."
+            text = f"this channel gets {what_it_gets(sub, 'en')} of the new moves about {sub.target_text()}."
         await say(interaction, f"{verb} #{sub.id}: {text}", ephemeral=False)
 
     @subscribe.command(name="org", description="Alerts for people leaving or joining an org")
