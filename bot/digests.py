@@ -195,9 +195,10 @@ async def preview_digest(store: Store, sub: Subscription, now: datetime) -> str:
     start = await store.digest_window_start(sub.id)
     if when is None or start is None:
         return f"#{sub.id} ({sub.describe()}) gets an alert for each new move, not digests."
-    message = await build_digest(store, sub, start, iso(now))
+    end = iso(now + timedelta(seconds=1))  # up to this very second
+    message = await build_digest(store, sub, start, end)
     text = digest_text(message) if message is not None else \
-        t(sub.locale, "digest_empty", window=window_words(sub, start, iso(now)))
+        t(sub.locale, "digest_empty", window=window_words(sub, start, end))
     due = t(sub.locale, "digest_next", when=local_time(iso(when), sub.timezone, sub.locale), tz=sub.timezone)
     return f"{text}\n{due}"
 

@@ -4,6 +4,7 @@ autocomplete, and the replies (in the user's language, from the i18n catalogue).
 from __future__ import annotations
 
 import functools
+from datetime import timedelta
 from typing import Literal
 from zoneinfo import available_timezones
 
@@ -83,7 +84,7 @@ async def queue_test(interaction: discord.Interaction, store: Store, sub: Subscr
     instant subscription (the caller queues a test alert)."""
     if sub.cadence == "instant":
         return False
-    await store.queue_digest_test(sub.id, iso(utc_now()))
+    await store.queue_digest_test(sub.id, iso(utc_now() + timedelta(seconds=1)))  # up to this very second
     await say(interaction, f"A test digest for #{sub.id} is queued for <#{sub.channel_id}>; it should appear "
               "within seconds. `/alerts log` says what happened.")
     return True
