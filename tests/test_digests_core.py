@@ -13,9 +13,10 @@ import pytest
 
 import bot.store.alerts as store_alerts
 import bot.store.sqlite as sqlite_module
-from bot.alerts import AlertWorker
+from bot.alerts import AlertWorker, RetryLater
 from bot.digest_content import DigestMessage
 from bot.digests import BadCadence, DigestWorker, iso, last_slot, next_slot, parse_cadence
+from bot.models import Move
 from bot.records import Cadence
 from bot.store import Store
 from tests.test_alerts_core import GUILD, Crash, FakeSender, crash_once, ids_of, log_outcomes, make_move
@@ -333,3 +334,60 @@ async def test_a_test_digest_shows_the_window_so_far_or_the_latest_moves(store, 
     clock.at("2026-06-08T09:00")  # the real digest still holds the move: a test moves no window
     assert await worker_of(store, sender, clock).run_once() == 1
     assert [m.id for m in sender.digests(1)[2].moves] == [fresh]
+
+
+async def test_a_departure_completed_in_the_window_is_in_it_and_a_mere_correction_is_not(store, sender, clock):
+    clock.at("2026-06-01T10:00")
+    await digest_sub(store, 1, parse_cadence("daily", 9), "org", "Meta", direction="joined")
+    leaver = Move.model_validate({"id": "digest-leaver-left-openai-2026", "person": "Digest Leaver",
+                                  "from": {"org": "OpenAI"}, "to": None, "date": "2026-05", "status": "reported",
+                                  "sources": [{"url": "https://example.com/leaver"}]})
+    await store.record_move(leaver, origin="cli", actor="cli")
+    old = await record(store, clock, "2026-06-01T11:00", "Old Window Person")
+    clock.at("2026-06-02T09:00")
+    worker = worker_of(store, sender, clock)
+    assert await worker.run_once() == 1 and [m.id for m in sender.digests(1)[0].moves] == [old]
+    clock.at("2026-06-02T10:00")
+    await store.edit_move(leaver.model_copy(update={"to": make_move("x", "OpenAI", "Meta", "2026").to}),
+                          actor="cli")
+    await store.edit_move(make_move("Old Window Person", "OpenAI", "Meta", "2026-02", id_=old), actor="cli")
+    clock.at("2026-06-03T09:00")
+    assert await worker.run_once() == 1
+    assert [(m.id, m.to_org) for m in sender.digests(1)[1].moves] == [(leaver.id, "Meta")]
+
+
+async def test_a_gone_channel_pauses_the_digest_and_resume_posts_it_once(store, sender, clock):
+    clock.at("2026-06-01T10:00")
+    sub = await digest_sub(store, 1, parse_cadence("daily", 9))
+    await record(store, clock, "2026-06-01T11:00", "Paused Person")
+    sender.gone[1] = "missing permission to post there"
+    clock.at("2026-06-02T09:00")
+    worker = worker_of(store, sender, clock)
+    assert await worker.run_once() == 0
+    assert (await store.subscription(sub)).state == "paused"
+    assert sender.paused == [(GUILD, 1, "missing permission to post there")]
+    clock.at("2026-06-04T09:00")
+    assert await worker.run_once() == 0  # paused: no new window either
+    del sender.gone[1]
+    await store.resume_subscription(GUILD, sub)
+    assert await worker.run_once() == 1
+    assert sender.finds == [(1, "dg1")]  # it might have been posted before the channel went: looked for first
+    assert await worker.run_once() == 0  # then one window for the days it was paused: nothing was recorded
+    rows = await store._db.execute_fetchall("SELECT window_end, state FROM digests ORDER BY id")
+    assert rows == [("2026-06-02T09:00:00+00:00", "sent"), ("2026-06-04T09:00:00+00:00", "empty")]
+
+
+async def test_a_failed_send_is_retried_after_its_backoff_and_posted_once(store, sender, clock):
+    clock.at("2026-06-01T10:00")
+    await digest_sub(store, 1, parse_cadence("daily", 9))
+    await record(store, clock, "2026-06-01T11:00", "Retry Person")
+    sender.failures.append(RetryLater("Discord answered 503"))
+    clock.at("2026-06-02T09:00")
+    worker = worker_of(store, sender, clock)
+    assert await worker.run_once() == 0
+    clock.at("2026-06-02T09:00:03")
+    assert await worker.run_once() == 0 and len(sender.attempts) == 1  # backing off (4 s)
+    clock.at("2026-06-02T09:00:05")
+    assert await worker.run_once() == 1
+    assert sender.count(1) == 1 and sender.finds == [(1, "dg1")]
+    assert await log_outcomes(store) == ["retry", "sent"]
