@@ -391,3 +391,17 @@ async def test_a_failed_send_is_retried_after_its_backoff_and_posted_once(store,
     assert await worker.run_once() == 1
     assert sender.count(1) == 1 and sender.finds == [(1, "dg1")]
     assert await log_outcomes(store) == ["retry", "sent"]
+
+
+async def test_resume_posts_a_digest_waiting_for_its_retry_at_once(store, sender, clock):
+    clock.at("2026-06-01T10:00")
+    sub = await digest_sub(store, 1, parse_cadence("daily", 9))
+    await record(store, clock, "2026-06-01T11:00", "Resumed Person")
+    sender.failures.append(RetryLater("Discord answered 429", retry_after=3600))
+    clock.at("2026-06-02T09:00")
+    worker = worker_of(store, sender, clock)
+    assert await worker.run_once() == 0
+    await store.pause_channel(1, "missing permission to post there")
+    await store.resume_subscription(GUILD, sub)  # the admin fixed the channel: what waited goes out now
+    clock.at("2026-06-02T09:01")
+    assert await worker.run_once() == 1 and sender.count(1) == 1

@@ -257,8 +257,9 @@ class AlertTables:
                 "UPDATE subscriptions SET state = 'active', paused_reason = NULL, paused_at = NULL"
                 " WHERE channel_id = ? AND guild_id = ? AND (state = 'paused' OR id = ?)",
                 (channel_id, guild_id, sub_id))
-            await db.execute("UPDATE outbox SET next_attempt_at = NULL WHERE channel_id = ?"
-                             " AND state IN ('pending', 'sending')", (channel_id,))
+            for table in ("outbox", "digests"):
+                await db.execute(f"UPDATE {table} SET next_attempt_at = NULL WHERE channel_id = ?"
+                                 " AND state IN ('pending', 'sending')", (channel_id,))
         return await self.subscription(sub_id)
 
     async def queue_test(self, sub_id: int) -> bool:
