@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from bot.digest_content import DigestMessage
 from bot.digests import next_slot, parse_cadence
+from bot.discord_bot.embeds import digest_embed
+from bot.records import MoveRecord, SourceRecord
 from tests.discord_helpers import assert_bodies_safe
 from tests.test_alerts_core import make_move
 from tests.test_alerts_discord import MOD, World, world  # noqa: F401
@@ -87,3 +90,20 @@ async def test_cadence_command_autocomplete_and_a_bad_time_zone(world):  # noqa:
                                                                          "timezone": "paris"}, focused="timezone")
         choices = (await inter.wait_response())["data"]["choices"]
         assert [c["value"] for c in choices] == ["Europe/Paris"]
+
+
+def test_a_long_digest_keeps_within_the_description_and_says_how_many_more():
+    moves = tuple(MoveRecord(f"m-{i}", f"Person Number {i}", "Google DeepMind", "Gemini", None, "Meta",
+                             "Superintelligence Labs", None, "2026-05-01", "day", None, "confirmed", None,
+                             (SourceRecord(f"https://example.com/a-rather-long-path/{i}", publisher="Example News"),))
+                  for i in range(200))
+    message = DigestMessage(1, 2, "dg7", "digest", "en", "Weekly digest: every move", "200 moves recorded …",
+                            moves, {}, None)
+    embed = digest_embed(message)
+    lines = embed.description.split("\n\n", 1)[1].split("\n")
+    assert len(embed.description) <= 4096 and len(embed) <= 6000
+    shown = len(lines) - 1
+    assert 20 < shown < 200 and lines[-1] == f"… and {200 - shown} more (/recent lists them)."
+    assert lines[0].startswith("**Person Number 0** · Google DeepMind (Gemini) → Meta (Superintelligence Labs) · "
+                               "1 May 2026 · [Example News](https://example.com/a-rather-long-path/0)")
+    assert embed.footer.text == "movesbot · dg7" and embed.image.url is None
