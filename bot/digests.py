@@ -30,7 +30,8 @@ from typing import Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from bot.alerts import MAX_BACKOFF, ChannelGone, Pace, Rejected, RetryLater
-from bot.answers.i18n import WEEKDAY_NAMES, t
+from bot.answers.catalogue.digests import WEEKDAY_NAMES
+from bot.answers.i18n import t
 from bot.digest_content import TEST_LATEST, DigestMessage, compose, digest_text, local_time, window_words
 from bot.records import WEEKDAYS, Cadence, Subscription
 from bot.store import Store

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from bot.digest_content import DigestMessage
 from bot.digests import next_slot, parse_cadence
-from bot.discord_bot.embeds import digest_embed
+from bot.discord_bot.digest_embed import digest_embed
 from bot.records import MoveRecord, SourceRecord
 from tests.discord_helpers import assert_bodies_safe
 from tests.test_alerts_core import make_move

@@ -11,7 +11,8 @@ import discord
 from bot.alerts import Alert, ChannelGone, Rejected, RetryLater
 from bot.charts.words import alt_text
 from bot.digest_content import DigestMessage
-from bot.discord_bot.embeds import alert_embed, digest_embed
+from bot.discord_bot.digest_embed import digest_embed
+from bot.discord_bot.embeds import alert_embed
 
 log = logging.getLogger(__name__)
 HISTORY_LOOKBACK = 50
