@@ -259,7 +259,7 @@ class DigestWorker:
                     return "recovered"
             message = await self._message(row)
             if message is None:
-                await self.store.mark_digest_empty(row, iso(now))
+                await self.store.mark_digest_empty(row)
                 return "empty"
             if self.draw and message.chart is not None:
                 message = await asyncio.to_thread(render_chart, message)

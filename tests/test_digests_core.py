@@ -314,6 +314,7 @@ async def test_back_to_instant_posts_what_the_open_window_held(store, sender, cl
     assert (await store.subscription(sub)).cadence == "instant"
     assert await worker_of(store, sender, clock).run_once() == 1
     assert [m.id for m in sender.digests(1)[0].moves] == [waiting]
+    assert sender.digests(1)[0].title == "Last digest: every move"
     await record(store, clock, "2026-06-01T13:00", "Instant Again")
     assert await AlertWorker(store, sender).run_once() == 1
 

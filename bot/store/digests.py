@@ -140,7 +140,7 @@ class DigestTables:
             await self._log(db, at, row.guild_id, row.channel_id, move_ids, "recovered" if recovered else "sent",
                             f"digest {row.batch}", message_id)
 
-    async def mark_digest_empty(self, row: DigestRow, at: str) -> None:
+    async def mark_digest_empty(self, row: DigestRow) -> None:
         """Nothing was recorded in the window: nothing is posted, and the next window starts where it ended."""
         await self._finish(row, "empty", None)
 
