@@ -224,6 +224,7 @@ class DigestWorker:
         self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
         self.lease, self.draw = lease, draw
         self.pace = pace or Pace(DIGEST_RATE)
+        self._opened_minute: datetime | None = None
 
     async def open_windows(self, now: datetime) -> int:
         """Record each subscription's window that a scheduled time has closed (one per subscription at a time:
@@ -236,9 +237,14 @@ class DigestWorker:
         return await self.store.open_digest_windows(due, iso(now)) if due else 0
 
     async def run_once(self) -> int:
-        """Open what is due and post every digest nobody holds; returns the number posted."""
+        """Open what is due (once a minute of the clock at most: scheduled times fall on quarter hours, and the
+        schedules of every digest subscription are read to find them) and post every digest nobody holds (a
+        test digest too, queued a moment ago); returns the number posted."""
         now = self.clock()
-        await self.open_windows(now)
+        minute = now.replace(second=0, microsecond=0)
+        if minute != self._opened_minute:
+            await self.open_windows(now)
+            self._opened_minute = minute
         posted = 0
         for row in await self.store.due_digests(iso(now)):
             posted += await self._deliver(row, now) == "sent"

@@ -373,6 +373,7 @@ async def test_a_gone_channel_pauses_the_digest_and_resume_posts_it_once(store, 
     await store.resume_subscription(GUILD, sub)
     assert await worker.run_once() == 1
     assert sender.finds == [(1, "dg1")]  # it might have been posted before the channel went: looked for first
+    clock.at("2026-06-04T09:01")  # windows are opened once a minute at most
     assert await worker.run_once() == 0  # then one window for the days it was paused: nothing was recorded
     rows = await store._db.execute_fetchall("SELECT window_end, state FROM digests ORDER BY id")
     assert rows == [("2026-06-02T09:00:00+00:00", "sent"), ("2026-06-04T09:00:00+00:00", "empty")]

@@ -33,4 +33,5 @@ CREATE TABLE digests (
 );
 CREATE UNIQUE INDEX digests_window ON digests (subscription_id, window_end) WHERE kind = 'digest';
 CREATE INDEX digests_open ON digests (state) WHERE state IN ('pending', 'sending');
+CREATE INDEX digests_subscription ON digests (subscription_id, sent_at);  -- a subscription's last delivery
 CREATE INDEX move_events_at ON move_events (at);
