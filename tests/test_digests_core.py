@@ -355,6 +355,7 @@ async def test_a_departure_completed_in_the_window_is_in_it_and_a_mere_correctio
     clock.at("2026-06-03T09:00")
     assert await worker.run_once() == 1
     assert [(m.id, m.to_org) for m in sender.digests(1)[1].moves] == [(leaver.id, "Meta")]
+    assert await store._db.execute_fetchall("SELECT 1 FROM outbox") == []  # no "now known" alert either
 
 
 async def test_a_gone_channel_pauses_the_digest_and_resume_posts_it_once(store, sender, clock):
@@ -407,3 +408,20 @@ async def test_resume_posts_a_digest_waiting_for_its_retry_at_once(store, sender
     await store.resume_subscription(GUILD, sub)  # the admin fixed the channel: what waited goes out now
     clock.at("2026-06-02T09:01")
     assert await worker.run_once() == 1 and sender.count(1) == 1
+
+
+async def test_a_monday_digest_in_auckland_goes_out_on_sunday_evening_utc(store, sender, clock):
+    clock.at("2026-11-30T00:00")
+    await digest_sub(store, 1, parse_cadence("weekly", 8, "Pacific/Auckland", "monday"))
+    before = await record(store, clock, "2026-12-06T18:30", "Sunday Person")  # Monday 07:30 in Auckland
+    after = await record(store, clock, "2026-12-06T19:30", "Later Person")    # Monday 08:30: next week's
+    worker = worker_of(store, sender, clock)
+    clock.at("2026-12-06T18:59")
+    assert await worker.run_once() == 0
+    clock.at("2026-12-06T19:00")
+    assert await worker.run_once() == 1
+    assert [m.id for m in sender.digests(1)[0].moves] == [before]
+    assert sender.digests(1)[0].summary.endswith("to 7 December 2026, 08:00 (Pacific/Auckland).")
+    clock.at("2026-12-13T19:00")
+    assert await worker.run_once() == 1
+    assert [m.id for m in sender.digests(1)[1].moves] == [after]
