@@ -15,6 +15,7 @@ from tqdm import tqdm
 
 from bot.config import SettingsError, get_settings
 from bot.dataset import DatasetInvalid, DatasetReader
+from bot.digest_cli import digest_app, subscriptions_cadence
 from bot.news.cli import candidates_app, feeds_app
 from bot.service import load_dataset, open_engine
 from bot.store import Store
@@ -258,6 +259,7 @@ subscriptions_app = typer.Typer(help="Alert subscriptions: list, export and impo
 app.add_typer(subscriptions_app, name="subscriptions")
 app.add_typer(feeds_app, name="feeds")
 app.add_typer(candidates_app, name="candidates")
+app.add_typer(digest_app, name="digest")
 
 
 @subscriptions_app.command("list")
@@ -276,6 +278,9 @@ def subscriptions_list(db: DbOpt = None) -> None:
             typer.echo("No subscriptions.")
 
     _run_with_dataset(go(), db_path)
+
+
+subscriptions_app.command("cadence")(subscriptions_cadence)
 
 
 @subscriptions_app.command("export")

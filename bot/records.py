@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
 
 @dataclass(frozen=True, slots=True)
 class SourceRecord:
@@ -116,19 +118,38 @@ class Subscription:
     paused_reason: str | None
     created_at: str
     last_delivery_at: str | None = None
+    cadence: str = "instant"    # instant | daily | weekly
+    digest_hour: int = 9        # local hour of a digest (0-23)
+    digest_weekday: int = 0     # weekly digests: 0 is Monday
+    timezone: str = "UTC"       # IANA name the hour is in
+    cadence_since: str | None = None  # when the digests began (UTC ISO): the first window's start
 
     def describe(self) -> str:
-        """"Apple (left)", "Foundation Models (Apple) (both)", "everything"."""
+        """"Apple (left)", "Foundation Models (Apple) (both)", "everything"; a digest adds its cadence
+        ("Meta (joined) · weekly, Monday 09:00 Europe/Paris")."""
+        name = self.target_text()
+        return name if self.cadence == "instant" else f"{name} · {self.cadence_text()}"
+
+    def target_text(self) -> str:
+        """What it follows: "Apple (left)", "Ruoming Pang", "everything"."""
         if self.target_kind == "all":
             return "everything"
         name = f"{self.target_name} ({self.target_org})" if self.target_org else self.target_name
         return name if self.target_kind == "person" else f"{name} ({self.direction})"
 
+    def cadence_text(self) -> str:
+        """"instant", "daily, 09:00 UTC", "weekly, Monday 09:00 Europe/Paris"."""
+        if self.cadence == "instant":
+            return "instant"
+        day = f"{WEEKDAYS[self.digest_weekday].capitalize()} " if self.cadence == "weekly" else ""
+        return f"{self.cadence}, {day}{self.digest_hour:02d}:00 {self.timezone}"
+
     def as_json(self) -> dict:
         return {"guild_id": self.guild_id, "channel_id": self.channel_id, "target_kind": self.target_kind,
                 "target_name": self.target_name, "target_org": self.target_org, "direction": self.direction,
                 "mention_role_id": self.mention_role_id, "corrections": self.corrections, "locale": self.locale,
-                "state": self.state, "paused_reason": self.paused_reason}
+                "state": self.state, "paused_reason": self.paused_reason, "cadence": self.cadence,
+                "hour": self.digest_hour, "weekday": WEEKDAYS[self.digest_weekday], "timezone": self.timezone}
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,3 +178,14 @@ class DeliveryLogEntry:
     outcome: str
     detail: str | None
     message_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Cadence:
+    """How often a subscription posts: every move at once (`instant`), or a digest a day or a week at a local
+    hour in an IANA time zone (checked by `bot.digests.parse_cadence`)."""
+
+    kind: str = "instant"       # instant | daily | weekly
+    hour: int = 9
+    weekday: int = 0            # 0 is Monday
+    timezone: str = "UTC"

@@ -8,13 +8,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.config import is_snowflake
+from bot.digests import BadCadence, parse_cadence
+from bot.records import Cadence
 
 KINDS = ("all", "org", "team", "person")
 DIRECTIONS = ("left", "joined", "both")
 LOCALES = ("en", "fr")
 STATES = ("active", "paused")
 FIELDS = ("guild_id", "channel_id", "target_kind", "target_name", "target_org", "direction", "mention_role_id",
-          "corrections", "locale", "state", "paused_reason")
+          "corrections", "locale", "state", "paused_reason", "cadence", "hour", "weekday", "timezone")
+CADENCE_FIELDS = ("cadence", "hour", "weekday", "timezone")
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,7 @@ class SubscriptionEntry:
     locale: str
     state: str
     paused_reason: str | None
+    cadence: Cadence | None = None  # None: the file says nothing of it (an older export): left as it is
 
 
 def everyone_refusal(role_id: int, guild_id: int) -> str | None:
@@ -82,11 +86,30 @@ def _one(item: Any) -> tuple[SubscriptionEntry | None, list[str]]:
     reason = item.get("paused_reason")
     if reason is not None and not isinstance(reason, str):
         problems.append("paused_reason: must be text or null")
+    cadence, why = _cadence(item)
+    problems += why
     if problems:
         return None, problems
     return SubscriptionEntry(ids["guild_id"], ids["channel_id"], kind, name.strip() if kind != "all" else "everything",
                              org, choices["direction"][0], role_id, corrections, choices["locale"][0],
-                             choices["state"][0], reason), []
+                             choices["state"][0], reason, cadence), []
+
+
+def _cadence(item: dict) -> tuple[Cadence | None, list[str]]:
+    """The entry's cadence, checked as /subscribe checks it (an hour 0-23, an IANA time zone, a weekday)."""
+    if not any(k in item for k in CADENCE_FIELDS):
+        return None, []
+    hour, weekday, zone = item.get("hour"), item.get("weekday"), item.get("timezone")
+    if hour is not None and (isinstance(hour, bool) or not isinstance(hour, int)):
+        return None, [f"hour: must be a whole number from 0 to 23, not {hour!r}"]
+    if zone is not None and not isinstance(zone, str):
+        return None, [f"timezone: must be an IANA time zone name, not {zone!r}"]
+    if item.get("cadence") is not None and not isinstance(item["cadence"], str):
+        return None, [f"cadence: must be instant, daily or weekly, not {item['cadence']!r}"]
+    try:
+        return parse_cadence(item.get("cadence"), hour, zone, weekday), []
+    except BadCadence as exc:
+        return None, [f"{exc.key.removeprefix('cadence_bad_').replace('kind', 'cadence')}: {exc}"]
 
 
 def parse_entries(items: Any) -> tuple[list[SubscriptionEntry], list[str]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bot.answers.catalogue import answers, charts, faces
+from bot.answers.catalogue import answers, charts, digests, faces
 
 LOCALES = ("en", "fr")
 
@@ -16,8 +16,8 @@ MONTHS = {
 }
 
 MESSAGES: dict[str, dict[str, str]] = {
-    "en": {**answers.EN, **charts.EN, **faces.EN},
-    "fr": {**answers.FR, **charts.FR, **faces.FR},
+    "en": {**answers.EN, **charts.EN, **digests.EN, **faces.EN},
+    "fr": {**answers.FR, **charts.FR, **digests.FR, **faces.FR},
 }
 MONTHS_SHORT = charts.MONTHS_SHORT
 

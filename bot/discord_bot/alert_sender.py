@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import logging
 
 import aiohttp
 import discord
 
 from bot.alerts import Alert, ChannelGone, Rejected, RetryLater
+from bot.charts.words import alt_text
+from bot.digest_content import DigestMessage
+from bot.discord_bot.digest_embed import digest_embed
 from bot.discord_bot.embeds import alert_embed
 
 log = logging.getLogger(__name__)
@@ -20,23 +24,38 @@ PAUSED = {"en": "movesbot paused alerts for <#{channel}>: {reason}. Nothing is l
 
 
 class DiscordSender:
-    """`bot.alerts.Sender` over discord.py (whose own HTTP layer already retries 429s and 5xx a few times)."""
+    """`bot.alerts.Sender` and `bot.digests.DigestSender` over discord.py (whose own HTTP layer already retries
+    429s and 5xx a few times)."""
 
     def __init__(self, client: discord.Client):
         self.client = client
 
     async def send(self, alert: Alert) -> int:
-        channel = self.client.get_partial_messageable(alert.channel_id, guild_id=alert.guild_id)
         embed = alert_embed(alert.moves, alert.kind, alert.locale, alert.batch)
+        return await self._post(alert.channel_id, alert.guild_id, alert.batch, alert.mention_role_id, embed=embed)
+
+    async def send_digest(self, message: DigestMessage) -> int:
+        """A digest, its chart attached (with the chart's numbers in words as the file's alt text) when drawn."""
+        extra: dict = {"embed": digest_embed(message)}
+        if message.png is not None and message.chart is not None:
+            extra["file"] = discord.File(io.BytesIO(message.png), filename=message.chart_name,
+                                         description=alt_text(message.chart))
+        return await self._post(message.channel_id, message.guild_id, message.batch, message.mention_role_id,
+                                **extra)
+
+    async def _post(self, channel_id: int, guild_id: int, nonce: str, mention_role_id: int | None,
+                    **message: object) -> int:
+        """Post with the batch as nonce; Discord's answers become the worker's `ChannelGone`, `Rejected` or
+        `RetryLater`."""
+        channel = self.client.get_partial_messageable(channel_id, guild_id=guild_id)
         # the one mention the bot ever makes, when a moderator set it; never the @everyone role (the guild's id)
-        if alert.mention_role_id and alert.mention_role_id != alert.guild_id:
-            content = f"<@&{alert.mention_role_id}>"
-            mentions = discord.AllowedMentions(everyone=False, users=False,
-                                               roles=[discord.Object(alert.mention_role_id)])
+        if mention_role_id and mention_role_id != guild_id:
+            content = f"<@&{mention_role_id}>"
+            mentions = discord.AllowedMentions(everyone=False, users=False, roles=[discord.Object(mention_role_id)])
         else:
             content, mentions = None, discord.AllowedMentions.none()
         try:
-            message = await channel.send(content=content, embed=embed, nonce=alert.batch, allowed_mentions=mentions)
+            sent = await channel.send(content=content, nonce=nonce, allowed_mentions=mentions, **message)
         except discord.Forbidden as exc:
             raise ChannelGone(f"missing permission to post there (Discord: {exc.text or exc.status})") from exc
         except discord.NotFound as exc:
@@ -48,7 +67,7 @@ class DiscordSender:
             raise RetryLater(answer) from exc
         except (aiohttp.ClientError, TimeoutError, OSError) as exc:
             raise RetryLater(f"network error: {type(exc).__name__}") from exc
-        return message.id
+        return sent.id
 
     async def find(self, channel_id: int, batch: str) -> int | None:
         me = self.client.user

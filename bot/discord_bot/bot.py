@@ -29,6 +29,7 @@ EXTENSIONS = (
     "bot.discord_bot.cogs.admin",
     "bot.discord_bot.cogs.alerts",
     "bot.discord_bot.cogs.charts",
+    "bot.discord_bot.cogs.digests",
 )
 SYNC_KEY = "command_sync_digest"
 

@@ -14,14 +14,17 @@ from typing import TYPE_CHECKING, Any
 import aiosqlite
 
 from bot.config import is_snowflake
-from bot.records import Delivery, DeliveryLogEntry, Subscription
+from bot.records import Cadence, Delivery, DeliveryLogEntry, Subscription
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
 _SUB_COLUMNS = ("s.id, s.guild_id, s.channel_id, s.target_kind, s.target_id, s.target_name, s.target_org, s.direction,"
                 " s.mention_role_id, s.corrections, s.locale, s.state, s.paused_reason, s.created_at,"
-                " (SELECT max(sent_at) FROM outbox o WHERE o.subscription_id = s.id AND o.state = 'sent')")
+                " (SELECT max(at) FROM (SELECT sent_at AS at FROM outbox o WHERE o.subscription_id = s.id"
+                " AND o.state = 'sent' UNION ALL SELECT sent_at FROM digests d WHERE d.subscription_id = s.id"
+                " AND d.state = 'sent')),"
+                " s.cadence, s.digest_hour, s.digest_weekday, s.timezone, s.cadence_since")
 
 # Which subscriptions a move matches: everything, its person, or the org/team it left or joined.
 _MATCH = """
@@ -33,12 +36,20 @@ _MATCH = """
                                  OR (s.direction IN ('joined', 'both') AND s.target_id = m.to_team_id)))
 """
 
+# Only these get an alert per move; the others (daily, weekly) get the move in their digest (bot.digests).
+_INSTANT = "s.cadence = 'instant'"
+
 # The subscriptions a departure whose destination is not reported matched: all but those of its destination.
 _MATCH_LEFT_SIDE = """(
     s.target_kind IN ('all', 'person')
     OR (s.direction IN ('left', 'both') AND ((s.target_kind = 'org' AND s.target_id = m.from_org_id)
                                           OR (s.target_kind = 'team' AND s.target_id = m.from_team_id))))
 """
+
+
+# Where a digest subscription's next window starts: where its last one ended, or when its digests began.
+WINDOW_START = ("max(coalesce((SELECT max(d.window_end) FROM digests d WHERE d.subscription_id = s.id"
+                " AND d.kind = 'digest'), ''), s.cadence_since)")
 
 
 def _now() -> datetime:
@@ -58,7 +69,7 @@ def _sub(row: Sequence[Any]) -> Subscription:
 async def _upsert_subscription(db: aiosqlite.Connection, at: str, *, guild_id: int, channel_id: int,
                                target_kind: str, target_id: int | None, target_name: str, target_org: str | None,
                                direction: str, mention_role_id: int | None, corrections: bool, locale: str,
-                               created_by: int | None = None) -> tuple[int, bool]:
+                               created_by: int | None = None, cadence: Cadence | None = None) -> tuple[int, bool]:
     """Insert a subscription or update the one with the same channel and filter; (id, created)."""
     for name, value in (("guild_id", guild_id), ("channel_id", channel_id), ("mention_role_id", mention_role_id)):
         if value is not None and not is_snowflake(value):
@@ -73,6 +84,8 @@ async def _upsert_subscription(db: aiosqlite.Connection, at: str, *, guild_id: i
             "UPDATE subscriptions SET mention_role_id = ?, corrections = ?, locale = ?, state = 'active',"
             " paused_reason = NULL, paused_at = NULL WHERE id = ?",
             (mention_role_id, int(corrections), locale, rows[0][0]))
+        if cadence is not None:
+            await apply_cadence(db, rows[0][0], cadence, at)
         return rows[0][0], False
     cursor = await db.execute(
         "INSERT INTO subscriptions (guild_id, channel_id, target_kind, target_id, target_name, target_org,"
@@ -80,7 +93,24 @@ async def _upsert_subscription(db: aiosqlite.Connection, at: str, *, guild_id: i
         (guild_id, channel_id, target_kind, target_id, target_name, target_org, direction, mention_role_id,
          int(corrections), locale, created_by, at))
     assert cursor.lastrowid is not None
+    if cadence is not None:
+        await apply_cadence(db, cursor.lastrowid, cadence, at)
     return cursor.lastrowid, True
+
+
+async def apply_cadence(db: aiosqlite.Connection, sub_id: int, cadence: Cadence, at: str) -> None:
+    """Set a subscription's cadence (checked by `bot.digests.parse_cadence`). Digests begin now; one digest
+    cadence for another keeps the open window's start; back to instant alerts, what the open window holds goes
+    out as a last digest, so no move recorded meanwhile is lost (per-move alerts were not queued for it)."""
+    if cadence.kind == "instant":
+        await db.execute(
+            "INSERT OR IGNORE INTO digests (subscription_id, channel_id, window_start, window_end, created_at)"
+            f" SELECT s.id, s.channel_id, {WINDOW_START}, ?1, ?1 FROM subscriptions s"
+            f" WHERE s.id = ?2 AND s.cadence != 'instant' AND {WINDOW_START} < ?1", (at, sub_id))
+    await db.execute(
+        "UPDATE subscriptions SET digest_hour = ?, digest_weekday = ?, timezone = ?,"
+        " cadence_since = CASE WHEN ?4 = 'instant' THEN NULL WHEN cadence = 'instant' THEN ?5 ELSE cadence_since END,"
+        " cadence = ?4 WHERE id = ?6", (cadence.hour, cadence.weekday, cadence.timezone, cadence.kind, at, sub_id))
 
 
 class AlertTables:
@@ -108,7 +138,8 @@ class AlertTables:
             await db.execute(
                 "INSERT OR IGNORE INTO outbox (move_id, subscription_id, channel_id, kind, created_at)"
                 " SELECT m.id, min(s.id), s.channel_id, ?, ? FROM moves m JOIN subscriptions s ON (" + _MATCH + ")"
-                f" WHERE m.id IN ({marks}) AND m.retracted_at IS NULL{extra} GROUP BY m.id, s.channel_id",
+                f" WHERE m.id IN ({marks}) AND m.retracted_at IS NULL AND {_INSTANT}{extra}"
+                " GROUP BY m.id, s.channel_id",
                 (kind, at, *chunk))
 
     @staticmethod
@@ -125,7 +156,7 @@ class AlertTables:
                 " SELECT m.id, min(s.id), s.channel_id,"
                 f" CASE WHEN max({_MATCH_LEFT_SIDE}) THEN 'completion' ELSE 'new' END, ?"
                 " FROM moves m JOIN subscriptions s ON (" + _MATCH + ")"
-                f" WHERE m.id IN ({marks}) AND m.retracted_at IS NULL"
+                f" WHERE m.id IN ({marks}) AND m.retracted_at IS NULL AND {_INSTANT}"
                 " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.move_id = m.id AND o.channel_id = s.channel_id"
                 " AND o.kind = 'new' AND o.state = 'pending') GROUP BY m.id, s.channel_id",
                 (at, *chunk))
@@ -135,7 +166,8 @@ class AlertTables:
     async def add_subscription(self, *, guild_id: int, channel_id: int, target_kind: str, target_id: int | None,
                                target_name: str, target_org: str | None = None, direction: str = "both",
                                mention_role_id: int | None = None, corrections: bool = False, locale: str = "en",
-                               created_by: int | None = None) -> tuple[Subscription, bool]:
+                               created_by: int | None = None, cadence: Cadence | None = None
+                               ) -> tuple[Subscription, bool]:
         """Create a subscription, or update the same one (same channel and filter); True when created.
 
         `ValueError` for ids that are not Discord ids and for the @everyone role as the mention role (it would
@@ -143,7 +175,7 @@ class AlertTables:
         values = {"guild_id": guild_id, "channel_id": channel_id, "target_kind": target_kind, "target_id": target_id,
                   "target_name": target_name, "target_org": target_org, "direction": direction,
                   "mention_role_id": mention_role_id, "corrections": corrections, "locale": locale,
-                  "created_by": created_by}
+                  "created_by": created_by, "cadence": cadence}
         async with self._transaction() as db:
             sub_id, created = await _upsert_subscription(db, _iso(_now()), **values)
         found = await self.subscription(sub_id)
@@ -189,7 +221,7 @@ class AlertTables:
 
         An alert that another subscription of the same channel also matches is kept (handed over to it)."""
         other = ("SELECT min(s.id) FROM subscriptions s JOIN moves m ON m.id = outbox.move_id"
-                 " WHERE s.channel_id = outbox.channel_id AND s.id != ? AND (" + _MATCH + ")"
+                 f" WHERE s.channel_id = outbox.channel_id AND s.id != ? AND {_INSTANT} AND (" + _MATCH + ")"
                  " AND (outbox.kind = 'new' OR s.corrections = 1)")
         async with self._transaction() as db:
             if not await db.execute_fetchall("SELECT 1 FROM subscriptions WHERE id = ? AND guild_id = ?",
@@ -225,8 +257,9 @@ class AlertTables:
                 "UPDATE subscriptions SET state = 'active', paused_reason = NULL, paused_at = NULL"
                 " WHERE channel_id = ? AND guild_id = ? AND (state = 'paused' OR id = ?)",
                 (channel_id, guild_id, sub_id))
-            await db.execute("UPDATE outbox SET next_attempt_at = NULL WHERE channel_id = ?"
-                             " AND state IN ('pending', 'sending')", (channel_id,))
+            for table in ("outbox", "digests"):
+                await db.execute(f"UPDATE {table} SET next_attempt_at = NULL WHERE channel_id = ?"
+                                 " AND state IN ('pending', 'sending')", (channel_id,))
         return await self.subscription(sub_id)
 
     async def queue_test(self, sub_id: int) -> bool:

@@ -20,6 +20,7 @@ from bot.models import NO_PLACE, Move, MoveRow
 from bot.records import Flow, LoadReport, MoveRecord, NameEntry, RoleRecord, SourceRecord
 from bot.store.alerts import AlertTables
 from bot.store.charts import ChartQueries
+from bot.store.digests import CadenceTables, DigestTables
 from bot.store.errors import (
     REMOVAL_SHARE,
     DatabaseUnavailable,
@@ -104,7 +105,7 @@ class UnknownMove(Exception):
     """No move has this id."""
 
 
-class Store(AlertTables, NewsTables, ChartQueries):
+class Store(AlertTables, DigestTables, CadenceTables, NewsTables, ChartQueries):
     """movesbot's persistent record. Open with `await Store.open(path)`; close with `await store.close()`."""
 
     def __init__(self, db: aiosqlite.Connection, path: Path):

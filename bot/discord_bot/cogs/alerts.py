@@ -20,6 +20,16 @@ from bot.answers.i18n import t
 from bot.answers.render import move_line, shorten
 from bot.dataset import DatasetInvalid
 from bot.discord_bot.alert_sender import DiscordSender
+from bot.discord_bot.cadence import (
+    DESCRIBE,
+    CadenceOption,
+    WeekdayOption,
+    cadence_option,
+    change_cadence,
+    queue_test,
+    timezone_choices,
+    what_it_gets,
+)
 from bot.discord_bot.embeds import COLOUR
 from bot.discord_bot.replies import locale_of, quoted, say, stamp
 from bot.recording import MoveInput, MoveInputError, build_move, record
@@ -185,8 +195,13 @@ class Alerts(commands.Cog):
     # -- subscriptions ------------------------------------------------------------------------------------
 
     async def _subscribe(self, interaction: discord.Interaction, kind: str, name: str | None,
-                         direction: Direction, mention_role: discord.Role | None, corrections: bool) -> None:
+                         direction: Direction, mention_role: discord.Role | None, corrections: bool,
+                         *cadence_options: str | int | None) -> None:
         assert interaction.guild_id is not None and interaction.channel_id is not None
+        cadence, problem = cadence_option(interaction, *cadence_options)  # type: ignore[arg-type]
+        if problem is not None:
+            await say(interaction, problem)
+            return
         if mention_role is not None and (mention_role.is_default()
                                          or everyone_refusal(mention_role.id, interaction.guild_id)):
             await say(interaction, "The @everyone role can't be an alert's mention role: it would ping the whole "
@@ -208,46 +223,84 @@ class Alerts(commands.Cog):
             guild_id=interaction.guild_id, channel_id=interaction.channel_id, target_kind=kind, target_id=target_id,
             target_name=target_name, target_org=target_org, direction=direction if kind in ("org", "team") else "both",
             mention_role_id=mention_role.id if mention_role else None, corrections=corrections,
-            locale=locale_of(interaction), created_by=interaction.user.id)
+            locale=locale_of(interaction), created_by=interaction.user.id, cadence=cadence)
         verb = "Subscribed" if created else "Updated subscription"
-        await say(interaction, f"{verb} #{sub.id}: this channel gets an alert for each new move about "
-                  f"{sub.describe()}.", ephemeral=False)
+        if sub.cadence == "instant":
+            text = f"this channel gets an alert for each new move about {sub.describe()}."
+        else:
+            text = f"this channel gets {what_it_gets(sub, 'en')} of the new moves about {sub.target_text()}."
+        await say(interaction, f"{verb} #{sub.id}: {text}", ephemeral=False)
 
     @subscribe.command(name="org", description="Alerts for people leaving or joining an org")
     @app_commands.describe(name="Organisation", direction="left, joined or both",
                            mention_role="Role to mention in each alert (optional)",
-                           corrections="Also post a notice when a move is corrected")
+                           corrections="Also post a notice when a move is corrected", **DESCRIBE)
     @app_commands.checks.has_permissions(manage_guild=True)
     async def subscribe_org(self, interaction: discord.Interaction, name: app_commands.Range[str, 1, 200],
                             direction: Direction = "both", mention_role: discord.Role | None = None,
-                            corrections: bool = False) -> None:
-        await self._subscribe(interaction, "org", name, direction, mention_role, corrections)
+                            corrections: bool = False, cadence: CadenceOption | None = None,
+                            hour: app_commands.Range[int, 0, 23] | None = None,
+                            timezone: app_commands.Range[str, 1, 64] | None = None,
+                            weekday: WeekdayOption | None = None) -> None:
+        await self._subscribe(interaction, "org", name, direction, mention_role, corrections, cadence, hour,
+                              timezone, weekday)
 
     @subscribe.command(name="team", description="Alerts for people leaving or joining a team")
     @app_commands.describe(name="Team", direction="left, joined or both",
                            mention_role="Role to mention in each alert (optional)",
-                           corrections="Also post a notice when a move is corrected")
+                           corrections="Also post a notice when a move is corrected", **DESCRIBE)
     @app_commands.checks.has_permissions(manage_guild=True)
     async def subscribe_team(self, interaction: discord.Interaction, name: app_commands.Range[str, 1, 200],
                              direction: Direction = "both", mention_role: discord.Role | None = None,
-                             corrections: bool = False) -> None:
-        await self._subscribe(interaction, "team", name, direction, mention_role, corrections)
+                             corrections: bool = False, cadence: CadenceOption | None = None,
+                             hour: app_commands.Range[int, 0, 23] | None = None,
+                             timezone: app_commands.Range[str, 1, 64] | None = None,
+                             weekday: WeekdayOption | None = None) -> None:
+        await self._subscribe(interaction, "team", name, direction, mention_role, corrections, cadence, hour,
+                              timezone, weekday)
 
     @subscribe.command(name="person", description="Alerts when this person moves")
     @app_commands.describe(name="Person", mention_role="Role to mention in each alert (optional)",
-                           corrections="Also post a notice when a move is corrected")
+                           corrections="Also post a notice when a move is corrected", **DESCRIBE)
     @app_commands.checks.has_permissions(manage_guild=True)
     async def subscribe_person(self, interaction: discord.Interaction, name: app_commands.Range[str, 1, 200],
-                               mention_role: discord.Role | None = None, corrections: bool = False) -> None:
-        await self._subscribe(interaction, "person", name, "both", mention_role, corrections)
+                               mention_role: discord.Role | None = None, corrections: bool = False,
+                               cadence: CadenceOption | None = None,
+                               hour: app_commands.Range[int, 0, 23] | None = None,
+                               timezone: app_commands.Range[str, 1, 64] | None = None,
+                               weekday: WeekdayOption | None = None) -> None:
+        await self._subscribe(interaction, "person", name, "both", mention_role, corrections, cadence, hour,
+                              timezone, weekday)
 
     @subscribe.command(name="everything", description="Alerts for every new move")
     @app_commands.describe(mention_role="Role to mention in each alert (optional)",
-                           corrections="Also post a notice when a move is corrected")
+                           corrections="Also post a notice when a move is corrected", **DESCRIBE)
     @app_commands.checks.has_permissions(manage_guild=True)
     async def subscribe_all(self, interaction: discord.Interaction, mention_role: discord.Role | None = None,
-                            corrections: bool = False) -> None:
-        await self._subscribe(interaction, "all", None, "both", mention_role, corrections)
+                            corrections: bool = False, cadence: CadenceOption | None = None,
+                            hour: app_commands.Range[int, 0, 23] | None = None,
+                            timezone: app_commands.Range[str, 1, 64] | None = None,
+                            weekday: WeekdayOption | None = None) -> None:
+        await self._subscribe(interaction, "all", None, "both", mention_role, corrections, cadence, hour, timezone,
+                              weekday)
+
+    @subscribe.command(name="cadence", description="An alert per move, or a daily or weekly digest")
+    @app_commands.describe(subscription="Subscription number (see /subscriptions)", **DESCRIBE)
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def subscribe_cadence(self, interaction: discord.Interaction, subscription: int, cadence: CadenceOption,
+                                hour: app_commands.Range[int, 0, 23] | None = None,
+                                timezone: app_commands.Range[str, 1, 64] | None = None,
+                                weekday: WeekdayOption | None = None) -> None:
+        assert self.bot.store is not None
+        await change_cadence(interaction, self.bot.store, subscription, cadence, hour, timezone, weekday)
+
+    @subscribe_org.autocomplete("timezone")
+    @subscribe_team.autocomplete("timezone")
+    @subscribe_person.autocomplete("timezone")
+    @subscribe_all.autocomplete("timezone")
+    @subscribe_cadence.autocomplete("timezone")
+    async def _timezones(self, _: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        return timezone_choices(current[:64])
 
     @subscribe.command(name="resume", description="Restart a paused subscription")
     @app_commands.describe(subscription="Subscription number (see /subscriptions)")
@@ -261,7 +314,7 @@ class Alerts(commands.Cog):
         await say(interaction, f"Subscription #{sub.id} ({sub.describe()}) is active again; waiting alerts go out "
                   "next.", ephemeral=False)
 
-    @subscribe.command(name="test", description="Send a test alert (the latest move) to a subscription's channel")
+    @subscribe.command(name="test", description="Post a test alert (the latest move) or a digest now")
     @app_commands.describe(subscription="Subscription number (see /subscriptions)")
     @app_commands.checks.has_permissions(manage_guild=True)
     async def test(self, interaction: discord.Interaction, subscription: int) -> None:
@@ -269,6 +322,8 @@ class Alerts(commands.Cog):
         sub = await self.bot.store.subscription(subscription)
         if sub is None or sub.guild_id != interaction.guild_id:
             await say(interaction, f"There is no subscription #{subscription} in this server.")
+            return
+        if await queue_test(interaction, self.bot.store, sub):
             return
         await self.bot.store.queue_test(sub.id)
         await say(interaction, f"A test alert for #{sub.id} is queued for <#{sub.channel_id}>; it should appear "
