@@ -635,3 +635,15 @@ async def test_subscribe_test_sends_a_test_alert_and_the_log_lists_it(world):
         assert "**sent**" in log and latest[0].id in log
         nothing = await world.slash("subscribe test", {"subscription": 999})
         assert nothing["data"]["content"] == "There is no subscription #999 in this server."
+
+
+async def test_subscription_replies_in_the_users_language(world):
+    async with world.running():
+        body = await world.fake.send_slash_command("subscribe org", {"name": "Meta"}, channel_id=world.ch["pang"].id,
+                                                   permissions=MOD, locale="fr")
+        said = (await body.wait_response())["data"]["content"]
+        assert said.startswith("Abonnement n° ") and "concernant Meta" in said
+        gone = await world.fake.send_slash_command("unsubscribe", {"subscription": 999}, permissions=MOD, locale="fr")
+        assert (await gone.wait_response())["data"]["content"] == "Il n'y a pas d'abonnement n° 999 sur ce serveur."
+        listed = await world.fake.send_slash_command("subscriptions", {}, locale="fr")
+        assert (await listed.wait_response())["data"]["embeds"][0]["title"] == "Abonnements aux alertes"

@@ -204,8 +204,7 @@ class Alerts(commands.Cog):
             return
         if mention_role is not None and (mention_role.is_default()
                                          or everyone_refusal(mention_role.id, interaction.guild_id)):
-            await say(interaction, "The @everyone role can't be an alert's mention role: it would ping the whole "
-                      "server. Pick another role, or none.")
+            await say(interaction, t(locale_of(interaction), "sub_everyone"))
             return
         await self.bot.ready.wait()
         engine, store = self.bot.engine, self.bot.store
@@ -215,8 +214,9 @@ class Alerts(commands.Cog):
             hit = engine.index.lookup(name or "", [kind])
             if hit.best is None:
                 options = ", ".join(m.label for m in hit.candidates[:5])
-                await say(interaction, f"I don't know the {kind} “{quoted(name or '')}”."
-                          + (f" Did you mean: {options}?" if options else ""))
+                locale = locale_of(interaction)
+                await say(interaction, t(locale, f"sub_unknown_{kind}", name=quoted(name or ""))
+                          + (" " + t(locale, "did_you_mean", names=options) if options else ""))
                 return
             target_id, target_name, target_org = hit.best.id, hit.best.name, hit.best.org
         sub, created = await store.add_subscription(
@@ -224,12 +224,11 @@ class Alerts(commands.Cog):
             target_name=target_name, target_org=target_org, direction=direction if kind in ("org", "team") else "both",
             mention_role_id=mention_role.id if mention_role else None, corrections=corrections,
             locale=locale_of(interaction), created_by=interaction.user.id, cadence=cadence)
-        verb = "Subscribed" if created else "Updated subscription"
-        if sub.cadence == "instant":
-            text = f"this channel gets an alert for each new move about {sub.describe()}."
-        else:
-            text = f"this channel gets {what_it_gets(sub, 'en')} of the new moves about {sub.target_text()}."
-        await say(interaction, f"{verb} #{sub.id}: {text}", ephemeral=False)
+        locale = locale_of(interaction)
+        instant = sub.cadence == "instant"
+        gets = what_it_gets(sub, locale) + ("" if instant else t(locale, "sub_of_new_moves"))
+        await say(interaction, t(locale, "sub_created" if created else "sub_updated", id=sub.id, gets=gets,
+                                 about=sub.describe() if instant else sub.target_text()), ephemeral=False)
 
     @subscribe.command(name="org", description="Alerts for people leaving or joining an org")
     @app_commands.describe(name="Organisation", direction="left, joined or both",
@@ -309,10 +308,10 @@ class Alerts(commands.Cog):
         assert self.bot.store is not None and interaction.guild_id is not None
         sub = await self.bot.store.resume_subscription(interaction.guild_id, subscription)
         if sub is None:
-            await say(interaction, f"There is no subscription #{subscription} in this server.")
+            await say(interaction, t(locale_of(interaction), "sub_none", id=subscription))
             return
-        await say(interaction, f"Subscription #{sub.id} ({sub.describe()}) is active again; waiting alerts go out "
-                  "next.", ephemeral=False)
+        await say(interaction, t(locale_of(interaction), "sub_resumed", id=sub.id, about=sub.describe()),
+                  ephemeral=False)
 
     @subscribe.command(name="test", description="Post a test alert (the latest move) or a digest now")
     @app_commands.describe(subscription="Subscription number (see /subscriptions)")
@@ -321,13 +320,12 @@ class Alerts(commands.Cog):
         assert self.bot.store is not None and interaction.guild_id is not None
         sub = await self.bot.store.subscription(subscription)
         if sub is None or sub.guild_id != interaction.guild_id:
-            await say(interaction, f"There is no subscription #{subscription} in this server.")
+            await say(interaction, t(locale_of(interaction), "sub_none", id=subscription))
             return
         if await queue_test(interaction, self.bot.store, sub):
             return
         await self.bot.store.queue_test(sub.id)
-        await say(interaction, f"A test alert for #{sub.id} is queued for <#{sub.channel_id}>; it should appear "
-                  "within seconds. `/alerts log` says what happened.")
+        await say(interaction, t(locale_of(interaction), "sub_test_queued", id=sub.id, channel=sub.channel_id))
 
     @app_commands.command(name="unsubscribe", description="Stop a subscription")
     @app_commands.describe(subscription="Subscription number (see /subscriptions)")
@@ -336,25 +334,28 @@ class Alerts(commands.Cog):
     @app_commands.checks.has_permissions(manage_guild=True)
     async def unsubscribe(self, interaction: discord.Interaction, subscription: int) -> None:
         assert self.bot.store is not None and interaction.guild_id is not None
+        locale = locale_of(interaction)
         if await self.bot.store.remove_subscription(interaction.guild_id, subscription):
-            await say(interaction, f"Subscription #{subscription} removed.", ephemeral=False)
+            await say(interaction, t(locale, "sub_removed", id=subscription), ephemeral=False)
         else:
-            await say(interaction, f"There is no subscription #{subscription} in this server.")
+            await say(interaction, t(locale, "sub_none", id=subscription))
 
     @app_commands.command(name="subscriptions", description="This server's alert subscriptions")
     @app_commands.guild_only()
     async def subscriptions(self, interaction: discord.Interaction) -> None:
         assert self.bot.store is not None and interaction.guild_id is not None
         subs = await self.bot.store.subscriptions(guild_id=interaction.guild_id)
-        embed = discord.Embed(title="Alert subscriptions", colour=COLOUR)
+        locale = locale_of(interaction)
+        embed = discord.Embed(title=t(locale, "subs_title"), colour=COLOUR)
         lines = []
         for sub in subs:
-            state = "active" if sub.state == "active" else f"**paused**: {sub.paused_reason}"
-            role = f" · mentions <@&{sub.mention_role_id}>" if sub.mention_role_id else ""
+            state = t(locale, "sub_active") if sub.state == "active" else t(locale, "sub_paused",
+                                                                             reason=sub.paused_reason)
+            role = t(locale, "sub_mentions", role=sub.mention_role_id) if sub.mention_role_id else ""
+            last = stamp(sub.last_delivery_at, "R") if sub.last_delivery_at else t(locale, "sub_never")
             lines.append(f"`#{sub.id}` <#{sub.channel_id}> · {discord.utils.escape_markdown(sub.describe())} · "
-                         f"{state}{role} · last delivery "
-                         f"{stamp(sub.last_delivery_at, 'R') if sub.last_delivery_at else 'never'}")
-        embed.description = shorten("\n".join(lines) or "None yet: see `/subscribe`.", 4096)
+                         f"{state}{role} · {t(locale, 'sub_last', when=last)}")
+        embed.description = shorten("\n".join(lines) or t(locale, "subs_none"), 4096)
         await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=NONE)
 
     alerts_group = app_commands.Group(name="alerts", description="Alert delivery", guild_only=True)
@@ -368,8 +369,9 @@ class Alerts(commands.Cog):
         lines = [f"{stamp(e.at)} · <#{e.channel_id}> · **{e.outcome}** · "
                  f"{shorten(', '.join(e.move_ids), 120)}" + (f" · {shorten(e.detail, 150)}" if e.detail else "")
                  for e in entries]
-        embed = discord.Embed(title="Alert delivery log", colour=COLOUR,
-                              description=shorten("\n".join(lines) or "Nothing delivered yet.", 4096))
+        locale = locale_of(interaction)
+        embed = discord.Embed(title=t(locale, "log_title"), colour=COLOUR,
+                              description=shorten("\n".join(lines) or t(locale, "log_none"), 4096))
         await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=NONE)
 
     # -- moderation ---------------------------------------------------------------------------------------
