@@ -229,9 +229,10 @@ class AlertWorker:
             log.exception("could not tell guild %s that alerts are paused", first.guild_id)
         return "gone"
 
-    async def run(self, interval: float = 3.0) -> None:
-        """Poll forever: deliver, and report moves recorded by other processes (for the name index)."""
-        seq = await self.store.last_event_seq()
+    async def run(self, interval: float = 3.0, since: int | None = None) -> None:
+        """Poll forever: deliver, and report moves recorded by other processes (for the name index) from the
+        event `since` (the one the index was built at: nothing recorded in between is missed), else from now."""
+        seq = await self.store.last_event_seq() if since is None else since
         while True:
             try:
                 events = await self.store.events_since(seq)

@@ -777,3 +777,34 @@ async def outbox_people(store: Store) -> list[tuple]:
     return [tuple(r) for r in await store._db.execute_fetchall(
         "SELECT p.name, o.channel_id, o.kind, o.state FROM outbox o JOIN moves m ON m.id = o.move_id"
         " JOIN people p ON p.id = m.person_id ORDER BY o.id")]
+
+
+async def test_a_move_recorded_between_the_index_and_the_worker_reaches_the_index(store, sender, db_path):
+    """The hole between connecting and `on_ready`: a move `movesbot add` records after the engine read the names and
+    before the worker starts is still handed to the index, because the worker starts from the index's own
+    position in the event log."""
+    from bot.answers import Engine
+
+    engine = await Engine.create(store)
+    other = await Store.open(db_path)  # as `movesbot add` in another process, in those two seconds
+    try:
+        move = make_move("Zed Newcomer", "Meta", "OpenAI", "2026-03-01")
+        await other.record_move(move, origin="cli", actor="cli")
+    finally:
+        await other.close()
+    assert engine.index.exact("Zed Newcomer", ["person"]) == []
+    added = asyncio.Event()
+
+    async def index_them(ids: list[str]) -> None:
+        engine.add_names(await store.name_entries_for(ids))
+        added.set()
+
+    worker = AlertWorker(store, sender, on_new_moves=index_them)
+    task = asyncio.create_task(worker.run(interval=0.01, since=engine.indexed_seq))
+    try:
+        await asyncio.wait_for(added.wait(), 5)
+    finally:
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+    assert [m.name for m in engine.index.exact("Zed Newcomer", ["person"])] == ["Zed Newcomer"]

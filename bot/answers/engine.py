@@ -22,19 +22,24 @@ from bot.text import fold
 class Engine(ListAnswers, RoleAnswers):
     """Answers questions over one store; shared by the console, `ask`, and the Discord cogs."""
 
-    def __init__(self, store: Store, index: NameIndex, short_teams: dict[tuple[str, str], str] | None = None):
+    def __init__(self, store: Store, index: NameIndex, short_teams: dict[tuple[str, str], str] | None = None,
+                 indexed_seq: int = 0):
         self.store = store
         self.index = index
         self.short_teams = short_teams or {}
+        self.indexed_seq = indexed_seq  # the event log's position when the index was read: later moves are news to it
 
     @classmethod
     async def create(cls, store: Store) -> Engine:
-        return cls(store, await _index_of(store), await store.team_short_names())
+        seq = await store.last_event_seq()  # taken before the names are read: a move recorded meanwhile is re-read
+        return cls(store, await _index_of(store), await store.team_short_names(), seq)
 
     async def refresh_index(self) -> None:
         """Rebuild the name index from the store (after a load or a new move)."""
+        seq = await self.store.last_event_seq()
         self.index = await _index_of(self.store)
         self.short_teams = await self.store.team_short_names()
+        self.indexed_seq = seq
 
     def add_names(self, entries: list[NameEntry]) -> None:
         for entry in entries:

@@ -151,7 +151,8 @@ class Alerts(commands.Cog):
         assert self.bot.store is not None
         self.worker = AlertWorker(self.bot.store, DiscordSender(self.bot), on_new_moves=self._index_new_moves,
                                   concurrency=self.bot.settings.alert_concurrency, rate=self.bot.settings.alert_rate)
-        await self.worker.run(self.bot.settings.alert_poll_seconds)
+        since = self.bot.engine.indexed_seq if self.bot.engine is not None else None
+        await self.worker.run(self.bot.settings.alert_poll_seconds, since=since)
 
     async def _index_new_moves(self, move_ids: list[str]) -> None:
         """Names from moves recorded elsewhere (CLI, another process) join the running index."""
