@@ -83,7 +83,7 @@ def status_of(sentence: str, following: str = "") -> str:
     press citing unnamed people or another outlet, the conditional, or no attribution at all)."""
     for text in (sentence, following):
         if ON_RECORD.search(text) and not NOT_ON_RECORD.search(text):
-            if text is sentence and REPORTED.search(text) and not re.search(
+            if REPORTED.search(text) and not re.search(
                     r"\bconfirm|\bannounc|\bannonc|\bin\s+a\s+post|\bsur\s+(?:X|LinkedIn)", text, re.IGNORECASE):
                 return "reported"  # "said" in "Bloomberg said, citing people..." is not on record
             return "confirmed"

@@ -17,10 +17,16 @@ def _words(text: str) -> frozenset[str]:
 # -- move verbs ---------------------------------------------------------------------------------------------------
 # JOIN: the subject (a person, before) arrives at the org after. LEAVE: the subject leaves the org after (and may go
 # "for" another). HIRE: an org (before) takes a person (after); in the passive ("hired by Meta") the other way round.
-_JOIN = (r"join(?:s|ed|ing)?|re-?join(?:s|ed|ing)?|(?:moves?|moved|moving|heads?|headed|heading|defect(?:s|ed|ing)?"
+# a founder's new company: "announced her new startup, X", "pour lancer sa propre start-up"
+_VENTURE = (r"(?:launch(?:es|ed|ing)?|unveil(?:s|ed|ing)?|announc(?:es|ed|ing)|start(?:s|ed|ing)?|found(?:s|ed|ing)?|"
+            r"lanc(?:e|er|é|ée)|dévoil(?:e|er|é|ée)|fond(?:e|er|é|ée)|cré(?:e|er|é|ée))\s+(?:(?:her|his|their|a|an|sa|son|"
+            r"une|un|own|new|propre|nouvelle|nouveau)\s+){1,3}(?:ai\s+)?(?:startup|start-up|company|venture|lab|"
+            r"société|entreprise|laboratoire)")
+_JOIN = (r"(?P<venture>" + _VENTURE + r")|join(?:s|ed|ing)?|re-?join(?:s|ed|ing)?"
+         r"|(?:moves?|moved|moving|heads?|headed|heading|defect(?:s|ed|ing)?"
          r"|returns?|returned|returning|decamp(?:s|ed)?|jump(?:s|ed)|jumping|switch(?:es|ed))\s+(?:back\s+)?to"
          r"|(?:started|starts|starting|landed|lands)\s+at|signed\s+(?:on\s+)?with"
-         r"|co-?found(?:s|ed|ing)?|to\s+found|launch(?:es|ed)"
+         r"|(?:co-?)?found(?:s|ed|ing)|co-?found|to\s+found"
          r"|rejoin(?:t|s|dre|drait|draient|gnent|gnant)|rejoint(?:e|s|es)?"
          r"|(?:part(?:ent|i|is|ie|ies)?|pass(?:e|ent|é|ée|és|ées|er)|arriv(?:e|ent|é|ée|és|ées)"
          r"|atterri(?:t|ssent)?|file(?:nt)?|retourn(?:e|ent|é|ée)|revien(?:t|nent)|reven(?:u|ue|us))\s+chez"
@@ -43,7 +49,8 @@ AUX = _words("has have had is are was were will would be been being has also too
                 "a ont est sont était avait avaient aurait auraient va vont vient viennent de d également aussi eux "
                 "elles elle lui récemment officiellement déjà finalement bel et bien désormais pour sa part tous "
                 "les deux trois ensuite lundi mardi mercredi jeudi vendredi samedi dimanche monday tuesday "
-                "wednesday thursday friday saturday sunday this week month ce cette semaine mois")
+                "wednesday thursday friday saturday sunday this week month ce cette semaine mois previously earlier "
+                "originally eventually subsequently briefly soon later auparavant précédemment depuis lors")
 RELATIVE = _words("who which that qui lequel laquelle after since before when once until après avant depuis lorsqu "
                   "quand whose dont")
 # a verb these precede is not a move that happened: "declined to join", "n'a pas rejoint", "in talks to join"
@@ -55,6 +62,15 @@ CLAUSE_BREAK = re.compile(r";|:|\s[—–]\s|\b(?:but|while|whereas|however|mean
                           r"cependant|pendant\s+que)\b", re.IGNORECASE)
 LIST_SEP = re.compile(r"^\s*(?:,\s*)?(?:(?:and|et|&|as\s+well\s+as|ainsi\s+que|along\s+with|plus)\s+)?$"
                       r"|^\s*,[^,;]{1,140},\s*(?:and|et|ainsi\s+que)?\s*$", re.IGNORECASE)
+
+CALLED = re.compile(r"\b(?:called|named|dubbed|baptisée?|appelée?|nommée?)\s+"
+                    r"(?P<name>[A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*){0,3})")
+THE_COMPANY = re.compile(r"\s*(?:the\s+(?:company|startup|firm|group|lab)|l['’]entreprise|la\s+(?:société|start-up|"
+                         r"firme)|le\s+groupe)\b", re.IGNORECASE)
+# between a subject and its verb: "X and a dozen engineers will move", "X et son équipe ont rejoint"
+COMPANIONS = re.compile(r"^\s*(?:and|et|along\s+with|together\s+with|avec|ainsi\s+que)\s+[^,;]{0,60}?"
+                        r"(?=\b(?:will|would|have|has|had|are|were|is|was|ont|sont|vont|va|rejoignent|rejoint)\b)",
+                        re.IGNORECASE)
 
 # -- where an org stands relative to the verb -------------------------------------------------------------------------
 TO_WORDS = _words("for to at pour chez rejoindre join joining rangs ranks with")

@@ -16,7 +16,7 @@ _SENTENCE_END = re.compile(rf"{_ABBREV}[.!?…]+[\"”»)]?\s+(?=[\"“«(]?[A-Z
 _WORD = re.compile(r"(?:[dlDLjJnNsScCmMtT]|[Qq]u)['’](?=\w)|\w+(?:[-.&]\w+)*(?:['’]s\b)?")
 _INITIAL = re.compile(r"^[A-Z]\.?$")
 _NAME_WORD = re.compile(r"^(?:[A-ZÀ-Ý][a-zà-ÿ]+(?:[-'’][A-ZÀ-Ý]?[a-zà-ÿ]+)*|(?:Mc|Mac|Le|De|Di|Da|O')[A-Z][a-z]+)$")
-_ORG_WORD = re.compile(r"^(?:[A-Z0-9][\w.&-]*|[a-z]+[A-Z][\w.]*)$")  # "Periodic", "xAI", "01.AI", "H"
+_ORG_WORD = re.compile(r"^(?=\S*[A-Za-z])(?:[A-Z0-9][\w.&-]*|[a-z]+[A-Z][\w.]*)$")  # "Periodic", "xAI", "01.AI", "H"
 _MAX_SPAN = 6
 
 
