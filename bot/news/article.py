@@ -49,6 +49,9 @@ def article_from_text(text: str, *, url: str | None = None, published: str | Non
                       title: str | None = None) -> Article:
     """A plain-text story (as pasted by a moderator, or a test's paraphrase)."""
     text = text.strip()
+    first = text.split("\n", 1)[0].strip()
+    if title is None and "\n" in text and len(first) <= 150 and not first.endswith((".", "!", "?", "»", "”")):
+        title = first  # a headline on the first line, as a story is usually pasted
     return Article(text=text, title=title, site=None, published=_day(published), language=detect_language(text),
                    url=url)
 

@@ -11,7 +11,7 @@ from bot.search import NameIndex
 from bot.text import fold
 
 _ABBREV = r"(?<!\b[A-Z])(?<!\bInc)(?<!\bCorp)(?<!\bJr)(?<!\bSr)(?<!\bDr)(?<!\bMr)(?<!\bMs)(?<!\bSt)(?<!\bM)(?<!\bvs)"
-_SENTENCE_END = re.compile(rf"{_ABBREV}[.!?…]+[\"”»)]?\s+(?=[\"“«(]?[A-ZÀ-Ý0-9])|\n+")
+_SENTENCE_END = re.compile(rf"{_ABBREV}(?P<p>[.!?…]+[\"”»)]?)\s+(?=[\"“«(]?[A-ZÀ-Ý0-9])|\n+")
 # a word: an elided French article on its own ("d'", "l'"), or letters/digits joined by . - & ' (X.AI, Character.AI)
 _WORD = re.compile(r"(?:[dlDLjJnNsScCmMtT]|[Qq]u)['’](?=\w)|\w+(?:[-.&]\w+)*(?:['’]s\b)?")
 _INITIAL = re.compile(r"^[A-Z]\.?$")
@@ -47,7 +47,12 @@ class Mention:
 
 def sentences(text: str) -> list[str]:
     """Split on sentence ends and line breaks, not after initials and common abbreviations ("J. Smith", "Inc.")."""
-    return [s.strip() for s in _SENTENCE_END.split(text) if s and s.strip()]
+    out, start = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        out.append(text[start:m.start() + len(m.group("p") or "")])
+        start = m.end()
+    out.append(text[start:])
+    return [s.strip() for s in out if s.strip()]
 
 
 def words(sentence: str) -> list[Word]:

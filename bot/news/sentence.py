@@ -27,7 +27,7 @@ from bot.text import fold
 
 _HE = frozenset(["he", "she", "il", "elle"])
 _THEY = frozenset(["they", "ils", "elles"])
-_PREPOSITIONS = frozenset(["in", "from", "at", "of", "with", "into", "for", "to", "by", "de", "d", "chez", "dans", "par", "pour", "sur", "en"])
+_PREPOSITIONS = frozenset(fold("in from at of with into for to by de d chez dans par pour sur en").split())
 _CONNECTORS = frozenset(["and", "et", "to", "pour", "then", "puis", "before", "avant"])
 # an apposition: "(...)", ", ... ,", "— ... —", or ", an OpenAI co-founder" up to its "who"
 _APPOSITION = re.compile(r"\([^()]*\)|,[^,]*,|—[^—]*—|,[^,]*?(?=\b(?:who|qui)\b)")
