@@ -1,0 +1,124 @@
+"""Candidate moves from an article: rules over sentences, with the name index for the people, orgs and teams on
+record and capitalised spans for new ones.
+
+A sentence gives a move when a move verb (`lexicon.TRIGGERS`) has a person as its subject ("Tom Gunter et Mark Lee
+ont rejoint Meta") or, for a hiring verb, an org as its subject and people as its object ("Meta has hired X, Y and
+Z"); the org after the verb, or after "for"/"pour"/"by"/"par", is where they went. Precision first: a verb
+negated or hedged into a wish ("declined to join", "in talks to join"), a subject that is no person, a move with
+neither org, each gives nothing; a move told in the background ("Pang, who joined Meta in July, ...") is kept only
+when it is already on record, as known.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, replace
+from typing import Any
+
+from bot.news.article import Article
+from bot.news.mentions import MentionFinder, sentences
+from bot.news.sentence import Context, Found, SentenceReader
+from bot.records import MoveRecord
+from bot.search import NameIndex
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One move an article proposes; the fields and their order are the `movesbot extract --json` contract."""
+
+    person: str
+    from_org: str | None
+    from_team: str | None
+    from_role: str | None
+    to_org: str | None
+    to_team: str | None
+    to_role: str | None
+    date: str | None
+    status: str
+    evidence: str
+    known_move_id: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+KnownMoves = Callable[[str], Iterable[MoveRecord]]
+
+
+def extract_candidates(article: Article, index: NameIndex, known_moves: KnownMoves | None = None) -> list[Candidate]:
+    """The moves `article` reports, best first (the order the story tells them); `known_moves(person)` gives the
+    moves on record of a person by canonical name (none when omitted: every move is then new)."""
+    return resolve(find_moves(article, index), known_moves or (lambda _name: ()))
+
+
+async def extract_with_store(article: Article, index: NameIndex, store: Any) -> list[Candidate]:
+    """`extract_candidates` with the moves on record read from `store` (only those of the people named)."""
+    found = find_moves(article, index)
+    records: dict[str, list[MoveRecord]] = {}
+    for name in {f.person for f in found if f.person_known}:
+        hits = [m for m in index.exact(name, ["person"]) if m.name == name]
+        if hits:
+            records[name], _ = await store.moves(person_id=hits[0].id, limit=200)
+    return resolve(found, lambda name: records.get(name, ()))
+
+
+def find_moves(article: Article, index: NameIndex) -> list[Found]:
+    """Every move each sentence tells, in order, repeats included."""
+    ctx = Context(MentionFinder(index), article.published)
+    parts = sentences(article.text)
+    out: list[Found] = []
+    for k, sentence in enumerate(parts):
+        ctx.following = " ".join(parts[k + 1:k + 3])
+        reader = SentenceReader(sentence, ctx)
+        out.extend(reader.moves())
+        if ctx.main_org is None:
+            ctx.main_org = next((m.name for m in reader.mentions if m.kind == "org" and m.known), None)
+        people = reader.subjects or [m for m in reader.mentions if m.kind == "person"][:1]
+        if people:
+            ctx.last_people = people
+    return out
+
+
+def resolve(found: Sequence[Found], known_moves: KnownMoves) -> list[Candidate]:
+    """Merge the sentences' readings of one move, link them to the moves on record, and drop background moves
+    that are not on record."""
+    merged: dict[tuple[str, str | None], Found] = {}
+    for f in found:
+        key = (f.person, f.to_org)
+        if f.to_org is None:  # a departure: folded into the same person's arrival when the story gives one
+            key = next((k for k in merged if k[0] == f.person and k[1] is not None), key)
+        elif (f.person, None) in merged:  # the arrival comes after the departure: it takes its place
+            merged[key] = _merge(merged.pop((f.person, None)), f)
+            continue
+        merged[key] = _merge(merged[key], f) if key in merged else f
+    out = []
+    for f in merged.values():
+        move_id = _known_move(f, list(known_moves(f.person)))
+        if f.background and move_id is None:
+            continue
+        out.append(Candidate(f.person, f.from_org, f.from_team, f.from_role, f.to_org, f.to_team, f.to_role, f.date,
+                             f.status, f.evidence, move_id))
+    return out
+
+
+def _merge(a: Found, b: Found) -> Found:
+    """One move told twice: the first telling's evidence (unless it was only background), every field either gives,
+    the more precise date, and 'confirmed' if either is."""
+    first, second = (b, a) if a.background and not b.background else (a, b)
+    values = {name: getattr(first, name) or getattr(second, name)
+              for name in ("from_org", "from_team", "from_role", "to_org", "to_team", "to_role")}
+    dates = [d for d in (first.date, second.date) if d]
+    return replace(first, **values, date=max(dates, key=len) if dates else None,
+                   status="confirmed" if "confirmed" in (a.status, b.status) else "reported",
+                   background=a.background and b.background)
+
+
+def _known_move(f: Found, records: list[MoveRecord]) -> str | None:
+    """The move on record that this one is: same person and destination org, or for a departure without one, the
+    same person leaving the same org. The latest such, when the person made it twice."""
+    for record in sorted(records, key=lambda r: r.date, reverse=True):
+        if f.to_org is not None and record.to_org == f.to_org:
+            return record.id
+        if f.to_org is None and f.from_org is not None and record.from_org == f.from_org:
+            return record.id
+    return None

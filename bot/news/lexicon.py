@@ -1,0 +1,122 @@
+"""The words the extractor keys on, English and French: move verbs, markers of background, of hedging and of
+statements on record, dates. Kept apart from the logic so a moderator's "it missed 'atterrit chez'" is a one-line
+change here."""
+
+from __future__ import annotations
+
+import re
+
+from bot.text import fold
+
+
+def _words(text: str) -> frozenset[str]:
+    """Words as `fold` leaves them (no accents, lower case): what they are compared with."""
+    return frozenset(fold(text).split())
+
+
+# -- move verbs ---------------------------------------------------------------------------------------------------
+# JOIN: the subject (a person, before) arrives at the org after. LEAVE: the subject leaves the org after (and may go
+# "for" another). HIRE: an org (before) takes a person (after); in the passive ("hired by Meta") the other way round.
+# a founder's new company: "announced her new startup, X", "pour lancer sa propre start-up"
+_VENTURE = (r"(?:launch(?:es|ed|ing)?|unveil(?:s|ed|ing)?|announc(?:es|ed|ing)|start(?:s|ed|ing)?|found(?:s|ed|ing)?|"
+            r"lanc(?:e|er|é|ée)|dévoil(?:e|er|é|ée)|fond(?:e|er|é|ée)|cré(?:e|er|é|ée))\s+(?:(?:her|his|their|a|an|sa|son|"
+            r"une|un|own|new|propre|nouvelle|nouveau)\s+){1,3}(?:ai\s+)?(?:startup|start-up|company|venture|lab|"
+            r"société|entreprise|laboratoire)")
+_JOIN = (r"(?P<venture>" + _VENTURE + r")|join(?:s|ed|ing)?|re-?join(?:s|ed|ing)?"
+         r"|(?:moves?|moved|moving|heads?|headed|heading|defect(?:s|ed|ing)?"
+         r"|returns?|returned|returning|decamp(?:s|ed)?|jump(?:s|ed)|jumping|switch(?:es|ed))\s+(?:back\s+)?to"
+         r"|(?:started|starts|starting|landed|lands)\s+at|signed\s+(?:on\s+)?with"
+         r"|(?:co-?)?found(?:s|ed|ing)|co-?found|to\s+found"
+         r"|rejoin(?:t|s|dre|drait|draient|gnent|gnant)|rejoint(?:e|s|es)?"
+         r"|(?:part(?:ent|i|is|ie|ies)?|pass(?:e|ent|é|ée|és|ées|er)|arriv(?:e|ent|é|ée|és|ées)"
+         r"|atterri(?:t|ssent)?|file(?:nt)?|retourn(?:e|ent|é|ée)|revien(?:t|nent)|reven(?:u|ue|us))\s+chez"
+         r"|(?:co-?)?fond(?:é|ée|és|er|e)")
+_LEAVE = (r"leav(?:es|ing)|left|depart(?:s|ed|ing)?|exit(?:s|ed|ing)?|quit(?:s|ting)?|(?:steps?|stepped|stepping)"
+          r"\s+down(?:\s+from)?|resign(?:s|ed|ing)?(?:\s+from)?"
+          r"|quitt(?:e|ent|é|ée|és|ées|er|erait|eraient)|démissionn(?:e|é|ée)\s+de")
+_HIRE = (r"hir(?:es|ed|ing)|poach(?:es|ed|ing)?|tap(?:s|ped)|recruit(?:s|ed)|lur(?:es|ed)|snag(?:s|ged)"
+         r"|(?:brings|brought)\s+(?:in|on)|appoint(?:s|ed)|named|names|nam(?:é|ée|és|ées)|nomm(?:e|é|ée|és|ées)"
+         r"|recrut(?:e|ent|é|ée|és|ées|er)|débauch(?:e|ent|é|ée|és|ées|er)|embauch(?:e|ent|é|ée|és|ées|er)"
+         r"|s['’]offre|s['’]est\s+offert|attir(?:e|é|ée|és)")
+TRIGGERS = re.compile(rf"\b(?:(?P<join>{_JOIN})|(?P<leave>{_LEAVE})|(?P<hire>{_HIRE}))\b", re.IGNORECASE)
+NOT_A_MOVE = re.compile(r"\s*(?:forces|hands|the\s+(?:race|fray|call|chorus|debate|ranks\s+of\s+critics))\b"
+                        r"|\s+(?:behind|out|over|unanswered|open)\b", re.IGNORECASE)
+
+# -- the words between a subject and its verb ------------------------------------------------------------------------
+AUX = _words("has have had is are was were will would be been being has also too reportedly recently officially "
+                "already now just finally quietly formally later since then both all two three four each himself "
+                "herself themselves set to expected poised about agreed decided plans plan planning going is "
+                "a ont est sont était avait avaient aurait auraient va vont vient viennent de d également aussi eux "
+                "elles elle lui récemment officiellement déjà finalement bel et bien désormais pour sa part tous "
+                "les deux trois ensuite lundi mardi mercredi jeudi vendredi samedi dimanche monday tuesday "
+                "wednesday thursday friday saturday sunday this week month ce cette semaine mois previously earlier "
+                "originally eventually subsequently briefly soon later auparavant précédemment depuis lors")
+RELATIVE = _words("who which that qui lequel laquelle after since before when once until après avant depuis lorsqu "
+                  "quand whose dont")
+# a verb these precede is not a move that happened: "declined to join", "n'a pas rejoint", "in talks to join"
+NEGATED = re.compile(r"\b(?:not|n['’]t|never|declined|refused|rejected|turned\s+down|tried|trying|attempted|failed|"
+                     r"sought|seeking|wants?|wanted|hopes?|hoped|talks|considering|could|might|may|offered|"
+                     r"pas|jamais|refusé|tenté|essayé|voulu|veut|pourrait|pourraient|discussions|envisage)\b",
+                     re.IGNORECASE)
+CLAUSE_BREAK = re.compile(r";|:|\s[—–]\s|\b(?:but|while|whereas|however|meanwhile|mais|tandis|alors\s+que|"
+                          r"cependant|pendant\s+que)\b", re.IGNORECASE)
+LIST_SEP = re.compile(r"^\s*(?:,\s*)?(?:(?:and|et|&|as\s+well\s+as|ainsi\s+que|along\s+with|plus)\s+)?$"
+                      r"|^\s*,[^,;]{1,140},\s*(?:and|et|ainsi\s+que)?\s*$", re.IGNORECASE)
+
+CALLED = re.compile(r"\b(?:called|named|dubbed|baptisée?|appelée?|nommée?)\s+"
+                    r"(?P<name>[A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*){0,3})")
+THE_COMPANY = re.compile(r"\s*(?:the\s+(?:company|startup|firm|group|lab)|l['’]entreprise|la\s+(?:société|start-up|"
+                         r"firme)|le\s+groupe)\b", re.IGNORECASE)
+# between a subject and its verb: "X and a dozen engineers will move", "X et son équipe ont rejoint"
+COMPANIONS = re.compile(r"^\s*(?:and|et|along\s+with|together\s+with|avec|ainsi\s+que)\s+[^,;]{0,60}?"
+                        r"(?=\b(?:will|would|have|has|had|are|were|is|was|ont|sont|vont|va|rejoignent|rejoint)\b)",
+                        re.IGNORECASE)
+
+# -- where an org stands relative to the verb -------------------------------------------------------------------------
+TO_WORDS = _words("for to at pour chez rejoindre join joining rangs ranks with")
+FROM_WORDS = _words("from depuis ex former formerly")
+LEADERS = {"zuckerberg": "Meta", "altman": "OpenAI", "amodei": "Anthropic", "hassabis": "Google DeepMind",
+           "nadella": "Microsoft", "pichai": "Google", "suleyman": "Microsoft"}
+PLACES = {"cupertino": "Apple", "menlo park": "Meta", "mountain view": "Google", "redmond": "Microsoft"}
+
+# -- status ---------------------------------------------------------------------------------------------------------
+REPORTED = re.compile(r"\baccording\s+to\b|\breportedly\b|\bpeople\s+(?:familiar|close|with\s+knowledge)\b|"
+                      r"\bsources?\b|\breported\b|\breports?\b|\bciting\b|\bis\s+said\s+to\b|\bwould\b|"
+                      r"\bselon\b|\bd['’]après\b|\bsource\b|\bproches?\s+du\s+dossier\b|\brévél|\brapport|"
+                      r"\baurai(?:t|ent)\b|\bserai(?:t|ent)\b|\bdevrai(?:t|ent)\b", re.IGNORECASE)
+ON_RECORD = re.compile(r"\b(?:said|wrote|posted|announced|confirmed|confirms|announces|told)\b|\bin\s+a\s+"
+                       r"(?:post|statement|blog|tweet|memo)|\bspokesperson\b|\bon\s+(?:X|LinkedIn|Twitter|Threads)\b|"
+                       r"\ba\s+(?:confirmé|annoncé|déclaré|écrit|indiqué)|\bconfirme\b|\bannonce\b|"
+                       r"\bporte-parole\b|\bsur\s+(?:X|LinkedIn|Twitter)\b|\bcommuniqué\b", re.IGNORECASE)
+NOT_ON_RECORD = re.compile(r"\b(?:declined|refused|did\s+not|didn['’]t|has\s+not|hasn['’]t|not\s+immediately|"
+                           r"n['’]a\s+pas|n['’]ont\s+pas|pas\s+(?:encore\s+)?(?:confirmé|répondu|commenté))\b",
+                           re.IGNORECASE)
+
+# -- names ----------------------------------------------------------------------------------------------------------
+MONTHS = {"january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
+          "september": 9, "october": 10, "november": 11, "december": 12, "janvier": 1, "fevrier": 2, "février": 2,
+          "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7, "aout": 8, "août": 8, "septembre": 9,
+          "octobre": 10, "novembre": 11, "decembre": 12, "décembre": 12, "jan": 1, "feb": 2, "mar": 3, "apr": 4,
+          "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12}
+WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6,
+            "lundi": 0, "mardi": 1, "mercredi": 2, "jeudi": 3, "vendredi": 4, "samedi": 5, "dimanche": 6}
+# capitalised words that start no person's name (titles, sentence openers, places, outlets, org words)
+NOT_NAME = _words("""
+The A An This That These Those Its It He She They We I In On At As By For From With After Before Since During
+According Earlier Later Last Next Now Then Meanwhile However But And Or Also Both Their His Her Our Your Former Ex
+Le La Les Un Une Des Du De Ce Cette Ces Il Elle Ils Elles Selon Chez Après Avant Depuis Pour Mais Et Ou Son Sa Ses
+Leur Dans Sur Par Lors Comme Ancien Ancienne Nouveau Nouvelle Dernier Selon Alors Ainsi Enfin Déjà Aussi
+Chief Officer Executive President Vice Head Director Manager Lead Senior Principal Staff Distinguished Engineer
+Scientist Researcher Research Fellow Professor Dr Mr Mrs Ms Sir CEO CTO COO CFO CSO VP SVP EVP Founder Cofounder
+Co-founder Co-Founder Partner Chairman Chairwoman General Superintelligence Intelligence Artificial Labs Lab AI
+Inc Corp Corporation Technologies Technology University Institute Capital Ventures Group Team Models Model Systems
+Foundation Fundamental News Times Journal Street Post Bloomberg Reuters Information Verge Wired TechCrunch Fortune
+Axios CNBC Financial Silicon Valley California San Francisco New York Paris London Cupertino Menlo Park Seattle
+Beijing China Chinese American French British Canadian Indian European Israeli Korean Japanese German Swiss
+Google Apple Meta Microsoft Amazon OpenAI Anthropic Nvidia Tesla Facebook Instagram WhatsApp Siri ChatGPT Claude
+Gemini Llama Grok Copilot Sora Vision Pro Watch iPhone Genmoji Intelligence Monday Tuesday Wednesday Thursday
+Friday Saturday Sunday January February March April May June July August September October November December
+Lundi Mardi Mercredi Jeudi Vendredi Samedi Dimanche Janvier Février Mars Avril Mai Juin Juillet Août Septembre
+Octobre Novembre Décembre Update Updated Read More Photo Image Getty Images Sources Source Company Startup
+""")
+PARTICLES = _words("de del della da di du van von der den la le bin al el ben st")

@@ -1,0 +1,373 @@
+"""One sentence read for moves: who (a person before a join/leave verb, or after an org's hiring verb), where
+from, where to, when, and how sure. `extract` runs it over an article's sentences."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from bot.news.dates import date_near, status_of
+from bot.news.lexicon import (
+    AUX,
+    CALLED,
+    CLAUSE_BREAK,
+    COMPANIONS,
+    FROM_WORDS,
+    LEADERS,
+    LIST_SEP,
+    NEGATED,
+    NOT_A_MOVE,
+    RELATIVE,
+    THE_COMPANY,
+    TO_WORDS,
+    TRIGGERS,
+)
+from bot.news.mentions import Mention, MentionFinder, Word, words
+from bot.text import fold
+
+_HE = frozenset(["he", "she", "il", "elle"])
+_THEY = frozenset(["they", "ils", "elles"])
+_PREPOSITIONS = frozenset(fold("in from at of with into for to by de d chez dans par pour sur en").split())
+_CONNECTORS = frozenset(["and", "et", "to", "pour", "then", "puis", "before", "avant"])
+# an apposition: "(...)", ", ... ,", "— ... —", or ", an OpenAI co-founder" up to its "who"
+_APPOSITION = re.compile(r"\([^()]*\)|,[^,]*,|—[^—]*—|,[^,]*?(?=\b(?:who|qui)\b)")
+_NAMING = re.compile(r"^(?:nam|nomm|appoint)", re.IGNORECASE)
+_ROLE_AS = re.compile(r"\b(?:as|comme|en\s+tant\s+que|au\s+poste\s+de)\s+(?:(?:its|their|his|her|the|a|an|son|sa|"
+                      r"new|nouveau|nouvelle|first|premier|première)\s+)*(?P<r>[^,.;()\"]{2,60}?)(?=\s*(?:[,.;()]|$"
+                      r"|\b(?:at|of|for|in|on|after|following|and|to|chez|de|d['’]|à|pour|avec|where|qui|who|with|"
+                      r"from|since|under|reporting)\b))", re.IGNORECASE)
+_ROLE_WORDS = re.compile(r"^(?:the\s+|a\s+|an\s+|l['’]|le\s+|la\s+|un\s+|une\s+)?(?:(?:former|ex-|ancien|ancienne|"
+                         r"then|longtime)\s*)?(?:\w+['’]s\s+)?(?P<r>(?:(?:top|senior|principal|distinguished|lead|"
+                         r"staff|chief|vice|head|former)\s+)*(?:head|lead|leader|chief|director|president|vp|manager|"
+                         r"researcher|engineer|scientist|co-?founder|founder|ceo|cto|coo|executive|responsable|"
+                         r"directeur|directrice|chercheur|chercheuse|ingénieur|ingénieure|patron|patronne|"
+                         r"cofondateur|cofondatrice|cadre)\b[^,]{0,60})$", re.IGNORECASE)
+Place = tuple[str, str | None]  # (org, team)
+
+
+@dataclass
+class Found:
+    """A move as read from one sentence, before known moves are looked up and repeats merged."""
+
+    person: str
+    person_known: bool
+    from_org: str | None = None
+    from_team: str | None = None
+    from_role: str | None = None
+    to_org: str | None = None
+    to_team: str | None = None
+    to_role: str | None = None
+    date: str | None = None
+    status: str = "reported"
+    evidence: str = ""
+    background: bool = False
+
+
+@dataclass
+class Context:
+    """What a sentence may need from the rest of the story."""
+
+    finder: MentionFinder
+    published: str | None
+    main_org: str | None = None          # the story's first org: what "the company" means
+    following: str = ""                  # the next sentences (a status said on record; a new company's name)
+    last_people: list[Mention] = field(default_factory=list)  # whom "he", "she", "they" refer to
+
+
+@dataclass
+class _Verb:
+    kind: str
+    ti: int      # first word of the verb
+    tj: int      # first word after it
+    lo: int      # its clause, words lo..hi
+    hi: int
+    match: re.Match
+
+
+class SentenceReader:
+    """One sentence's words, names and move verbs, and the moves they make."""
+
+    def __init__(self, text: str, ctx: Context):
+        self.text, self.ctx = text, ctx
+        self.ws: list[Word] = words(text)
+        self.mentions = ctx.finder.find(text, self.ws)
+        self.subjects: list[Mention] = []  # of the last move read: "he" in the next sentence
+        breaks = [self._word_at(m.start()) for m in CLAUSE_BREAK.finditer(text)]
+        found = [m for m in TRIGGERS.finditer(text) if not NOT_A_MOVE.match(text, m.end())]
+        self.verbs: list[_Verb] = []
+        for n, m in enumerate(found):
+            ti, tj = self._word_at(m.start()), self._word_at(m.end())
+            lo = max([self._word_at(found[n - 1].end()) if n else 0] + [b for b in breaks if b <= ti])
+            hi = min([self._word_at(found[n + 1].start()) if n + 1 < len(found) else len(self.ws)]
+                     + [b for b in breaks if b >= tj])
+            kind = next(k for k in ("join", "leave", "hire") if m.group(k))
+            self.verbs.append(_Verb(kind, ti, tj, lo, hi, m))
+
+    def _word_at(self, pos: int) -> int:
+        """The first word starting at or after `pos`."""
+        return next((n for n, w in enumerate(self.ws) if w.start >= pos), len(self.ws))
+
+    def _folded(self, i: int) -> str:
+        return self.ws[i].folded if 0 <= i < len(self.ws) else ""
+
+    def _between(self, i: int, j: int) -> str:
+        """The text from the end of word i-1 to the start of word j."""
+        start = self.ws[i - 1].end if i > 0 else 0
+        return self.text[start:self.ws[j].start] if j < len(self.ws) else self.text[start:]
+
+    def moves(self) -> list[Found]:
+        out: list[Found] = []
+        previous: tuple[list[Mention], bool] = ([], False)
+        for verb in self.verbs:
+            read = self._hire if verb.kind == "hire" else self._arrive_or_leave
+            found, previous = read(verb, previous)
+            out.extend(found)
+            if found:
+                self.subjects = previous[0]
+        return out
+
+    # -- subjects and objects ---------------------------------------------------------------------------------
+
+    def _gap_ok(self, gap: str, limit: int = 6) -> bool:
+        """Only auxiliaries and adverbs between a subject and its verb (appositions and companions taken out):
+        anything else is another clause."""
+        gap = COMPANIONS.sub(" ", _APPOSITION.sub(" ", gap))
+        gap_words = fold(gap).split()
+        return len(gap_words) <= limit and all(w in AUX or w in RELATIVE for w in gap_words) \
+            and not NEGATED.search(gap)
+
+    def _person_before(self, verb: _Verb) -> Mention | None:
+        """The nearest person before the verb in its clause, if only auxiliaries stand between."""
+        for m in reversed([m for m in self.mentions if verb.lo <= m.i and m.j <= verb.ti]):
+            if m.kind == "person":
+                return m if self._gap_ok(self._between(m.j, verb.ti)) else None
+        return None
+
+    def _list_back(self, last: Mention, lo: int) -> list[Mention]:
+        """`last` and the people listed before it ("X, Y and Z", "X et Y")."""
+        people = [last]
+        for m in reversed([m for m in self.mentions if lo <= m.i and m.j <= last.i and m.kind == "person"]):
+            if not LIST_SEP.match(self._between(m.j, people[-1].i)):
+                break
+            people.append(m)
+        return people[::-1]
+
+    def _list_forward(self, first: Mention, hi: int) -> list[Mention]:
+        people = [first]
+        for m in (m for m in self.mentions if m.i >= first.j and m.j <= hi and m.kind == "person"):
+            if not LIST_SEP.match(self._between(people[-1].j, m.i)):
+                break
+            people.append(m)
+        return people
+
+    def _background(self, verb: _Verb) -> bool:
+        """The verb sits in a relative or temporal clause: "who joined", "qui a rejoint", "after leaving"."""
+        i = verb.ti - 1
+        while i >= verb.lo and self._folded(i) in AUX and self._folded(i) not in RELATIVE:
+            i -= 1
+        return i >= 0 and self._folded(i) in RELATIVE
+
+    def _subjects(self, verb: _Verb, previous: tuple[list[Mention], bool]) -> tuple[list[Mention], bool]:
+        """Who moves, and whether the move is only recalled: a person (or a list) before the verb; a pronoun; or
+        the previous verb's subject ("quitte Apple pour rejoindre Meta", "left Apple and joined Meta")."""
+        background = self._background(verb)
+        last = self._person_before(verb)
+        if last is not None:
+            return [m for m in self._list_back(last, verb.lo) if _is_person(m)], background
+        before = [self._folded(i) for i in range(verb.lo, verb.ti)]
+        pronoun_at = next((k for k in range(len(before) - 1, -1, -1) if before[k] not in AUX), None)
+        pronoun = before[pronoun_at] if pronoun_at is not None else None
+        if pronoun in _HE | _THEY and self._gap_ok(" ".join(before[pronoun_at + 1:])):
+            i = verb.lo + pronoun_at
+            if pronoun in _THEY:
+                return previous[0] or [m for m in self.ctx.last_people if _is_person(m)], background or previous[1]
+            here = [m for m in self.mentions if m.j <= i and m.kind == "person" and _is_person(m)]
+            background = background or (i > 0 and self._folded(i - 1) in RELATIVE)
+            return (here[-1:] or [m for m in self.ctx.last_people[:1] if _is_person(m)]), background
+        if previous[0] and verb.lo > 0 and self._folded(verb.ti - 1) in _CONNECTORS | AUX and not any(
+                m.kind == "person" for m in self.mentions if verb.lo <= m.i < verb.ti):
+            same_clause = "," not in self._between(verb.lo, verb.ti)  # "who left X and joined Y": both recalled
+            return previous[0], (previous[1] and same_clause) or background
+        return [], background
+
+    # -- places ---------------------------------------------------------------------------------------------
+
+    def _places(self, tj: int, hi: int) -> list[Mention]:
+        """Orgs and teams after the verb in the clause; a leader's name in a possessive stands for the org ("le
+        projet de Zuckerberg"); "the company" right after the verb is the story's own org."""
+        out = []
+        if self.ctx.main_org and tj < len(self.ws) and THE_COMPANY.match(self.text, self.ws[tj - 1].end):
+            out.append(Mention("org", self.ctx.main_org, tj, tj + 1, True))
+        for m in self.mentions:
+            if not tj <= m.i < hi:
+                continue
+            if m.kind in ("org", "team"):
+                out.append(m)
+            elif m.kind == "person":
+                org = LEADERS.get(fold(m.name).split()[-1])
+                if org and (m.possessive or self._folded(m.i - 1) in ("de", "d")):
+                    out.append(Mention("org", org, m.i, m.j, True))
+        return out
+
+    def _preceded_by(self, m: Mention, vocabulary: frozenset[str], reach: int = 2) -> bool:
+        return any(self._folded(m.i - k) in vocabulary for k in range(1, reach + 1))
+
+    @staticmethod
+    def _place(m: Mention, places: list[Mention]) -> Place:
+        """(org, team) of a place, with the team that follows its org ("Meta's Superintelligence Labs")."""
+        if m.kind == "team":
+            return m.org or "", m.name
+        after = next((p for p in places if p.i >= m.j and p.i - m.j <= 3 and p.kind == "team" and p.org == m.name),
+                     None)
+        return m.name, after.name if after else None
+
+    def _destination(self, verb: _Verb) -> tuple[Place | None, Place | None]:
+        """(to, from) for a join or leave verb, from the places after it."""
+        places = self._places(verb.tj, verb.hi)
+        to = frm = None
+        to_org = None
+        for m in places:
+            if m.kind == "team" and m.org == to_org:
+                continue
+            direct = m.i - verb.tj <= 3 and all(self._folded(i) not in FROM_WORDS for i in range(verb.tj, m.i))
+            if self._preceded_by(m, FROM_WORDS) or (verb.kind == "leave" and frm is None and direct and
+                                                     not self._preceded_by(m, TO_WORDS - {"at"}, 1)):
+                frm = frm or self._place(m, places)
+                continue
+            near = m.known or m.i - verb.tj <= 2 or self._preceded_by(m, TO_WORDS, 1)
+            goes = ((verb.kind == "join" and (direct or self._preceded_by(m, TO_WORDS, 3)))
+                    or (verb.kind == "leave" and self._after_for(verb.tj, m)))
+            if to is None and near and goes:
+                to = self._place(m, places)
+                to_org = to[0]
+        if to is None and verb.match.group("venture"):
+            to = self._named_later(verb)
+        return to, frm
+
+    def _named_later(self, verb: _Verb) -> Place | None:
+        """A new company named after the verb, here or in the next sentences ("sa société, baptisée X")."""
+        for text in (self.text[verb.match.end():], self.ctx.following):
+            found = CALLED.search(text)
+            if found:
+                name = found.group("name")
+                hits = [h for h in self.ctx.finder.index.exact(name, ["org"])]
+                return (hits[0].name if hits else name), None
+        return None
+
+    def _after_for(self, tj: int, m: Mention) -> bool:
+        """A place after "for"/"pour"/"to join" once the verb is "leave": where they went."""
+        return any(self._folded(i) in ("for", "pour", "to", "chez", "rejoindre", "join") for i in range(tj, m.i))
+
+    def _from_near(self, lo: int, hi: int, exclude: str | None) -> Place | None:
+        """Where the people came from, when the clause says so around them: "Apple researchers X", "X, qui
+        dirigeait l'équipe AFM d'Apple", "X from OpenAI"."""
+        places = [m for m in self.mentions if lo <= m.i < hi and m.kind in ("org", "team") and m.known]
+        for m in places:
+            org, team = self._place(m, places)
+            if org and org != exclude:
+                return org, team or next((p.name for p in places if p.kind == "team" and p.org == org), None)
+        return None
+
+    # -- verbs ----------------------------------------------------------------------------------------------
+
+    def _end(self, verb: _Verb) -> int:
+        return self.ws[verb.hi - 1].end if verb.hi > 0 else len(self.text)
+
+    def _arrive_or_leave(self, verb: _Verb, previous: tuple[list[Mention], bool]
+                         ) -> tuple[list[Found], tuple[list[Mention], bool]]:
+        people, background = self._subjects(verb, previous)
+        if not people:
+            return [], previous
+        to, frm = self._destination(verb)
+        if frm is None:
+            frm = self._from_near(verb.lo, verb.ti, to[0] if to else None)
+        role = _ROLE_AS.search(self.text, verb.match.end(), self._end(verb))
+        return (self._found(people, frm, to, role.group("r") if role else None, verb, background),
+                (people, background))
+
+    def _org_before(self, verb: _Verb) -> Mention | None:
+        """The org that hires: the nearest before the verb that no preposition governs ("Meta invested in Scale AI
+        and brought in X": Meta)."""
+        for m in reversed([m for m in self.mentions if verb.lo <= m.i and m.j <= verb.ti]):
+            if m.kind == "person" and not self._gap_ok(self._between(m.j, verb.ti), 12):
+                return None
+            if m.kind in ("org", "team") and not self._preceded_by(m, _PREPOSITIONS, 1):
+                gap = self._between(m.j, verb.ti)
+                return m if len(fold(gap).split()) <= 10 and not NEGATED.search(gap) else None
+        return None
+
+    def _hire(self, verb: _Verb, previous: tuple[list[Mention], bool]
+              ) -> tuple[list[Found], tuple[list[Mention], bool]]:
+        background = self._background(verb)
+        subject = None if self._person_before(verb) else self._org_before(verb)
+        if subject is not None:
+            to = self._place(subject, [m for m in self.mentions if m.i >= subject.j])
+            objects = [m for m in self.mentions if verb.tj <= m.i < verb.hi and m.kind == "person"
+                       and m.i - verb.tj <= 12]
+            if not objects:
+                return [], previous
+            people = [m for m in self._list_forward(objects[0], verb.hi) if _is_person(m)]
+            if to[1] is None:  # "Meta a recruté X ... pour ses Superintelligence Labs"
+                to = to[0], next((m.name for m in self.mentions if m.kind == "team" and m.org == to[0]
+                                  and verb.tj <= m.i < verb.hi), None)
+            frm = self._from_near(verb.tj, verb.hi, to[0])
+            role = None
+        else:  # passive: "X was hired by Meta", "X a été nommé directeur de Y"
+            people, background = self._subjects(verb, ([], False))
+            if not people:
+                return [], previous
+            places = self._places(verb.tj, verb.hi)
+            by = [m for m in places if self._preceded_by(m, frozenset({"by", "par"}), 1)]
+            near = by or [m for m in places if m.i - verb.tj <= 8 and not self._preceded_by(m, FROM_WORDS)]
+            if not near:
+                return [], (people, background)
+            to = self._place(near[0], places)
+            frm = self._from_near(verb.lo, verb.ti, to[0])
+            role = self._named_role(verb.match, near[0]) if _NAMING.match(verb.match.group()) else None
+        return self._found(people, frm, to, role, verb, background), (people, background)
+
+    def _named_role(self, match: re.Match, place: Mention) -> str | None:
+        between = self.text[match.end():self.ws[place.i].start]
+        between = re.sub(r"^\s*(?:as\s+)?(?:(?:its|the|a|an|new|nouveau|nouvelle)\s+)*", "", between)
+        between = re.sub(r"\s+(?:of|at|chez|de|d['’]|du|à)\s*$", "", between.strip(" ,"))
+        return between if between and len(between.split()) <= 6 and not NEGATED.search(between) else None
+
+    def _found(self, people: list[Mention], frm: Place | None, to: Place | None, to_role: str | None,
+               verb: _Verb, background: bool) -> list[Found]:
+        if to and frm and frm[0] == to[0] and (to[1] is None or frm[1] == to[1]):
+            return []  # a move within one org, or the org named twice: not a move between labs
+        if to is None and frm is None:
+            return []
+        out = []
+        for p in people:
+            surname = fold(p.name).split()[-1]
+            about = re.search(rf"^\W*(?:he|she|il|elle|they|ils)\b|\b{re.escape(surname)}\b",
+                              fold(self.ctx.following))
+            out.append(Found(
+                person=p.name, person_known=p.known, from_org=frm[0] if frm else None,
+                from_team=frm[1] if frm else None, from_role=self._from_role(p),
+                to_org=to[0] if to else None, to_team=to[1] if to else None, to_role=_clean_role(to_role),
+                date=date_near(self.text, verb.match.start(), self._end(verb), self.ctx.published),
+                status=status_of(self.text, self.ctx.following if about else ""), evidence=self.text,
+                background=background))
+        return out
+
+    def _from_role(self, p: Mention) -> str | None:
+        """The role an apposition gives right after the name: "X, Apple's head of foundation models,"."""
+        if p.j >= len(self.ws):
+            return None
+        m = re.match(r"\s*,\s*([^,]{3,90}),", self.text[self.ws[p.j - 1].end:])
+        role = _ROLE_WORDS.match(m.group(1).strip()) if m else None
+        return _clean_role(role.group("r")) if role else None
+
+
+def _clean_role(role: str | None) -> str | None:
+    if not role:
+        return None
+    role = role.strip(" ,.;")
+    return role if 1 <= len(role.split()) <= 8 else None
+
+
+def _is_person(m: Mention) -> bool:
+    """A known person, or a new name of two words or more."""
+    return m.kind == "person" and (m.known or len(m.name.split()) >= 2)
