@@ -15,6 +15,7 @@ from tqdm import tqdm
 
 from bot.config import get_settings
 from bot.dataset import DatasetInvalid, DatasetReader
+from bot.news.cli import candidates_app, feeds_app
 from bot.service import load_dataset, open_engine
 from bot.store import Store
 
@@ -267,6 +268,8 @@ def _print_candidates(article: Any, candidates: list) -> None:
 
 subscriptions_app = typer.Typer(help="Alert subscriptions: list, export and import as JSON.", no_args_is_help=True)
 app.add_typer(subscriptions_app, name="subscriptions")
+app.add_typer(feeds_app, name="feeds")
+app.add_typer(candidates_app, name="candidates")
 
 
 @subscriptions_app.command("list")

@@ -18,6 +18,7 @@ from bot.dataset import DatasetReader, collector_paused
 from bot.models import NO_PLACE, Move, MoveRow
 from bot.records import Flow, LoadReport, MoveRecord, NameEntry, RoleRecord, SourceRecord
 from bot.store.alerts import AlertTables
+from bot.store.news import NewsTables
 
 _MOVE_SELECT = """
 SELECT m.id, p.name, fo.name, ft.name, m.from_role, tor.name, tt.name, m.to_role,
@@ -89,7 +90,7 @@ class UnknownMove(Exception):
     """No move has this id."""
 
 
-class Store(AlertTables):
+class Store(AlertTables, NewsTables):
     """movesbot's persistent record. Open with `await Store.open(path)`; close with `await store.close()`."""
 
     def __init__(self, db: aiosqlite.Connection, path: Path):
