@@ -118,5 +118,7 @@ Gemini Llama Grok Copilot Sora Vision Pro Watch iPhone Genmoji Intelligence Mond
 Friday Saturday Sunday January February March April May June July August September October November December
 Lundi Mardi Mercredi Jeudi Vendredi Samedi Dimanche Janvier Février Mars Avril Mai Juin Juillet Août Septembre
 Octobre Novembre Décembre Update Updated Read More Photo Image Getty Images Sources Source Company Startup
+Robotics Machines Dynamics Computing Networks Software Bio Therapeutics Analytics Cloud Security Data Partners
+Holdings Studio Studios Works Industries Solutions Platforms Robots Neural Quantum Compute Automation Agents
 """)
 PARTICLES = _words("de del della da di du van von der den la le bin al el ben st")
