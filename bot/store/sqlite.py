@@ -19,6 +19,7 @@ from bot.models import NO_PLACE, Move, MoveRow
 from bot.records import Flow, LoadReport, MoveRecord, NameEntry, RoleRecord, SourceRecord
 from bot.store.alerts import AlertTables
 from bot.store.news import NewsTables
+from bot.store.review import ReviewTables
 
 _MOVE_SELECT = """
 SELECT m.id, p.name, fo.name, ft.name, m.from_role, tor.name, tt.name, m.to_role,
@@ -90,7 +91,7 @@ class UnknownMove(Exception):
     """No move has this id."""
 
 
-class Store(AlertTables, NewsTables):
+class Store(AlertTables, NewsTables, ReviewTables):
     """movesbot's persistent record. Open with `await Store.open(path)`; close with `await store.close()`."""
 
     def __init__(self, db: aiosqlite.Connection, path: Path):
