@@ -26,6 +26,7 @@ EXTENSIONS = (
     "bot.discord_bot.cogs.chat",
     "bot.discord_bot.cogs.admin",
     "bot.discord_bot.cogs.alerts",
+    "bot.discord_bot.cogs.moderation",
 )
 SYNC_KEY = "command_sync_digest"
 
