@@ -25,7 +25,7 @@ from bench.common import FULL, OUT, QUICK, ROOT, Figure, Scale, label, machine, 
 from bench.generate import generate, person_names
 from bench.queries import misspell, question_mix
 
-STEPS = ("load", "incremental", "lookup", "answer", "roundtrip", "fanout", "memory")
+STEPS = ("load", "incremental", "lookup", "answer", "roundtrip", "fanout", "memory", "news")
 
 
 # -- datasets and databases ---------------------------------------------------------------------------------------
@@ -403,11 +403,17 @@ def bench_memory(scale: Scale) -> list[Figure]:
     return asyncio.run(memory(scale, copy_db(loaded_db(scale.big), "memory.sqlite"), empty))
 
 
+def bench_news(scale: Scale) -> list[Figure]:
+    from bench.news import bench_news as run
+
+    return run(scale, loaded_db(scale.mid))
+
+
 # -- the run -------------------------------------------------------------------------------------------------------
 
 BENCHES: dict[str, Callable[[Scale], list[Figure]]] = {
     "load": bench_load, "incremental": bench_incremental, "lookup": bench_lookup, "answer": bench_answer,
-    "roundtrip": bench_roundtrip, "fanout": bench_fanout, "memory": bench_memory,
+    "roundtrip": bench_roundtrip, "fanout": bench_fanout, "memory": bench_memory, "news": bench_news,
 }
 
 
@@ -429,6 +435,8 @@ def _fmt(value: float | None, unit: str) -> str:
         return f"{value:.1%}"
     if unit == "count":
         return f"{value:.0f}"
+    if unit == "articles/s":
+        return f"{value:.0f} {unit}"
     return f"{value:.3g} {unit}" if value < 100 else f"{value:.0f} {unit}"
 
 

@@ -193,3 +193,8 @@ def _record(id_: str, person: str, from_org: str, to_org: str | None) -> MoveRec
     return MoveRecord(id=id_, person=person, from_org=from_org, from_team=None, from_role=None, to_org=to_org,
                       to_team=None, to_role=None, date="2025-07", date_precision="month", date_basis=None,
                       status="reported", notes=None)
+
+
+def test_misspelled_names_resolve_but_other_people_stay_new(extract):
+    found = extract("Ruoming Pnag has joined Meta. Xiaohua Zhao has joined Anthropic.")
+    assert pairs(found) == {("Ruoming Pang", "Meta"), ("Xiaohua Zhao", "Anthropic")}

@@ -76,6 +76,9 @@ def find_moves(article: Article, index: NameIndex) -> list[Found]:
         people = reader.subjects or [m for m in reader.mentions if m.kind == "person"][:1]
         if people:
             ctx.last_people = people
+    for f in out:
+        if not f.person_known and (known := ctx.finder.person_on_record(f.person)):
+            f.person, f.person_known = known, True
     return out
 
 

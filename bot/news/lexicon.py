@@ -58,7 +58,7 @@ NEGATED = re.compile(r"\b(?:not|n['’]t|never|declined|refused|rejected|turned\
                      r"sought|seeking|wants?|wanted|hopes?|hoped|talks|considering|could|might|may|offered|"
                      r"pas|jamais|refusé|tenté|essayé|voulu|veut|pourrait|pourraient|discussions|envisage)\b",
                      re.IGNORECASE)
-CLAUSE_BREAK = re.compile(r";|:|\s[—–]\s|\b(?:but|while|whereas|however|meanwhile|mais|tandis|alors\s+que|"
+CLAUSE_BREAK = re.compile(r";|\s[—–]\s|\b(?:but|while|whereas|however|meanwhile|mais|tandis|alors\s+que|"
                           r"cependant|pendant\s+que)\b", re.IGNORECASE)
 LIST_SEP = re.compile(r"^\s*(?:,\s*)?(?:(?:and|et|&|as\s+well\s+as|ainsi\s+que|along\s+with|plus)\s+)?$"
                       r"|^\s*,[^,;]{1,140},\s*(?:and|et|ainsi\s+que)?\s*$", re.IGNORECASE)

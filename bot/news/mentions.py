@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from weakref import WeakKeyDictionary
+
+from rapidfuzz.distance import OSA
 
 from bot.news.lexicon import NOT_NAME, PARTICLES, PLACES
-from bot.search import NameIndex
+from bot.search import MARGIN, NameIndex
 from bot.text import fold
 
 _ABBREV = r"(?<!\b[A-Z])(?<!\bInc)(?<!\bCorp)(?<!\bJr)(?<!\bSr)(?<!\bDr)(?<!\bMr)(?<!\bMs)(?<!\bSt)(?<!\bM)(?<!\bvs)"
@@ -18,6 +21,7 @@ _INITIAL = re.compile(r"^[A-Z]\.?$")
 _NAME_WORD = re.compile(r"^(?:[A-ZÀ-Ý][a-zà-ÿ]+(?:[-'’][A-ZÀ-Ý]?[a-zà-ÿ]+)*|(?:Mc|Mac|Le|De|Di|Da|O')[A-Z][a-z]+)$")
 _ORG_WORD = re.compile(r"^(?=\S*[A-Za-z])(?:[A-Z0-9][\w.&-]*|[a-z]+[A-Z][\w.]*)$")  # "Periodic", "xAI", "01.AI", "H"
 _MAX_SPAN = 6
+_SURE = 88.0  # a new-looking name this close to one on record (WRatio) is taken as a misspelling of it
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,10 +29,7 @@ class Word:
     text: str
     start: int
     end: int
-
-    @property
-    def folded(self) -> str:
-        return fold(self.text)
+    folded: str
 
 
 @dataclass(slots=True)
@@ -56,11 +57,39 @@ def sentences(text: str) -> list[str]:
 
 
 def words(sentence: str) -> list[Word]:
-    return [Word(m.group(), m.start(), m.end()) for m in _WORD.finditer(sentence)]
+    return [Word(m.group(), m.start(), m.end(), fold(m.group())) for m in _WORD.finditer(sentence)]
+
+
+_INDEX_WORDS: WeakKeyDictionary = WeakKeyDictionary()
+
+
+def index_words(index: NameIndex) -> frozenset[str]:
+    """Every word of every spelling in the index (kept while the index does not grow): a span with a word outside
+    it is no known name, and is not looked up."""
+    size = len(index)
+    cached = _INDEX_WORDS.get(index)
+    if cached is None or cached[0] != size:
+        found = {w for kind in ("person", "org", "team") for key in index.spellings(kind) for w in key.split()}
+        cached = _INDEX_WORDS[index] = (size, frozenset(found))
+    return cached[1]
 
 
 def _capitalised(text: str) -> bool:
     return text[:1].isupper() or text[:1].isdigit() or any(c.isupper() for c in text[1:2])
+
+
+def _slips(typed: list[str], words: list[str]) -> bool:
+    """Word for word, the same or one slip apart in a long word, or two letters swapped: "Pnag", "Gunther",
+    "Bayer", but not "Zhao" for "Zhai" (short names one letter apart are other people)."""
+    if len(typed) != len(words):
+        return False
+    for a, b in zip(typed, words, strict=True):
+        if a == b:
+            continue
+        swapped = sorted(a) == sorted(b) and OSA.distance(a, b) == 1
+        if not swapped and (min(len(a), len(b)) < 5 or OSA.distance(a, b) > 1):
+            return False
+    return True
 
 
 class MentionFinder:
@@ -69,6 +98,7 @@ class MentionFinder:
 
     def __init__(self, index: NameIndex):
         self.index = index
+        self.words = index_words(index)
         self.surnames: dict[str, str] = {}
         self.person_known: dict[str, bool] = {}
 
@@ -98,23 +128,47 @@ class MentionFinder:
         or more; an all-capitals alias only matches all capitals: "FAIR", not "fair")."""
         first = ws[i].text
         cap = _capitalised(first)
-        for n in range(min(_MAX_SPAN, len(ws) - i), 0, -1):
+        if cap and (place := self._place_at(ws, i)):
+            return place
+        limit = 0  # a known name is made of the index's words only
+        while limit < min(_MAX_SPAN, len(ws) - i) and ws[i + limit].folded in self.words:
+            limit += 1
+        for n in range(limit, 0, -1):
             if not cap and n < 2:
                 break
             span = ws[i:i + n]
             if n > 1 and any(ws[k].start - ws[k - 1].end > 1 for k in range(i + 1, i + n)):
                 continue  # punctuation between words: not one name
             text = " ".join(w.text for w in span)
-            place = PLACES.get(fold(text))
-            if place and cap:
-                return Mention("org", place, i, i + n, True, possessive=text.endswith(("'s", "’s")))
             kinds = ["org", "team", "person"] if cap else ["team"]
             hits = self.index.exact(text, kinds)
+            if not hits and cap and n == limit and not _capitalised(ws[i + n].text if i + n < len(ws) else "x"):
+                hits = self.index.exact(text + " AI", ["org"])  # "Lepton's co-founders", "chez Mistral"
             if n == 1 and hits and not first.isupper():
                 hits = [h for h in hits if not h.spelling.isupper()]
             if not hits:
                 continue
             return self._mention(hits, span, i, n, cap)
+        return None
+
+    @staticmethod
+    def _place_at(ws: list[Word], i: int) -> Mention | None:
+        """A place that stands for an org ("Cupertino": Apple)."""
+        for n in (2, 1):
+            org = PLACES.get(" ".join(w.folded for w in ws[i:i + n]))
+            if org and i + n <= len(ws):
+                return Mention("org", org, i, i + n, True, possessive=ws[i + n - 1].text.endswith(("'s", "’s")))
+        return None
+
+    def person_on_record(self, name: str) -> str | None:
+        """The known person a new-looking name is a misspelling of ("Ruoming Pnag"), if the index is sure: asked
+        only for the names that move, as a fuzzy lookup costs milliseconds in a big index."""
+        top = self.index.fuzzy(name, ["person"], limit=2, cutoff=_SURE)
+        if len(top) == 1 or (len(top) == 2 and top[0].score - top[1].score >= MARGIN):
+            best = top[0]
+            typed = fold(name)
+            if _slips(typed.split(), fold(best.spelling).split()):
+                return best.name
         return None
 
     def _mention(self, hits: list, span: list[Word], i: int, n: int, cap: bool) -> Mention | None:
@@ -184,10 +238,5 @@ class MentionFinder:
                 return [Mention("person", full, i + k, j, self.person_known.get(full, False), possessive=poss)]
         if 2 <= len(names) <= 4 and all(_NAME_WORD.match(t) or _INITIAL.match(t) or t in PARTICLES for t in names) \
                 and not any(fold(t) in NOT_NAME for t in names):
-            name = " ".join(names)
-            look = self.index.lookup(name, ["person"])
-            best = look.best
-            if best and best.score >= 88 and len(fold(best.name).split()) == len(names):
-                return [Mention("person", best.name, i + k, j, True, possessive=poss)]
-            return [Mention("person", name, i + k, j, False, possessive=poss)]
+            return [Mention("person", " ".join(names), i + k, j, False, possessive=poss)]
         return [Mention("org", " ".join(texts[k:]), i + k, j, False, possessive=poss)]

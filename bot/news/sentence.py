@@ -32,7 +32,8 @@ _CONNECTORS = frozenset(["and", "et", "to", "pour", "then", "puis", "before", "a
 # an apposition: "(...)", ", ... ,", "— ... —", or ", an OpenAI co-founder" up to its "who"
 _APPOSITION = re.compile(r"\([^()]*\)|,[^,]*,|—[^—]*—|,[^,]*?(?=\b(?:who|qui)\b)")
 _NAMING = re.compile(r"^(?:nam|nomm|appoint)", re.IGNORECASE)
-_ROLE_AS = re.compile(r"\b(?:as|comme|en\s+tant\s+que|au\s+poste\s+de)\s+(?:(?:its|their|his|her|the|a|an|son|sa|"
+_ROLE_AS = re.compile(r"\b(?:as|comme|en\s+tant\s+que|au\s+poste\s+de)\s+(?!(?:part|well|soon|such|much|long|usual|"
+                      r"expected|planned|reported|early|late|a\s+result|of|if|though)\b)(?:(?:its|their|his|her|the|a|an|son|sa|"
                       r"new|nouveau|nouvelle|first|premier|première)\s+)*(?P<r>[^,.;()\"]{2,60}?)(?=\s*(?:[,.;()]|$"
                       r"|\b(?:at|of|for|in|on|after|following|and|to|chez|de|d['’]|à|pour|avec|where|qui|who|with|"
                       r"from|since|under|reporting)\b))", re.IGNORECASE)
@@ -287,7 +288,10 @@ class SentenceReader:
 
     def _org_before(self, verb: _Verb) -> Mention | None:
         """The org that hires: the nearest before the verb that no preposition governs ("Meta invested in Scale AI
-        and brought in X": Meta)."""
+        and brought in X": Meta), or "it" / "the company" for the story's own org ("It also named X")."""
+        before = [self._folded(i) for i in range(verb.lo, verb.ti) if self._folded(i) not in AUX]
+        if self.ctx.main_org and before and (before[-1] == "it" or before[-2:] == ["the", "company"]):
+            return Mention("org", self.ctx.main_org, verb.ti - 1, verb.ti, True)
         for m in reversed([m for m in self.mentions if verb.lo <= m.i and m.j <= verb.ti]):
             if m.kind == "person" and not self._gap_ok(self._between(m.j, verb.ti), 12):
                 return None
