@@ -25,7 +25,7 @@ from bench.common import FULL, OUT, QUICK, ROOT, Figure, Scale, label, machine, 
 from bench.generate import generate, person_names
 from bench.queries import misspell, question_mix
 
-STEPS = ("load", "incremental", "lookup", "answer", "roundtrip", "fanout", "memory", "news")
+STEPS = ("load", "incremental", "lookup", "answer", "roundtrip", "fanout", "memory", "news", "feeds")
 
 
 # -- datasets and databases ---------------------------------------------------------------------------------------
@@ -409,11 +409,18 @@ def bench_news(scale: Scale) -> list[Figure]:
     return run(scale, loaded_db(scale.mid))
 
 
+def bench_feeds(scale: Scale) -> list[Figure]:
+    from bench.feeds_bench import feeds
+
+    return asyncio.run(feeds(scale))
+
+
 # -- the run -------------------------------------------------------------------------------------------------------
 
 BENCHES: dict[str, Callable[[Scale], list[Figure]]] = {
     "load": bench_load, "incremental": bench_incremental, "lookup": bench_lookup, "answer": bench_answer,
     "roundtrip": bench_roundtrip, "fanout": bench_fanout, "memory": bench_memory, "news": bench_news,
+    "feeds": bench_feeds,
 }
 
 

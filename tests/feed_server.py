@@ -22,6 +22,7 @@ class Route:
     delay: float = 0.0
     conditional: bool = True     # answer 304 to a matching If-None-Match / If-Modified-Since
     stream_bytes: int = 0        # send this many bytes in chunks, without a Content-Length
+    drip: float = 0.0            # seconds between two chunks of a streamed body
     last_modified: str | None = None
 
 
@@ -125,6 +126,7 @@ class FeedServer:
                 while sent < route.stream_bytes:
                     await response.write(chunk)
                     sent += len(chunk)
+                    await asyncio.sleep(route.drip)
             except (ConnectionError, RuntimeError):  # the client stopped reading: what the test wants
                 return response
             await response.write_eof()

@@ -117,3 +117,13 @@ def test_keys() -> None:
     assert same == {"example.com/a/b?id=3"}
     assert normalize_url("https://example.com/a?id=4") != normalize_url("https://example.com/a?id=3")
 
+
+
+async def test_an_acceptance_whose_recording_fails_leaves_the_candidate_pending(store: Store) -> None:
+    c = (await store.add_candidate(Found(), BLOOMBERG)).candidate
+    with pytest.raises(RuntimeError, match="recording failed"):
+        async with store._transaction() as db:
+            assert await store.decide_candidate_in(db, c.id, "accepted", "alice", "m1")
+            raise RuntimeError("recording failed")
+    again = await store.candidate(c.id)
+    assert again is not None and again.state == "pending" and again.move_id is None

@@ -3,6 +3,7 @@ ledger of seen items (across a restart, two feeds, an edited item), retries, bac
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -10,9 +11,9 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
-from bot.news.feeds import FeedPoller, NotAFeed, disabled_notice
-from bot.news.fetch import BlockedAddress, Fetcher
-from bot.news.records import Feed
+from bot.news.feeds import FeedPoller, NotAFeed, disabled_notice, parse_feed
+from bot.news.fetch import BlockedAddress, Fetcher, FetchResult
+from bot.news.records import Feed, FeedItem
 from bot.store import Store
 from tests.feed_server import FeedServer, atom, rss
 
@@ -229,3 +230,39 @@ async def test_a_private_feed_is_refused_without_the_setting(server: FeedServer,
         with pytest.raises(BlockedAddress):
             await poller(store, strict, Recorder()).add(url)
     assert await store.feeds() == [] and server.hits == {}
+
+
+async def test_run_polls_until_stopped(server: FeedServer, fetcher: Fetcher, store: Store) -> None:
+    url = server.set("/feed", rss([story(1)]))
+    rec = Recorder()
+    p = FeedPoller(store, fetcher, rec.on_item, poll_seconds=0.05)
+    await p.add(url)
+    server.set("/feed", rss([story(2), story(1)]))
+    stop = asyncio.Event()
+
+    async def stop_when_seen(*args: object) -> None:
+        await rec.on_item(*args)  # type: ignore[arg-type]
+        stop.set()
+
+    p.on_item = stop_when_seen
+    await asyncio.wait_for(p.run(stop, idle_seconds=0.05), timeout=5)
+    assert rec.links == ["https://news.example/2"]
+
+
+def test_parse_feed_resolves_relative_links_and_drops_unfetchable_ones() -> None:
+    body = rss([{"title": "Relative", "link": "/story/1", "pubDate": "2025-07-09"},
+                {"title": "Script", "link": "javascript:alert(1)", "guid": "s"}])
+    parsed = parse_feed(FetchResult("https://news.example/feeds/ai.xml", 200, body, "application/rss+xml", None,
+                                    None, None))
+    assert parsed.title == "Test feed"
+    assert parsed.items == [FeedItem("https://news.example/story/1", "Relative", None, "2025-07-09"),
+                            FeedItem(None, "Script", "s", None)]
+
+
+def test_a_body_naming_a_local_file_is_not_read_as_that_file(tmp_path: Path) -> None:
+    """feedparser opens a string it is given as a path when it can: a feed's body must only ever be data."""
+    local = tmp_path / "local.xml"
+    local.write_bytes(rss([story(1)], title="A file on the bot's host"))
+    body = str(local).encode()
+    with pytest.raises(NotAFeed):
+        parse_feed(FetchResult("https://news.example/feed", 200, body, "application/rss+xml", None, None, None))

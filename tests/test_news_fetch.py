@@ -93,6 +93,14 @@ async def test_a_slow_server_times_out(server: FeedServer) -> None:
             await fetcher.get(url, accept=FEED_TYPES)
 
 
+async def test_a_body_that_trickles_in_times_out(server: FeedServer) -> None:
+    """The limit is for the whole fetch, not for each read: a server sending a little now and then is cut off."""
+    url = server.set("/drip", stream_bytes=20 * 65_536, drip=0.1)
+    async with Fetcher(allow_private=True, timeout=0.5) as fetcher:
+        with pytest.raises(FetchTimeout):
+            await fetcher.get(url, accept=FEED_TYPES)
+
+
 async def test_refused_connection_and_unknown_name(server: FeedServer, fetcher: Fetcher,
                                                    block_external_network: object) -> None:
     port = server.port
@@ -115,6 +123,9 @@ async def test_redirects_are_followed_up_to_a_limit(server: FeedServer, fetcher:
     target = server.set("/feed", rss(ITEMS))
     server.set("/moved", status=301, headers={"Location": "/feed"}, content_type="text/plain")
     assert (await fetcher.get(server.url("/moved"), accept=FEED_TYPES)).url == target
+    server.set("/odd", status=302, headers={"Location": "http://[oops/"}, content_type="text/plain")
+    with pytest.raises(BadUrl, match="not a URL"):
+        await fetcher.get(server.url("/odd"), accept=FEED_TYPES)
     server.set("/loop", status=302, headers={"Location": "/loop"}, content_type="text/plain")
     with pytest.raises(TooManyRedirects):
         await fetcher.get(server.url("/loop"), accept=FEED_TYPES)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import io
 import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
@@ -47,7 +48,9 @@ def parse_feed(result: FetchResult) -> ParsedFeed:
     headers = {"content-location": result.url}
     if result.content_type:
         headers["content-type"] = result.content_type + (f"; charset={result.charset}" if result.charset else "")
-    parsed = feedparser.parse(result.body, response_headers=headers, sanitize_html=False, resolve_relative_uris=False)
+    # A stream, never bytes: feedparser opens bytes naming a local file as that file.
+    parsed = feedparser.parse(io.BytesIO(result.body), response_headers=headers, sanitize_html=False,
+                              resolve_relative_uris=False)
     if not parsed.get("version"):
         reason = parsed.get("bozo_exception")
         raise NotAFeed(result.url, f"{result.url} is not an RSS or Atom feed" + (f" ({reason})" if reason else ""))
@@ -100,6 +103,7 @@ class FeedPoller:
     async def add(self, url: str, *, guild_id: int | None = None, added_by: str | None = None) -> tuple[Feed, bool]:
         """Add a feed and take its baseline at once, so a URL that is not a feed is refused with the reason
         (`FetchError`) and nothing is added. Re-adding a disabled feed re-enables it."""
+        url = url.strip()
         known = {f.url: f for f in await self.store.feeds(guild_id=guild_id) if f.scope == (guild_id or 0)}
         if url in known and known[url].baseline_done:
             feed, _ = await self.store.add_feed(url, guild_id=guild_id, added_by=added_by)
@@ -118,42 +122,45 @@ class FeedPoller:
         report = PollReport()
         unchanged: list[int] = []
         feeds = await self.store.due_feeds((now or datetime.now(UTC)).isoformat(timespec="seconds"))
-        await asyncio.gather(*(self._poll_guarded(feed, report, unchanged) for feed in feeds))
+        pending = await self.store.pending_feed_items()
+        await asyncio.gather(*(self._poll_guarded(feed, report, unchanged, pending.get(feed.id, []))
+                               for feed in feeds))
         if unchanged:
             await self.store.feeds_not_modified(unchanged, _at(self.poll_seconds))
         report.polled, report.not_modified = len(feeds), len(unchanged)
         return report
 
-    async def _poll_guarded(self, feed: Feed, report: PollReport, unchanged: list[int]) -> None:
+    async def _poll_guarded(self, feed: Feed, report: PollReport, unchanged: list[int],
+                            retries: list[tuple[int, FeedItem]]) -> None:
         async with self._gate:
             try:
-                report.new_items += await self.poll_feed(feed, unchanged)
+                report.new_items += await self.poll_feed(feed, unchanged, retries)
             except FetchError as exc:
                 await self._failed(feed, str(exc), report)
             except Exception as exc:  # a feed must never stop the poller: log it, count it as a failure
                 log.exception("polling feed %s failed unexpectedly", feed.url)
                 await self._failed(feed, f"unexpected error: {type(exc).__name__}: {exc}", report)
 
-    async def poll_feed(self, feed: Feed, unchanged: list[int]) -> int:
-        """Poll one feed: a conditional GET, then its new items to `on_item`. Returns how many were new. A
-        feed with nothing new is appended to `unchanged` (recorded by the caller)."""
+    async def poll_feed(self, feed: Feed, unchanged: list[int], retries: Sequence[tuple[int, FeedItem]] = ()) -> int:
+        """Poll one feed: a conditional GET, then its new items, and `retries` (items a previous round left
+        unfinished), to `on_item`. Returns how many were new. A feed with nothing new is appended to
+        `unchanged` (recorded by the caller, with the others, in one transaction)."""
         result = await self.fetcher.get(feed.url, accept=FEED_TYPES, etag=feed.etag,
                                         last_modified=feed.last_modified)
         if result.not_modified or (feed.baseline_done and _digest(result.body) == feed.body_digest):
             unchanged.append(feed.id)
-            return await self._process(feed, [])
+            return await self._process(feed, [], retries)
         fresh = await self._record(feed, result, parse_feed(result))
-        return await self._process(feed, fresh)
+        return await self._process(feed, fresh, retries)
 
     async def _record(self, feed: Feed, result: FetchResult, parsed: ParsedFeed) -> list[tuple[int, FeedItem]]:
         return await self.store.record_feed_items(
             feed, parsed.items, etag=result.etag, last_modified=result.last_modified, body_digest=_digest(result.body),
             title=parsed.title, next_poll_at=_at(self.poll_seconds))
 
-    async def _process(self, feed: Feed, fresh: Sequence[tuple[int, FeedItem]]) -> int:
+    async def _process(self, feed: Feed, fresh: Sequence[tuple[int, FeedItem]],
+                       retries: Sequence[tuple[int, FeedItem]]) -> int:
         """Hand the new items, and those a previous round left unfinished, to `on_item`, oldest first."""
-        fresh_ids = {item_id for item_id, _ in fresh}
-        retries = [(i, it) for i, it in await self.store.pending_feed_items(feed.id) if i not in fresh_ids]
         todo = sorted([*retries, *fresh], key=lambda pair: (pair[1].published or "", pair[0]))
         for item_id, item in todo:
             assert item.link is not None

@@ -21,6 +21,7 @@ from yarl import URL
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_REDIRECTS = 5
+PER_HOST = 8  # connections to one site at once: polite to a publisher with many feeds
 TIMEOUT_SECONDS = 20.0
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/xml", "text/xml",
               "application/x-rss+xml", "text/plain")
@@ -153,10 +154,10 @@ class Fetcher:
 
     async def __aenter__(self) -> Fetcher:
         resolver = None if self.allow_private else _CheckedResolver(self.address_allowed)
-        connector = aiohttp.TCPConnector(resolver=resolver, limit=self._concurrency, limit_per_host=8)
+        connector = aiohttp.TCPConnector(resolver=resolver, limit=self._concurrency,
+                                         limit_per_host=PER_HOST)
         self._session = aiohttp.ClientSession(
-            connector=connector, headers={"User-Agent": user_agent()}, auto_decompress=True,
-            timeout=aiohttp.ClientTimeout(total=self.timeout, connect=min(self.timeout, 10.0)))
+            connector=connector, headers={"User-Agent": user_agent()}, auto_decompress=True)
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -183,25 +184,30 @@ class Fetcher:
         if last_modified:
             headers["If-Modified-Since"] = last_modified
         try:
-            async with asyncio.timeout(self.timeout):
-                return await self._follow(url, headers, accept)
+            return await self._follow(url, headers, accept)
         except TimeoutError:
             raise FetchTimeout(url, f"no complete answer from {_host(url)} within {self.timeout:g} s") from None
 
     async def _follow(self, url: str, headers: dict[str, str], accept: tuple[str, ...]) -> FetchResult:
+        """The hops of one fetch share its time limit: each request gets what is left (aiohttp's own timer,
+        which also bounds reading the body)."""
         current = self._checked(url, url)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.timeout
         for _ in range(self.max_redirects + 1):
-            async with await self._request(url, current, headers) as resp:
+            left = aiohttp.ClientTimeout(total=max(deadline - loop.time(), 0.001), connect=min(self.timeout, 10.0))
+            async with await self._request(url, current, headers, left) as resp:
                 if resp.status in _REDIRECTS and "Location" in resp.headers:
-                    current = self._checked(url, current.join(URL(resp.headers["Location"])))
+                    current = self._checked(url, self._location(url, current, resp.headers["Location"]))
                     continue
                 return await self._result(url, resp, accept)
         raise TooManyRedirects(url, f"{_host(url)} redirected more than {self.max_redirects} times")
 
-    async def _request(self, url: str, current: URL, headers: dict[str, str]) -> aiohttp.ClientResponse:
+    async def _request(self, url: str, current: URL, headers: dict[str, str],
+                       timeout: aiohttp.ClientTimeout) -> aiohttp.ClientResponse:
         assert self._session is not None
         try:
-            return await self._session.get(current, headers=headers, allow_redirects=False)
+            return await self._session.get(current, headers=headers, allow_redirects=False, timeout=timeout)
         except (BlockedAddress, TimeoutError):
             raise
         except aiohttp.ClientConnectorDNSError:
@@ -214,6 +220,13 @@ class Fetcher:
             raise BadUrl(url, f"{url!r} is not a valid URL") from None
         except aiohttp.ClientError as exc:
             raise FetchError(url, f"the connection to {current.host} failed ({type(exc).__name__})") from None
+
+    @staticmethod
+    def _location(original: str, current: URL, location: str) -> URL:
+        try:
+            return current.join(URL(location))
+        except ValueError:
+            raise BadUrl(original, f"{_host(original)} redirected to {location!r}, which is not a URL") from None
 
     def _checked(self, original: str, target: str | URL) -> URL:
         """The URL to fetch, if it is http(s) with a host, and (unless private addresses are allowed) not a

@@ -171,12 +171,16 @@ class NewsTables:
                 (etag, last_modified, body_digest, title, at, at, next_poll_at, feed.id))
         return fresh
 
-    async def pending_feed_items(self, feed_id: int) -> list[tuple[int, FeedItem]]:
-        """Items handed to extraction that did not finish (a crash, a failed article): to try again."""
+    async def pending_feed_items(self) -> dict[int, list[tuple[int, FeedItem]]]:
+        """Items handed to extraction that did not finish (a crash, a failed article), by feed: to try again.
+        One query for a whole round (a partial index holds only these)."""
         rows = await self._db.execute_fetchall(
-            "SELECT id, link, title, guid, published FROM feed_items WHERE feed_id = ? AND state = 'pending'"
-            " ORDER BY id", (feed_id,))
-        return [(r[0], FeedItem(*r[1:])) for r in rows]
+            "SELECT feed_id, id, link, title, guid, published FROM feed_items WHERE state = 'pending'"
+            " AND feed_id IS NOT NULL ORDER BY id")
+        found: dict[int, list[tuple[int, FeedItem]]] = {}
+        for feed_id, item_id, *item in rows:
+            found.setdefault(feed_id, []).append((item_id, FeedItem(*item)))
+        return found
 
     async def feed_item_done(self, item_id: int, error: str | None = None, *, give_up_after: int = 3) -> None:
         """Mark an item processed; with `error`, count an attempt, and give up ('failed') after a few."""
@@ -267,17 +271,25 @@ class NewsTables:
                                move_id: str | None = None) -> tuple[CandidateRecord, bool]:
         """Accept or reject a pending candidate; False (and the candidate as it stands) when it was already
         decided, so two moderators pressing at once decide it once. Raises `UnknownCandidate`."""
-        if decision not in ("accepted", "rejected"):
-            raise ValueError(f"decision must be 'accepted' or 'rejected', not {decision!r}")
         async with self._transaction() as db:
-            cursor = await db.execute(
-                "UPDATE candidates SET state = ?, decided_by = ?, decided_at = ?, move_id = ?"
-                " WHERE id = ? AND state = 'pending'", (decision, decided_by, _now(), move_id, candidate_id))
+            changed = await self.decide_candidate_in(db, candidate_id, decision, decided_by, move_id)
         found = await self.candidate(candidate_id)
         if found is None:
             raise UnknownCandidate(f"no candidate #{candidate_id}")
-        return found, cursor.rowcount > 0
+        return found, changed
 
+    @staticmethod
+    async def decide_candidate_in(db: aiosqlite.Connection, candidate_id: int, decision: str, decided_by: str,
+                                  move_id: str | None = None) -> bool:
+        """`decide_candidate` inside a transaction the caller holds: the one that records the accepted move,
+        so a move is never recorded without its candidate marked, nor the other way round. False when the
+        candidate was not pending (roll the transaction back then)."""
+        if decision not in ("accepted", "rejected"):
+            raise ValueError(f"decision must be 'accepted' or 'rejected', not {decision!r}")
+        cursor = await db.execute(
+            "UPDATE candidates SET state = ?, decided_by = ?, decided_at = ?, move_id = ?"
+            " WHERE id = ? AND state = 'pending'", (decision, decided_by, _now(), move_id, candidate_id))
+        return cursor.rowcount > 0
 
 async def _known_keys(db: aiosqlite.Connection, scope: int, keys: list[str]) -> dict[str, int]:
     """Which of `keys` the scope's ledger holds, and for which item."""

@@ -41,7 +41,7 @@ CREATE TABLE feed_items (
     last_error    TEXT,
     first_seen_at TEXT NOT NULL
 );
-CREATE INDEX feed_items_pending ON feed_items (feed_id) WHERE state = 'pending';
+CREATE INDEX feed_items_pending ON feed_items (id) WHERE state = 'pending';
 
 CREATE TABLE feed_item_keys (
     scope   INTEGER NOT NULL,
