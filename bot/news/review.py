@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from bot.answers import Engine
 from bot.news.article import Article, article_from_html, article_from_text
 from bot.news.extract import Candidate, extract_with_store
-from bot.news.fetch import ARTICLE_TYPES, Fetcher
+from bot.news.fetch import ARTICLE_TYPES, Fetcher, FetchResult
 from bot.news.records import ArticleRef, CandidateRecord
 from bot.recording import MoveInput, MoveInputError, Recorded, record
 from bot.store import Store
@@ -51,12 +51,16 @@ class Decision:
 
 async def fetch_article(fetcher: Fetcher, url: str, *, published: str | None = None,
                         title: str | None = None) -> Article:
-    """The article at `url` (a safe fetch), its main text and metadata read off the event loop."""
-    result = await fetcher.get(url, accept=ARTICLE_TYPES)
-    if result.content_type == "text/plain":
-        text = result.body.decode(result.charset or "utf-8", errors="replace")
-        return article_from_text(text, url=result.url, published=published, title=title)
-    return await asyncio.to_thread(article_from_html, result.body, url=result.url, published=published)
+    """The article at `url` (a safe fetch)."""
+    return await read_page(await fetcher.get(url, accept=ARTICLE_TYPES), title, published)
+
+
+async def read_page(page: FetchResult, title: str | None = None, published: str | None = None) -> Article:
+    """A fetched page as an article: its main text and metadata, read off the event loop."""
+    if page.content_type == "text/plain":
+        text = page.body.decode(page.charset or "utf-8", errors="replace")
+        return article_from_text(text, url=page.url, published=published, title=title)
+    return await asyncio.to_thread(article_from_html, page.body, url=page.url, published=published)
 
 
 class Review:
@@ -72,19 +76,22 @@ class Review:
     async def propose(self, article: Article, *, guild_id: int | None = None,
                       feed_id: int | None = None) -> list[Proposal]:
         """Each move `article` reports, offered to the ledger of `guild_id`'s scope (every server's: None)."""
-        if not article.url:
-            raise ValueError("a proposal needs the article's URL: it becomes the move's source")
-        ref = ArticleRef(article.url, article.title, article.site, article.published)
+        ref, found = await self.candidates_of(article)
         out = []
-        for found in await extract_with_store(article, self.engine.index, self.store):
-            if await self._already_cited(found, article.url):
-                continue
-            added = await self.store.add_candidate(found, ref, guild_id=guild_id, feed_id=feed_id)
+        for move in found:
+            added = await self.store.add_candidate(move, ref, guild_id=guild_id, feed_id=feed_id)
             out.append(Proposal(added.candidate, added.outcome))
         return out
 
+    async def candidates_of(self, article: Article) -> tuple[ArticleRef, list[Candidate]]:
+        """The article as a source, and the moves it reports but those on record that already cite it."""
+        if not article.url:
+            raise ValueError("a proposal needs the article's URL: it becomes the move's source")
+        found = await extract_with_store(article, self.engine.index, self.store)
+        return (ArticleRef(article.url, article.title, article.site, article.published),
+                [c for c in found if not await self._already_cited(c, article.url)])
+
     async def _already_cited(self, found: Candidate, url: str) -> bool:
-        """A move on record that already cites this article: nothing to propose."""
         if found.known_move_id is None:
             return False
         move = await self.store.move(found.known_move_id)

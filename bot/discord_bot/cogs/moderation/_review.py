@@ -29,11 +29,20 @@ from bot.discord_bot.cogs.moderation._candidates import (
 )
 from bot.discord_bot.cogs.moderation._moves import MoveForm, is_moderator, join_place
 from bot.discord_bot.replies import locale_of, say
-from bot.news.extract import extract_with_store
+from bot.news.extract import Candidate, extract_with_store
 from bot.news.feeds import FeedPoller, disabled_notice
-from bot.news.fetch import Fetcher, FetchError
-from bot.news.records import CandidateRecord, Feed
-from bot.news.review import Decision, Proposal, Review, UnknownCandidate, fetch_article, text_article
+from bot.news.fetch import Fetcher, FetchError, FetchResult
+from bot.news.pipeline import StoryReader
+from bot.news.records import ArticleRef, CandidateAdded, CandidateRecord, Feed
+from bot.news.review import (
+    Decision,
+    Proposal,
+    Review,
+    UnknownCandidate,
+    fetch_article,
+    read_page,
+    text_article,
+)
 from bot.recording import MoveInput, MoveInputError
 from bot.store import Store
 
@@ -61,7 +70,8 @@ class Desk:
         settings = self.bot.settings
         self.fetcher = Fetcher(allow_private=settings.allow_private_urls)
         await self.fetcher.__aenter__()
-        self.poller = FeedPoller(self.store, self.fetcher, self.on_item, poll_seconds=settings.feed_poll_seconds,
+        reader = StoryReader(self.store, self.fetcher, self._read, self._on_candidate)
+        self.poller = FeedPoller(self.store, self.fetcher, reader, poll_seconds=settings.feed_poll_seconds,
                                  on_disabled=self.on_disabled)
 
     async def close(self) -> None:
@@ -81,13 +91,13 @@ class Desk:
 
     # -- in: feeds and articles ---------------------------------------------------------------------------
 
-    async def on_item(self, feed: Feed, link: str, title: str | None, _guid: str | None,
-                      published: str | None) -> None:
-        """A new story of a feed: fetched, its moves proposed, the new ones posted for review."""
-        assert self.fetcher is not None
-        article = await fetch_article(self.fetcher, link, published=published, title=title)
-        for proposal in await (await self.review()).propose(article, guild_id=feed.guild_id, feed_id=feed.id):
-            await self.publish(proposal)
+    async def _read(self, page: FetchResult, title: str | None,
+                    published: str | None) -> tuple[ArticleRef, list[Candidate]]:
+        """A feed story's page (fetched by the `StoryReader`): the article and the moves it reports."""
+        return await (await self.review()).candidates_of(await read_page(page, title, published))
+
+    async def _on_candidate(self, _feed: Feed, added: CandidateAdded) -> None:
+        await self.publish(Proposal(added.candidate, added.outcome))
 
     async def on_disabled(self, feed: Feed) -> None:
         text = disabled_notice(feed, f"`/feeds add {feed.url}`")
@@ -101,10 +111,12 @@ class Desk:
         return await self.store.review_channels(guild_id)
 
     async def publish(self, proposal: Proposal) -> None:
+        """A pending candidate to every review channel of its scope where it is not shown yet (and its new story
+        onto the messages that show it); a new story of an accepted one, as an offer to add it as a source."""
         c = proposal.candidate
-        if proposal.outcome == "source" and c.state == "pending":
-            await self.refresh_posts(c)
-        elif proposal.outcome == "new":
+        if c.state == "pending":
+            if proposal.outcome == "source":
+                await self.refresh_posts(c)
             for guild_id in await self._channels(c.guild_id):
                 await self.post_waiting(guild_id)
         elif proposal.outcome == "source" and await self._lacks_sources(c):
@@ -152,6 +164,8 @@ class Desk:
             log.warning("could not post candidate #%s in channel %s: %s", c.id, channel_id, exc)
             return False
         await self.store.add_review_post(c.id, guild_id, channel_id, message.id)
+        if c.review_message_id is None:
+            await self.store.set_candidate_message(c.id, channel_id, message.id)
         return True
 
     # -- out: rendering and decisions ---------------------------------------------------------------------
@@ -251,8 +265,9 @@ class Desk:
         """The candidates of one article, privately, each with its buttons (`/move suggest`, "Extract moves")."""
         await interaction.response.defer(ephemeral=True, thinking=True)
         review = await self.review()
+        assert self.fetcher is not None
         try:
-            article = await fetch_article(self.fetcher, url) if url and self.fetcher else text_article(text or "", None)
+            article = await fetch_article(self.fetcher, url) if url else text_article(text or "", None)
         except FetchError as exc:
             await say(interaction, f"Could not read the article: {exc}")
             return
