@@ -235,3 +235,28 @@ async def test_a_failing_feed_is_disabled_with_a_notice_in_the_review_channel(wo
         assert f"Re-enable it with `/feeds add {feed}`" in text
         listed = await world.slash("feeds list")
         assert "**disabled**" in listed["data"]["embeds"][0]["description"]
+
+
+async def test_a_second_story_of_an_accepted_move_is_offered_as_a_source(world, server):
+    async with world.running(**FAST) as bot:
+        await world.subscribe("everything", "everything")
+        await set_up_review(world, server)
+        publish(server, "/raman.html")
+        [post] = await world.fake.wait_until(lambda: review_posts(world) or None, 10, "a candidate post")
+        await click(world, post, "Accept", permissions=MOD)
+        await world.wait_posts(world.ch["everything"], 1)
+        server.set("/raman-2.html", ARTICLE.replace("on Monday", "last week").encode(), content_type="text/html")
+        publish(server, "/raman.html", "/raman-2.html")
+        offer = (await world.fake.wait_until(lambda: r[1:] if len(r := review_posts(world)) == 2 else None, 10,
+                                             "the offer"))[0]
+        assert offer["embeds"][0]["title"] == "New story about a move on record"
+        assert list(buttons(offer)) == ["Add as a source", "Dismiss"]
+        assert server.url("/raman-2.html") in {f["name"]: f["value"] for f in offer["embeds"][0]["fields"]}["Articles"]
+        await click(world, offer, "Add as a source", permissions=MOD)
+        done = await world.fake.wait_until(
+            lambda: (m := world.fake.messages[offer["id"]]) and not m.get("components") and m, 5, "the offer taken")
+        assert "Sources added to `priya-raman-meta-2025`" in done["embeds"][0]["fields"][-1]["value"]
+        [move] = await bot.store.moves_of_person("Priya Raman")
+        assert [s.url for s in move.sources] == [server.url("/raman.html"), server.url("/raman-2.html")]
+        await world.settled()
+        assert len(world.posts(world.ch["everything"])) == 1  # a new source is no new move: no second alert
