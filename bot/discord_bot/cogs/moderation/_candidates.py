@@ -6,6 +6,7 @@ registers the class once, so a click is answered from the id alone, by any proce
 
 from __future__ import annotations
 
+import logging
 import re
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -14,11 +15,13 @@ import discord
 
 from bot.answers.render import shorten
 from bot.discord_bot.embeds import COLOUR
+from bot.discord_bot.replies import apologize
 from bot.news.records import CandidateRecord
 
 if TYPE_CHECKING:
     from bot.discord_bot.cogs.moderation._review import Desk
 
+log = logging.getLogger(__name__)
 ACCEPTED, REJECTED, PENDING = discord.Colour(0x57F287), discord.Colour(0xED4245), COLOUR
 _LABELS = {"accept": ("Accept", discord.ButtonStyle.success), "edit": ("Edit", discord.ButtonStyle.primary),
            "reject": ("Reject", discord.ButtonStyle.danger), "source": ("Add as a source", discord.ButtonStyle.success),
@@ -117,7 +120,11 @@ class CandidateButton(discord.ui.DynamicItem[discord.ui.Button],
         return await _desk(interaction).check_moderator(interaction)
 
     async def callback(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
-        await _desk(interaction).on_button(interaction, self.action, self.candidate_id)
+        try:
+            await _desk(interaction).on_button(interaction, self.action, self.candidate_id)
+        except Exception:  # logged with its traceback; the moderator gets the usual apology, never a dead click
+            log.exception("candidate #%s: %s failed for user %s", self.candidate_id, self.action, interaction.user.id)
+            await apologize(interaction)
 
 
 def _desk(interaction: discord.Interaction) -> Desk:

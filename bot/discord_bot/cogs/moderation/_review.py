@@ -323,8 +323,11 @@ class ReviewCog(commands.Cog, name="Review"):
         """The feeds, every `MOVESBOT_FEED_POLL_SECONDS`; candidates left unposted (a failed post, a review
         channel set since) go out first."""
         await self.bot.ready.wait()
-        for guild_id in await self.desk.store.review_channels():
-            await self.desk.post_waiting(guild_id, recover=True)
+        try:
+            for guild_id in await self.desk.store.review_channels():
+                await self.desk.post_waiting(guild_id, recover=True)
+        except Exception:  # the feeds are polled all the same; what waits is posted with their next story
+            log.exception("posting the waiting candidates failed")
         assert self.desk.poller is not None
         await self.desk.poller.run(asyncio.Event())
 
