@@ -198,3 +198,15 @@ def _record(id_: str, person: str, from_org: str, to_org: str | None) -> MoveRec
 def test_misspelled_names_resolve_but_other_people_stay_new(extract):
     found = extract("Ruoming Pnag has joined Meta. Xiaohua Zhao has joined Anthropic.")
     assert pairs(found) == {("Ruoming Pang", "Meta"), ("Xiaohua Zhao", "Anthropic")}
+
+
+def test_other_ways_a_story_tells_a_move(extract):
+    assert pairs(extract("Apple has lost another AI researcher, Bowen Zhang, to Meta.")) == {("Bowen Zhang", "Meta")}
+    assert pairs(extract("Zuckerberg personally recruited Alexandr Wang.")) == {("Alexandr Wang", "Meta")}
+    assert pairs(extract("After years at Google, Noam Shazeer returned to the company in 2024.")) == {
+        ("Noam Shazeer", "Google")}  # "the company": the org the sentence named, not the story's first one
+    found = extract("Apple hires Meta's top lawyer\nApple said Jennifer Newstead, Meta's chief legal officer, will "
+                    "join the company in January.")
+    assert [(c.person, c.from_org, c.to_org) for c in found] == [("Jennifer Newstead", "Meta", "Apple")]
+    assert pairs(extract("Evans Hankey left Apple in 2023 to co-found io with Jony Ive.")) == {("Evans Hankey", "io")}
+    assert extract("Zuckerberg met Alexandr Wang twice.") == []

@@ -38,7 +38,10 @@ _HIRE = (r"hir(?:es|ed|ing)|poach(?:es|ed|ing)?|tap(?:s|ped)|recruit(?:s|ed)|lur
          r"|(?:brings|brought)\s+(?:in|on)|appoint(?:s|ed)|named|names|nam(?:é|ée|és|ées)|nomm(?:e|é|ée|és|ées)"
          r"|recrut(?:e|ent|é|ée|és|ées|er)|débauch(?:e|ent|é|ée|és|ées|er)|embauch(?:e|ent|é|ée|és|ées|er)"
          r"|s['’]offre|s['’]est\s+offert|attir(?:e|é|ée|és)")
-TRIGGERS = re.compile(rf"\b(?:(?P<join>{_JOIN})|(?P<leave>{_LEAVE})|(?P<hire>{_HIRE}))\b", re.IGNORECASE)
+# LOSE: an org (before) loses a person (after) "to" another: "Apple has lost another researcher, X, to Meta"
+_LOSE = r"lost|loses|losing|perd(?:u|ent)?|perdre"
+TRIGGERS = re.compile(rf"\b(?:(?P<join>{_JOIN})|(?P<leave>{_LEAVE})|(?P<hire>{_HIRE})|(?P<lose>{_LOSE}))\b",
+                      re.IGNORECASE)
 NOT_A_MOVE = re.compile(r"\s*(?:forces|hands|the\s+(?:race|fray|call|chorus|debate|ranks\s+of\s+critics))\b"
                         r"|\s+(?:behind|out|over|unanswered|open)\b", re.IGNORECASE)
 

@@ -131,11 +131,12 @@ class MentionFinder:
         if cap and (place := self._place_at(ws, i)):
             return place
         limit = 0  # a known name is made of the index's words only
-        while limit < min(_MAX_SPAN, len(ws) - i) and ws[i + limit].folded in self.words:
+        while limit < min(_MAX_SPAN, len(ws) - i) and all(w in self.words for w in ws[i + limit].folded.split()):
             limit += 1
         for n in range(limit, 0, -1):
-            if not cap and n < 2:
-                break
+            if not cap and n < 2:  # a lower-case org only as it is written: "io"
+                return next((Mention("org", h.name, i, i + 1, True) for h in self.index.exact(first, ["org"])
+                             if h.spelling == first), None)
             span = ws[i:i + n]
             if n > 1 and any(ws[k].start - ws[k - 1].end > 1 for k in range(i + 1, i + n)):
                 continue  # punctuation between words: not one name

@@ -101,7 +101,7 @@ class SentenceReader:
             lo = max([self._word_at(found[n - 1].end()) if n else 0] + [b for b in breaks if b <= ti])
             hi = min([self._word_at(found[n + 1].start()) if n + 1 < len(found) else len(self.ws)]
                      + [b for b in breaks if b >= tj])
-            kind = next(k for k in ("join", "leave", "hire") if m.group(k))
+            kind = next(k for k in ("join", "leave", "hire", "lose") if m.group(k))
             self.verbs.append(_Verb(kind, ti, tj, lo, hi, m))
 
     def _word_at(self, pos: int) -> int:
@@ -120,7 +120,7 @@ class SentenceReader:
         out: list[Found] = []
         previous: tuple[list[Mention], bool] = ([], False)
         for verb in self.verbs:
-            read = self._hire if verb.kind == "hire" else self._arrive_or_leave
+            read = {"hire": self._hire, "lose": self._lose}.get(verb.kind, self._arrive_or_leave)
             found, previous = read(verb, previous)
             out.extend(found)
             if found:
@@ -197,8 +197,10 @@ class SentenceReader:
         """Orgs and teams after the verb in the clause; a leader's name in a possessive stands for the org ("le
         projet de Zuckerberg"); "the company" right after the verb is the story's own org."""
         out = []
-        if self.ctx.main_org and tj < len(self.ws) and THE_COMPANY.match(self.text, self.ws[tj - 1].end):
-            out.append(Mention("org", self.ctx.main_org, tj, tj + 1, True))
+        if 0 < tj < len(self.ws) and THE_COMPANY.match(self.text, self.ws[tj - 1].end):
+            org = self._the_company(tj)
+            if org:
+                out.append(Mention("org", org, tj, tj + 1, True))
         for m in self.mentions:
             if not tj <= m.i < hi:
                 continue
@@ -209,6 +211,12 @@ class SentenceReader:
                 if org and (m.possessive or self._folded(m.i - 1) in ("de", "d")):
                     out.append(Mention("org", org, m.i, m.j, True))
         return out
+
+    def _the_company(self, before: int) -> str | None:
+        """What "the company" stands for: the last org the sentence named before it as itself (not "Meta's
+        lawyer"), else the story's own org."""
+        named = [m for m in self.mentions if m.j <= before and m.kind == "org" and m.known and not m.possessive]
+        return named[-1].name if named else self.ctx.main_org
 
     def _preceded_by(self, m: Mention, vocabulary: frozenset[str], reach: int = 2) -> bool:
         return any(self._folded(m.i - k) in vocabulary for k in range(1, reach + 1))
@@ -293,9 +301,12 @@ class SentenceReader:
         if self.ctx.main_org and before and (before[-1] == "it" or before[-2:] == ["the", "company"]):
             return Mention("org", self.ctx.main_org, verb.ti - 1, verb.ti, True)
         for m in reversed([m for m in self.mentions if verb.lo <= m.i and m.j <= verb.ti]):
+            leader = LEADERS.get(fold(m.name).split()[-1]) if m.kind != "team" else None
+            if (leader and m.kind == "person") or (m.kind == "org" and not m.known and leader):
+                m = Mention("org", leader, m.i, m.j, True)  # "Zuckerberg personally recruited X": Meta
             if m.kind == "person" and not self._gap_ok(self._between(m.j, verb.ti), 12):
                 return None
-            if m.kind in ("org", "team") and not self._preceded_by(m, _PREPOSITIONS, 1):
+            if m.kind in ("org", "team") and m.known and not self._preceded_by(m, _PREPOSITIONS, 1):
                 gap = self._between(m.j, verb.ti)
                 return m if len(fold(gap).split()) <= 10 and not NEGATED.search(gap) else None
         return None
@@ -329,6 +340,21 @@ class SentenceReader:
             frm = self._from_near(verb.lo, verb.ti, to[0])
             role = self._named_role(verb.match, near[0]) if _NAMING.match(verb.match.group()) else None
         return self._found(people, frm, to, role, verb, background), (people, background)
+
+    def _lose(self, verb: _Verb, previous: tuple[list[Mention], bool]
+              ) -> tuple[list[Found], tuple[list[Mention], bool]]:
+        """"Apple has lost another AI researcher, X, to Meta": the subject is where they left, "to" where they
+        went."""
+        subject = self._org_before(verb)
+        objects = [m for m in self.mentions if verb.tj <= m.i < verb.hi and m.kind == "person" and m.i - verb.tj <= 8]
+        if subject is None or not objects:
+            return [], previous
+        people = [m for m in self._list_forward(objects[0], verb.hi) if _is_person(m)]
+        places = self._places(people[-1].j, verb.hi)
+        to = next((self._place(m, places) for m in places if self._preceded_by(m, frozenset({"to", "profit", "a"}))),
+                  None)
+        frm = self._place(subject, [m for m in self.mentions if m.i >= subject.j])
+        return self._found(people, frm, to, None, verb, self._background(verb)), (people, False)
 
     def _named_role(self, match: re.Match, place: Mention) -> str | None:
         between = self.text[match.end():self.ws[place.i].start]
