@@ -63,8 +63,13 @@ NEGATED = re.compile(r"\b(?:not|n['’]t|never|declined|refused|rejected|turned\
                      re.IGNORECASE)
 CLAUSE_BREAK = re.compile(r";|\s[—–]\s|\b(?:but|while|whereas|however|meanwhile|mais|tandis|alors\s+que|"
                           r"cependant|pendant\s+que)\b", re.IGNORECASE)
-LIST_SEP = re.compile(r"^\s*(?:,\s*)?(?:(?:and|et|&|as\s+well\s+as|ainsi\s+que|along\s+with|plus)\s+)?$"
-                      r"|^\s*,[^,;]{1,140},\s*(?:and|et|ainsi\s+que)?\s*$", re.IGNORECASE)
+# between two people of one list: "X, Y and Z", "X from Scale AI, Y, and former GitHub CEO Z", "X, qui ..., et Y"
+_DESCRIBED = (r"(?:(?:former|ex-|ancien(?:ne)?|[A-Z][\w.&-]*(?:['’]s)?|researchers?|engineers?|scientists?|ceo|cto|"
+              r"coo|co-?founder|founder|executive|head|vp|president|chief|officer|director|lead|leader|"
+              r"chercheur(?:se)?s?|ingénieur(?:e)?s?|cofondat(?:eur|rice)|fondat(?:eur|rice)|patron)\s+){0,5}")
+LIST_SEP = re.compile(r"^\s*(?:(?:from|of|at|de|d['’]|chez)\s+[^,;]{1,40}?)?\s*(?:,\s*)?(?:(?:and|et|&|as\s+well\s+as|"
+                      rf"ainsi\s+que|along\s+with|plus)\s+)?{_DESCRIBED}$"
+                      r"|^\s*,[^,;]{1,140},\s*(?:and|et|ainsi\s+que)?\s*$")
 
 CALLED = re.compile(r"\b(?:called|named|dubbed|baptisée?|appelée?|nommée?)\s+"
                     r"(?P<name>[A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*){0,3})")
