@@ -128,6 +128,11 @@ class _Without:
         kinds = [k for k in (kinds or ("person", "org", "team")) if self.people or k != "person"]
         return [m for m in self.index.exact(text, kinds) if self.aliases or m.spelling == m.name]
 
+    def fuzzy(self, text, kinds=None, limit=10, cutoff=60.0):
+        if not self.people:
+            return []
+        return [m for m in self.index.fuzzy(text, kinds, limit, cutoff) if self.aliases or m.spelling == m.name]
+
     def lookup(self, text, kinds=None, limit=5):
         return self.index.lookup(text, kinds, limit) if self.people and self.aliases else Lookup(text, None)
 

@@ -198,3 +198,31 @@ def _record(id_: str, person: str, from_org: str, to_org: str | None) -> MoveRec
 def test_misspelled_names_resolve_but_other_people_stay_new(extract):
     found = extract("Ruoming Pnag has joined Meta. Xiaohua Zhao has joined Anthropic.")
     assert pairs(found) == {("Ruoming Pang", "Meta"), ("Xiaohua Zhao", "Anthropic")}
+
+
+def test_other_ways_a_story_tells_a_move(extract):
+    assert pairs(extract("Apple has lost another AI researcher, Bowen Zhang, to Meta.")) == {("Bowen Zhang", "Meta")}
+    assert pairs(extract("Zuckerberg personally recruited Alexandr Wang.")) == {("Alexandr Wang", "Meta")}
+    assert pairs(extract("After years at Google, Noam Shazeer returned to the company in 2024.")) == {
+        ("Noam Shazeer", "Google")}  # "the company": the org the sentence named, not the story's first one
+    found = extract("Apple hires Meta's top lawyer\nApple said Jennifer Newstead, Meta's chief legal officer, will "
+                    "join the company in January.")
+    assert [(c.person, c.from_org, c.to_org) for c in found] == [("Jennifer Newstead", "Meta", "Apple")]
+    assert pairs(extract("Evans Hankey left Apple in 2023 to co-found io with Jony Ive.")) == {("Evans Hankey", "io")}
+    assert extract("Zuckerberg met Alexandr Wang twice.") == []
+
+
+def test_each_person_of_a_list_keeps_where_they_came_from(extract):
+    found = extract("Meta has recruited Alexandr Wang from Scale AI, Daniel Gros, and former GitHub CEO Nat Friedman. "
+                    "Meta also recruited OpenAI researcher Yuanzhi Li and Anton Bakhtin, who worked on Claude at "
+                    "Anthropic.")
+    assert [(c.person, c.from_org, c.to_org) for c in found] == [
+        ("Alexandr Wang", "Scale AI", "Meta"), ("Daniel Gross", None, "Meta"), ("Nat Friedman", None, "Meta"),
+        ("Yuanzhi Li", "OpenAI", "Meta"), ("Anton Bakhtin", "Anthropic", "Meta")]
+
+
+def test_a_date_in_an_apposition_is_not_the_move_date(extract):
+    (c,) = extract("Ruoming Pang, who led Apple's models team since 2021, has joined Meta.", published="2025-07-08")
+    assert c.date == "2025-07-08"
+    (c,) = extract("In June 2025, Ruoming Pang left Apple for Meta.", published="2025-08-01")
+    assert c.date == "2025-06"

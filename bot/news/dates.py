@@ -69,13 +69,15 @@ def _valid(year: int | None, month: int, day: int) -> str | None:
         return None
 
 
-def date_near(sentence: str, start: int, end: int, published: str | None) -> str | None:
-    """The date nearest the words `start:end` (a move's verb and its objects), else the publication date."""
+def date_near(sentence: str, start: int, end: int, published: str | None, subject: int = 0) -> str | None:
+    """The first date in the move's clause after its verb (`start:end`), else one that opens the sentence before its
+    subject ("In July, X joined Y"), else the publication date: a date between the subject and the verb belongs to
+    an apposition ("X, who led the team since 2021, has joined")."""
     pub = date.fromisoformat(published) if published else None
     found = _found(sentence, pub)
-    if found:
-        return min(found, key=lambda f: (0 if f[0] >= start else 1, abs(f[0] - end)))[1]
-    return published
+    after = [value for at, value in found if start <= at < end]
+    before = [value for at, value in found if at < subject]
+    return (after or before[-1:] or [published])[0]
 
 
 def status_of(sentence: str, following: str = "") -> str:

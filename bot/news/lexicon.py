@@ -38,7 +38,10 @@ _HIRE = (r"hir(?:es|ed|ing)|poach(?:es|ed|ing)?|tap(?:s|ped)|recruit(?:s|ed)|lur
          r"|(?:brings|brought)\s+(?:in|on)|appoint(?:s|ed)|named|names|nam(?:é|ée|és|ées)|nomm(?:e|é|ée|és|ées)"
          r"|recrut(?:e|ent|é|ée|és|ées|er)|débauch(?:e|ent|é|ée|és|ées|er)|embauch(?:e|ent|é|ée|és|ées|er)"
          r"|s['’]offre|s['’]est\s+offert|attir(?:e|é|ée|és)")
-TRIGGERS = re.compile(rf"\b(?:(?P<join>{_JOIN})|(?P<leave>{_LEAVE})|(?P<hire>{_HIRE}))\b", re.IGNORECASE)
+# LOSE: an org (before) loses a person (after) "to" another: "Apple has lost another researcher, X, to Meta"
+_LOSE = r"lost|loses|losing|perd(?:u|ent)?|perdre"
+TRIGGERS = re.compile(rf"\b(?:(?P<join>{_JOIN})|(?P<leave>{_LEAVE})|(?P<hire>{_HIRE})|(?P<lose>{_LOSE}))\b",
+                      re.IGNORECASE)
 NOT_A_MOVE = re.compile(r"\s*(?:forces|hands|the\s+(?:race|fray|call|chorus|debate|ranks\s+of\s+critics))\b"
                         r"|\s+(?:behind|out|over|unanswered|open)\b", re.IGNORECASE)
 
@@ -60,8 +63,13 @@ NEGATED = re.compile(r"\b(?:not|n['’]t|never|declined|refused|rejected|turned\
                      re.IGNORECASE)
 CLAUSE_BREAK = re.compile(r";|\s[—–]\s|\b(?:but|while|whereas|however|meanwhile|mais|tandis|alors\s+que|"
                           r"cependant|pendant\s+que)\b", re.IGNORECASE)
-LIST_SEP = re.compile(r"^\s*(?:,\s*)?(?:(?:and|et|&|as\s+well\s+as|ainsi\s+que|along\s+with|plus)\s+)?$"
-                      r"|^\s*,[^,;]{1,140},\s*(?:and|et|ainsi\s+que)?\s*$", re.IGNORECASE)
+# between two people of one list: "X, Y and Z", "X from Scale AI, Y, and former GitHub CEO Z", "X, qui ..., et Y"
+_DESCRIBED = (r"(?:(?:former|ex-|ancien(?:ne)?|[A-Z][\w.&-]*(?:['’]s)?|researchers?|engineers?|scientists?|ceo|cto|"
+              r"coo|co-?founder|founder|executive|head|vp|president|chief|officer|director|lead|leader|"
+              r"chercheur(?:se)?s?|ingénieur(?:e)?s?|cofondat(?:eur|rice)|fondat(?:eur|rice)|patron)\s+){0,5}")
+LIST_SEP = re.compile(r"^\s*(?:(?:from|of|at|de|d['’]|chez)\s+[^,;]{1,40}?)?\s*(?:,\s*)?(?:(?:and|et|&|as\s+well\s+as|"
+                      rf"ainsi\s+que|along\s+with|plus)\s+)?{_DESCRIBED}$"
+                      r"|^\s*,[^,;]{1,140},\s*(?:and|et|ainsi\s+que)?\s*$")
 
 CALLED = re.compile(r"\b(?:called|named|dubbed|baptisée?|appelée?|nommée?)\s+"
                     r"(?P<name>[A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*){0,3})")

@@ -19,7 +19,8 @@ _SENTENCE_END = re.compile(rf"{_ABBREV}(?P<p>[.!?…]+[\"”»)]?)\s+(?=[\"“«
 _WORD = re.compile(r"(?:[dlDLjJnNsScCmMtT]|[Qq]u)['’](?=\w)|\w+(?:[-.&]\w+)*(?:['’]s\b)?")
 _INITIAL = re.compile(r"^[A-Z]\.?$")
 _NAME_WORD = re.compile(r"^(?:[A-ZÀ-Ý][a-zà-ÿ]+(?:[-'’][A-ZÀ-Ý]?[a-zà-ÿ]+)*|(?:Mc|Mac|Le|De|Di|Da|O')[A-Z][a-z]+)$")
-_ORG_WORD = re.compile(r"^(?=\S*[A-Za-z])(?:[A-Z0-9][\w.&-]*|[a-z]+[A-Z][\w.]*)$")  # "Periodic", "xAI", "01.AI", "H"
+# "Periodic", "xAI", "01.AI", "H", "Zuckerberg's"
+_ORG_WORD = re.compile(r"^(?=\S*[A-Za-z])(?:[A-Z0-9][\w.&-]*|[a-z]+[A-Z][\w.]*)(?:['’]s)?$")
 _MAX_SPAN = 6
 _SURE = 88.0  # a new-looking name this close to one on record (WRatio) is taken as a misspelling of it
 
@@ -86,8 +87,9 @@ def _slips(typed: list[str], words: list[str]) -> bool:
     for a, b in zip(typed, words, strict=True):
         if a == b:
             continue
-        swapped = sorted(a) == sorted(b) and OSA.distance(a, b) == 1
-        if not swapped and (min(len(a), len(b)) < 5 or OSA.distance(a, b) > 1):
+        slip = OSA.distance(a, b) == 1
+        swapped_or_dropped = sorted(a) == sorted(b) or len(a) != len(b)  # "Pnag", "Gros": not another short name
+        if not slip or (min(len(a), len(b)) < 5 and not (swapped_or_dropped and min(len(a), len(b)) >= 4)):
             return False
     return True
 
@@ -131,11 +133,12 @@ class MentionFinder:
         if cap and (place := self._place_at(ws, i)):
             return place
         limit = 0  # a known name is made of the index's words only
-        while limit < min(_MAX_SPAN, len(ws) - i) and ws[i + limit].folded in self.words:
+        while limit < min(_MAX_SPAN, len(ws) - i) and all(w in self.words for w in ws[i + limit].folded.split()):
             limit += 1
         for n in range(limit, 0, -1):
-            if not cap and n < 2:
-                break
+            if not cap and n < 2:  # a lower-case org only as it is written: "io"
+                return next((Mention("org", h.name, i, i + 1, True) for h in self.index.exact(first, ["org"])
+                             if h.spelling == first), None)
             span = ws[i:i + n]
             if n > 1 and any(ws[k].start - ws[k - 1].end > 1 for k in range(i + 1, i + n)):
                 continue  # punctuation between words: not one name

@@ -23,8 +23,10 @@ from bot.news.lexicon import (
     TRIGGERS,
 )
 from bot.news.mentions import Mention, MentionFinder, Word, words
+from bot.news.roles import clean_role, named_role, role_after_name, role_as
 from bot.text import fold
 
+_OF = frozenset(fold("from depuis ex former formerly of at de d chez").split())
 _HE = frozenset(["he", "she", "il", "elle"])
 _THEY = frozenset(["they", "ils", "elles"])
 _PREPOSITIONS = frozenset(fold("in from at of with into for to by de d chez dans par pour sur en").split())
@@ -32,17 +34,6 @@ _CONNECTORS = frozenset(["and", "et", "to", "pour", "then", "puis", "before", "a
 # an apposition: "(...)", ", ... ,", "— ... —", or ", an OpenAI co-founder" up to its "who"
 _APPOSITION = re.compile(r"\([^()]*\)|,[^,]*,|—[^—]*—|,[^,]*?(?=\b(?:who|qui)\b)")
 _NAMING = re.compile(r"^(?:nam|nomm|appoint)", re.IGNORECASE)
-_ROLE_AS = re.compile(r"\b(?:as|comme|en\s+tant\s+que|au\s+poste\s+de)\s+(?!(?:part|well|soon|such|much|long|usual|"
-                      r"expected|planned|reported|early|late|a\s+result|of|if|though)\b)(?:(?:its|their|his|her|the|a|an|son|sa|"
-                      r"new|nouveau|nouvelle|first|premier|première)\s+)*(?P<r>[^,.;()\"]{2,60}?)(?=\s*(?:[,.;()]|$"
-                      r"|\b(?:at|of|for|in|on|after|following|and|to|chez|de|d['’]|à|pour|avec|where|qui|who|with|"
-                      r"from|since|under|reporting)\b))", re.IGNORECASE)
-_ROLE_WORDS = re.compile(r"^(?:the\s+|a\s+|an\s+|l['’]|le\s+|la\s+|un\s+|une\s+)?(?:(?:former|ex-|ancien|ancienne|"
-                         r"then|longtime)\s*)?(?:\w+['’]s\s+)?(?P<r>(?:(?:top|senior|principal|distinguished|lead|"
-                         r"staff|chief|vice|head|former)\s+)*(?:head|lead|leader|chief|director|president|vp|manager|"
-                         r"researcher|engineer|scientist|co-?founder|founder|ceo|cto|coo|executive|responsable|"
-                         r"directeur|directrice|chercheur|chercheuse|ingénieur|ingénieure|patron|patronne|"
-                         r"cofondateur|cofondatrice|cadre)\b[^,]{0,60})$", re.IGNORECASE)
 Place = tuple[str, str | None]  # (org, team)
 
 
@@ -101,7 +92,7 @@ class SentenceReader:
             lo = max([self._word_at(found[n - 1].end()) if n else 0] + [b for b in breaks if b <= ti])
             hi = min([self._word_at(found[n + 1].start()) if n + 1 < len(found) else len(self.ws)]
                      + [b for b in breaks if b >= tj])
-            kind = next(k for k in ("join", "leave", "hire") if m.group(k))
+            kind = next(k for k in ("join", "leave", "hire", "lose") if m.group(k))
             self.verbs.append(_Verb(kind, ti, tj, lo, hi, m))
 
     def _word_at(self, pos: int) -> int:
@@ -120,7 +111,7 @@ class SentenceReader:
         out: list[Found] = []
         previous: tuple[list[Mention], bool] = ([], False)
         for verb in self.verbs:
-            read = self._hire if verb.kind == "hire" else self._arrive_or_leave
+            read = {"hire": self._hire, "lose": self._lose}.get(verb.kind, self._arrive_or_leave)
             found, previous = read(verb, previous)
             out.extend(found)
             if found:
@@ -197,8 +188,10 @@ class SentenceReader:
         """Orgs and teams after the verb in the clause; a leader's name in a possessive stands for the org ("le
         projet de Zuckerberg"); "the company" right after the verb is the story's own org."""
         out = []
-        if self.ctx.main_org and tj < len(self.ws) and THE_COMPANY.match(self.text, self.ws[tj - 1].end):
-            out.append(Mention("org", self.ctx.main_org, tj, tj + 1, True))
+        if 0 < tj < len(self.ws) and THE_COMPANY.match(self.text, self.ws[tj - 1].end):
+            org = self._the_company(tj)
+            if org:
+                out.append(Mention("org", org, tj, tj + 1, True))
         for m in self.mentions:
             if not tj <= m.i < hi:
                 continue
@@ -209,6 +202,12 @@ class SentenceReader:
                 if org and (m.possessive or self._folded(m.i - 1) in ("de", "d")):
                     out.append(Mention("org", org, m.i, m.j, True))
         return out
+
+    def _the_company(self, before: int) -> str | None:
+        """What "the company" stands for: the last org the sentence named before it as itself (not "Meta's
+        lawyer"), else the story's own org."""
+        named = [m for m in self.mentions if m.j <= before and m.kind == "org" and m.known and not m.possessive]
+        return named[-1].name if named else self.ctx.main_org
 
     def _preceded_by(self, m: Mention, vocabulary: frozenset[str], reach: int = 2) -> bool:
         return any(self._folded(m.i - k) in vocabulary for k in range(1, reach + 1))
@@ -262,7 +261,8 @@ class SentenceReader:
     def _from_near(self, lo: int, hi: int, exclude: str | None) -> Place | None:
         """Where the people came from, when the clause says so around them: "Apple researchers X", "X, qui
         dirigeait l'équipe AFM d'Apple", "X from OpenAI"."""
-        places = [m for m in self.mentions if lo <= m.i < hi and m.kind in ("org", "team") and m.known]
+        places = [m for m in self.mentions if lo <= m.i < hi and m.kind in ("org", "team") and m.known
+                  and not self._preceded_by(m, frozenset({"by", "par"}), 1)]
         for m in places:
             org, team = self._place(m, places)
             if org and org != exclude:
@@ -280,10 +280,10 @@ class SentenceReader:
         if not people:
             return [], previous
         to, frm = self._destination(verb)
-        if frm is None:
+        if frm is None and people[0].i >= verb.lo:  # (a subject told in this clause, not the previous verb's)
             frm = self._from_near(verb.lo, verb.ti, to[0] if to else None)
-        role = _ROLE_AS.search(self.text, verb.match.end(), self._end(verb))
-        return (self._found(people, frm, to, role.group("r") if role else None, verb, background),
+        role = role_as(self.text, verb.match.end(), self._end(verb))
+        return (self._found(people, frm, to, role, verb, background),
                 (people, background))
 
     def _org_before(self, verb: _Verb) -> Mention | None:
@@ -293,9 +293,12 @@ class SentenceReader:
         if self.ctx.main_org and before and (before[-1] == "it" or before[-2:] == ["the", "company"]):
             return Mention("org", self.ctx.main_org, verb.ti - 1, verb.ti, True)
         for m in reversed([m for m in self.mentions if verb.lo <= m.i and m.j <= verb.ti]):
+            leader = LEADERS.get(fold(m.name).split()[-1]) if m.kind != "team" else None
+            if (leader and m.kind == "person") or (m.kind == "org" and not m.known and leader):
+                m = Mention("org", leader, m.i, m.j, True)  # "Zuckerberg personally recruited X": Meta
             if m.kind == "person" and not self._gap_ok(self._between(m.j, verb.ti), 12):
                 return None
-            if m.kind in ("org", "team") and not self._preceded_by(m, _PREPOSITIONS, 1):
+            if m.kind in ("org", "team") and m.known and not self._preceded_by(m, _PREPOSITIONS, 1):
                 gap = self._between(m.j, verb.ti)
                 return m if len(fold(gap).split()) <= 10 and not NEGATED.search(gap) else None
         return None
@@ -314,7 +317,7 @@ class SentenceReader:
             if to[1] is None:  # "Meta a recruté X ... pour ses Superintelligence Labs"
                 to = to[0], next((m.name for m in self.mentions if m.kind == "team" and m.org == to[0]
                                   and verb.tj <= m.i < verb.hi), None)
-            frm = self._from_near(verb.tj, verb.hi, to[0])
+            frm = self._from_each(people, verb.tj, verb.hi, to[0])
             role = None
         else:  # passive: "X was hired by Meta", "X a été nommé directeur de Y"
             people, background = self._subjects(verb, ([], False))
@@ -327,49 +330,64 @@ class SentenceReader:
                 return [], (people, background)
             to = self._place(near[0], places)
             frm = self._from_near(verb.lo, verb.ti, to[0])
-            role = self._named_role(verb.match, near[0]) if _NAMING.match(verb.match.group()) else None
+            role = (named_role(self.text[verb.match.end():self.ws[near[0].i].start])
+                    if _NAMING.match(verb.match.group()) else None)
         return self._found(people, frm, to, role, verb, background), (people, background)
 
-    def _named_role(self, match: re.Match, place: Mention) -> str | None:
-        between = self.text[match.end():self.ws[place.i].start]
-        between = re.sub(r"^\s*(?:as\s+)?(?:(?:its|the|a|an|new|nouveau|nouvelle)\s+)*", "", between)
-        between = re.sub(r"\s+(?:of|at|chez|de|d['’]|du|à)\s*$", "", between.strip(" ,"))
-        return between if between and len(between.split()) <= 6 and not NEGATED.search(between) else None
+    def _lose(self, verb: _Verb, previous: tuple[list[Mention], bool]
+              ) -> tuple[list[Found], tuple[list[Mention], bool]]:
+        """"Apple has lost another AI researcher, X, to Meta": the subject is where they left, "to" where they
+        went."""
+        subject = self._org_before(verb)
+        objects = [m for m in self.mentions if verb.tj <= m.i < verb.hi and m.kind == "person" and m.i - verb.tj <= 8]
+        if subject is None or not objects:
+            return [], previous
+        people = [m for m in self._list_forward(objects[0], verb.hi) if _is_person(m)]
+        places = self._places(people[-1].j, verb.hi)
+        to = next((self._place(m, places) for m in places if self._preceded_by(m, frozenset({"to", "profit", "a"}))),
+                  None)
+        frm = self._place(subject, [m for m in self.mentions if m.i >= subject.j])
+        return self._found(people, frm, to, None, verb, self._background(verb)), (people, False)
 
-    def _found(self, people: list[Mention], frm: Place | None, to: Place | None, to_role: str | None,
-               verb: _Verb, background: bool) -> list[Found]:
-        if to and frm and frm[0] == to[0] and (to[1] is None or frm[1] == to[1]):
-            return []  # a move within one org, or the org named twice: not a move between labs
-        if to is None and frm is None:
-            return []
+    def _from_each(self, people: list[Mention], tj: int, hi: int, exclude: str) -> list[Place | None]:
+        """Where each person of a hired list came from: "from X" after the name, or a description before it
+        ("OpenAI researcher Y"); else the description before the whole list ("Apple researchers X and Y")."""
+        out: list[Place | None] = []
+        for k, p in enumerate(people):
+            start = people[k - 1].j if k else tj
+            end = people[k + 1].i if k + 1 < len(people) else hi
+            trailing = [m for m in self._known_places(p.j, end) if k + 1 == len(people) or self._preceded_by(m, _OF)]
+            leading = [m for m in self._known_places(start, p.i) if not (k and self._preceded_by(m, _OF))]
+            own = next((self._place(m, self.mentions) for m in trailing + leading[::-1]
+                        if (m.org or m.name) != exclude), None)
+            shared = out[0] if out and self._between(people[0].j, p.i).strip(" ,").lower() in ("and", "et") else None
+            out.append(own or shared)
+        return out
+
+    def _known_places(self, lo: int, hi: int) -> list[Mention]:
+        return [m for m in self.mentions if lo <= m.i < hi and m.kind in ("org", "team") and m.known]
+
+    def _found(self, people: list[Mention], frm: list[Place | None] | Place | None, to: Place | None,
+               to_role: str | None, verb: _Verb, background: bool) -> list[Found]:
+        froms = frm if isinstance(frm, list) else [frm] * len(people)
         out = []
-        for p in people:
+        for p, frm in zip(people, froms, strict=True):
+            if to and frm and frm[0] == to[0] and (to[1] is None or frm[1] == to[1]):
+                frm = None  # the org named twice, or a move within one org: not where they came from
+            if to is None and frm is None:
+                continue
             surname = fold(p.name).split()[-1]
             about = re.search(rf"^\W*(?:he|she|il|elle|they|ils)\b|\b{re.escape(surname)}\b",
                               fold(self.ctx.following))
             out.append(Found(
                 person=p.name, person_known=p.known, from_org=frm[0] if frm else None,
-                from_team=frm[1] if frm else None, from_role=self._from_role(p),
-                to_org=to[0] if to else None, to_team=to[1] if to else None, to_role=_clean_role(to_role),
-                date=date_near(self.text, verb.match.start(), self._end(verb), self.ctx.published),
+                from_team=frm[1] if frm else None, from_role=role_after_name(self.text[self.ws[p.j - 1].end:]),
+                to_org=to[0] if to else None, to_team=to[1] if to else None, to_role=clean_role(to_role),
+                date=date_near(self.text, verb.match.start(), self._end(verb), self.ctx.published,
+                               self.ws[min(people[0].i, verb.ti)].start),
                 status=status_of(self.text, self.ctx.following if about else ""), evidence=self.text,
                 background=background))
         return out
-
-    def _from_role(self, p: Mention) -> str | None:
-        """The role an apposition gives right after the name: "X, Apple's head of foundation models,"."""
-        if p.j >= len(self.ws):
-            return None
-        m = re.match(r"\s*,\s*([^,]{3,90}),", self.text[self.ws[p.j - 1].end:])
-        role = _ROLE_WORDS.match(m.group(1).strip()) if m else None
-        return _clean_role(role.group("r")) if role else None
-
-
-def _clean_role(role: str | None) -> str | None:
-    if not role:
-        return None
-    role = role.strip(" ,.;")
-    return role if 1 <= len(role.split()) <= 8 else None
 
 
 def _is_person(m: Mention) -> bool:
