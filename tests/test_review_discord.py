@@ -12,7 +12,7 @@ import pytest
 import pytest_asyncio
 
 from bot.news.feeds import MAX_FAILURES
-from tests.discord_helpers import EPHEMERAL, answer_of, assert_bodies_safe
+from tests.discord_helpers import EPHEMERAL, answer_of, assert_bodies_safe, eventually
 from tests.fake_discord import payloads as P
 from tests.feed_server import FeedServer, rss
 from tests.test_alerts_discord import MOD, World, modal_inputs
@@ -131,10 +131,16 @@ async def test_a_feed_story_is_reviewed_accepted_once_alerted_once_and_never_pro
         assert len(world.posts(world.ch["everything"])) == 1
         with pytest.raises(LookupError):  # the buttons are gone
             await world.fake.click_component(post, buttons(post)["Accept"])
-        hits = server.hits["/feed.xml"]
+        hits, reads, nm = server.hits["/feed.xml"], server.hits["/raman.html"], server.not_modified.get("/feed.xml")
 
+    # A restart, and a feed server that now ignores conditional GETs and sends other bytes (an edited title):
+    # the feed is parsed again, and the ledger alone says its stories are not news.
+    item = {"title": "Raman joins Meta (updated)", "link": server.url("/raman.html"), "guid": "/raman.html",
+            "pubDate": "2025-08-04"}
+    server.set("/feed.xml", rss([OLD, item], title="Test AI News"), conditional=False)
     async with world.running(**FAST) as bot:
-        await world.fake.wait_until(lambda: server.hits["/feed.xml"] >= hits + 3 or None, 10, "three more polls")
+        await eventually(lambda: server.hits["/feed.xml"] >= hits + 3 or None, 10, "three more polls")
+        assert server.not_modified.get("/feed.xml") == nm and server.hits["/raman.html"] == reads  # no 304
         assert len(review_posts(world)) == 1 and len(await bot.store.candidates()) == 1
         await world.settled()
         assert len(world.posts(world.ch["everything"])) == 1
@@ -159,9 +165,9 @@ async def test_reject_is_remembered_and_buttons_work_after_a_restart(world, serv
         # The same move in another story of the feed: never proposed again.
         server.set("/haddad-2.html", SECOND.replace("on Monday", "on Tuesday").encode(), content_type="text/html")
         publish(server, "/raman.html", "/haddad.html", "/haddad-2.html")
-        await world.fake.wait_until(lambda: server.hits.get("/haddad-2.html") or None, 10, "the second story read")
+        await eventually(lambda: server.hits.get("/haddad-2.html") or None, 10, "the second story read")
         polls = server.hits["/feed.xml"]
-        await world.fake.wait_until(lambda: server.hits["/feed.xml"] >= polls + 2 or None, 10, "two more polls")
+        await eventually(lambda: server.hits["/feed.xml"] >= polls + 2 or None, 10, "two more polls")
         assert len(review_posts(world)) == 2, [p["embeds"][0] for p in review_posts(world)[2:]]
         assert [c.state for c in await bot.store.candidates(state="pending")] == ["pending"]
 
