@@ -31,11 +31,11 @@ async def test_a_story_is_proposed_once_and_a_second_story_becomes_a_source(engi
     first = await review.propose(story(), guild_id=7)
     assert [(p.outcome, p.candidate.person, p.candidate.from_org, p.candidate.to_org) for p in first] == [
         ("new", "Priya Raman", "Apple", "Meta")]
-    assert first[0].needs_review and await review.person_is_new(first[0].candidate)
+    assert await review.person_is_new(first[0].candidate)
     again = await review.propose(story(), guild_id=7)
-    assert [p.outcome for p in again] == ["seen"] and not again[0].needs_review
+    assert [p.outcome for p in again] == ["seen"]
     other = await review.propose(story("https://other.example/raman"), guild_id=7)
-    assert [p.outcome for p in other] == ["source"] and not other[0].needs_review  # pending: one decision
+    assert [p.outcome for p in other] == ["source"] and other[0].candidate.state == "pending"  # one decision
     assert [s.url for s in other[0].candidate.sources] == [URL, "https://other.example/raman"]
 
 
@@ -63,7 +63,7 @@ async def test_accept_records_the_move_with_its_articles_and_queues_its_alerts(e
     assert await review.person_is_new(decision.candidate)  # she was new: the message keeps saying so
     # The same move in a later story: offered as a source; accepting adds it to the move, and nothing more.
     [later] = await review.propose(story("https://later.example/raman"), guild_id=7)
-    assert (later.outcome, later.needs_review) == ("source", True)
+    assert (later.outcome, later.candidate.state) == ("source", "accepted")
     added = await review.accept(later.candidate.id, "discord:42")
     assert added.changed and added.recorded is not None and added.recorded.outcome == "source_added"
     assert [s.url for s in added.recorded.move.sources] == [URL, "https://later.example/raman"]
@@ -132,3 +132,14 @@ def test_cli_accept_records_and_reject_refuses_twice(db_path: Path, tmp_path: Pa
     assert again.exit_code == 1 and "already accepted by ann" in again.output
     missing = runner.invoke(app, ["candidates", "accept", "999", "--db", str(db_path)])
     assert missing.exit_code == 1 and "No candidate #999" in missing.output
+
+
+async def test_an_edit_of_a_candidate_decided_meanwhile_is_not_recorded(engine: Engine) -> None:
+    review = Review(engine)
+    [proposal] = await review.propose(story(), guild_id=7)
+    edited = review.move_input(proposal.candidate)
+    edited.to_org, edited.to_team = "OpenAI", None
+    await review.accept(proposal.candidate.id, "discord:1")
+    late = await review.accept(proposal.candidate.id, "discord:2", edited)
+    assert not late.changed and late.recorded is None and late.candidate.decided_by == "discord:1"
+    assert [m.to_org for m in await engine.store.moves_of_person("Priya Raman")] == ["Meta"]

@@ -33,11 +33,6 @@ class Proposal:
     candidate: CandidateRecord
     outcome: str
 
-    @property
-    def needs_review(self) -> bool:
-        """Whether a moderator has something to decide: a new move, or new sources for one already accepted."""
-        return self.outcome == "new" or (self.outcome == "source" and self.candidate.state == "accepted")
-
 
 @dataclass(frozen=True, slots=True)
 class Decision:
@@ -132,12 +127,13 @@ class Review:
         """Record a candidate (or `entry`, the moderator's edit of it) and mark it accepted by `actor`.
 
         Raises `UnknownCandidate`, and `MoveInputError` when the move does not pass the checks (nothing is then
-        recorded and the candidate stays pending). A rejected candidate is not recorded (changed False)."""
+        recorded and the candidate stays pending). A rejected candidate, or an edit of one decided meanwhile, is
+        not recorded (changed False)."""
         candidate = await self.store.candidate(candidate_id)
         if candidate is None:
             raise UnknownCandidate(f"no candidate #{candidate_id}")
-        if candidate.state == "rejected":
-            return Decision(candidate, False)
+        if candidate.state == "rejected" or (entry is not None and candidate.state != "pending"):
+            return Decision(candidate, False)  # decided meanwhile: a moderator's edit of it is not recorded
         if entry is None:
             on_record = candidate.state == "accepted" or candidate.known_move_id is not None
             entry = await self._on_record_input(candidate) if on_record else self.move_input(candidate)

@@ -28,7 +28,7 @@ from bot.discord_bot.cogs.moderation._candidates import (
     who,
 )
 from bot.discord_bot.cogs.moderation._moves import MoveForm, is_moderator, join_place
-from bot.discord_bot.replies import locale_of, say
+from bot.discord_bot.replies import locale_of, quoted, say
 from bot.news.extract import Candidate, extract_with_store
 from bot.news.feeds import FeedPoller, disabled_notice
 from bot.news.fetch import Fetcher, FetchError, FetchResult
@@ -215,7 +215,7 @@ class Desk:
             await say(interaction, f"Candidate #{candidate_id} no longer exists.")
             return
         except MoveInputError as exc:
-            await say(interaction, "Nothing was recorded:\n" + "\n".join(f"• {e}" for e in exc.errors)[:1800]
+            await say(interaction, quoted("Nothing was recorded:\n" + "\n".join(f"• {e}" for e in exc.errors), 1800)
                       + "\nUse **Edit** to correct it.")
             return
         await self.show_decision(interaction, decision, action)
@@ -260,6 +260,10 @@ class Desk:
         else:
             await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=NONE)
         await self.refresh_posts(decision.candidate, skip=interaction.message.id if interaction.message else None)
+        if not decision.changed:
+            c = decision.candidate
+            await say(interaction, f"Candidate #{c.id} was already {c.state} by {who(c.decided_by)} "
+                                   f"{when(c.decided_at)}: your edit was not recorded.")
 
     async def suggest(self, interaction: discord.Interaction, *, url: str | None, text: str | None) -> None:
         """The candidates of one article, privately, each with its buttons (`/move suggest`, "Extract moves")."""
@@ -276,7 +280,7 @@ class Desk:
             lines = [f"• {c.person}: {c.from_org or '?'} → {c.to_org or 'destination not reported'}" for c in found]
             await say(interaction, "This text has no link, so nothing to cite as a source: give the article's `url` "
                                    "to accept moves with a click, or record one with `/move add`.\n"
-                      + ("\n".join(lines[:15]) or "No candidate moves in it either."))
+                      + (quoted("\n".join(lines[:15]), 1500) or "No candidate moves in it either."))
             return
         proposals = await review.propose(article, guild_id=interaction.guild_id)
         title = discord.utils.escape_markdown(article.title or article.url)
