@@ -266,3 +266,21 @@ async def test_a_second_story_of_an_accepted_move_is_offered_as_a_source(world, 
         assert [s.url for s in move.sources] == [server.url("/raman.html"), server.url("/raman-2.html")]
         await world.settled()
         assert len(world.posts(world.ch["everything"])) == 1  # a new source is no new move: no second alert
+
+
+async def test_a_second_story_of_a_waiting_candidate_joins_its_message(world, server):
+    async with world.running(**FAST) as bot:
+        await set_up_review(world, server)
+        publish(server, "/raman.html")
+        [post] = await world.fake.wait_until(lambda: review_posts(world) or None, 10, "a candidate post")
+        server.set("/raman-2.html", ARTICLE.replace("on Monday", "last week").encode(), content_type="text/html")
+        publish(server, "/raman.html", "/raman-2.html")
+        edited = await world.fake.wait_until(
+            lambda: (m := world.fake.messages[post["id"]]) and "Articles" in str(m["embeds"]) and m, 10, "the edit")
+        articles = {f["name"]: f["value"] for f in edited["embeds"][0]["fields"]}["Articles"]
+        assert server.url("/raman.html") in articles and server.url("/raman-2.html") in articles
+        assert len(review_posts(world)) == 1 and list(buttons(edited)) == ["Accept", "Edit", "Reject"]
+        await click(world, edited, "Accept", permissions=MOD)
+        await world.fake.wait_until(lambda: not world.fake.messages[post["id"]].get("components") or None)
+        [move] = await bot.store.moves_of_person("Priya Raman")
+        assert [s.url for s in move.sources] == [server.url("/raman.html"), server.url("/raman-2.html")]
