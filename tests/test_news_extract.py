@@ -182,6 +182,9 @@ def test_cli_extract_stdin_text_and_bad_input(tmp_path):
     assert bad.exit_code == 1 and "Cannot read" in bad.output
     bad = CliRunner().invoke(app, ["extract", "-", "--published", "2025-02-30", "--db", str(db)], input=text)
     assert bad.exit_code == 2 and "not a date" in bad.output
+    (tmp_path / "photo.jpg").write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" * 50)
+    bad = CliRunner().invoke(app, ["extract", str(tmp_path / "photo.jpg"), "--db", str(db)])
+    assert bad.exit_code == 1 and "neither text nor HTML" in bad.output
 
 
 def test_core_does_not_import_discord():
