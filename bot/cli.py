@@ -224,6 +224,9 @@ def extract(file: Annotated[str, typer.Argument(help="An article as plain text o
     except OSError as exc:
         typer.echo(f"Cannot read {file}: {exc.strerror or exc}.", err=True)
         raise typer.Exit(1) from None
+    if "\x00" in raw or raw.count("\ufffd") > len(raw) // 20:
+        typer.echo(f"{file} is neither text nor HTML (binary data?): nothing was extracted.", err=True)
+        raise typer.Exit(1)
     if looks_like_html(raw):
         article = article_from_html(raw, url=url, published=published)
     else:

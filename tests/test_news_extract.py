@@ -182,6 +182,9 @@ def test_cli_extract_stdin_text_and_bad_input(tmp_path):
     assert bad.exit_code == 1 and "Cannot read" in bad.output
     bad = CliRunner().invoke(app, ["extract", "-", "--published", "2025-02-30", "--db", str(db)], input=text)
     assert bad.exit_code == 2 and "not a date" in bad.output
+    (tmp_path / "photo.jpg").write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" * 50)
+    bad = CliRunner().invoke(app, ["extract", str(tmp_path / "photo.jpg"), "--db", str(db)])
+    assert bad.exit_code == 1 and "neither text nor HTML" in bad.output
 
 
 def test_core_does_not_import_discord():
@@ -226,3 +229,13 @@ def test_a_date_in_an_apposition_is_not_the_move_date(extract):
     assert c.date == "2025-07-08"
     (c,) = extract("In June 2025, Ruoming Pang left Apple for Meta.", published="2025-08-01")
     assert c.date == "2025-06"
+
+
+def test_the_nth_to_join_and_pronoun_subjects(extract):
+    assert pairs(extract("Bowen Zhang est le quatrième chercheur de l'équipe AFM à partir chez Meta.")) == {
+        ("Bowen Zhang", "Meta")}
+    assert pairs(extract("Mark Lee is the latest Apple researcher to join Meta.")) == {("Mark Lee", "Meta")}
+    found = extract("Ruoming Pang dirigeait l'équipe AFM d'Apple. Il rejoint ainsi les MSL de Meta en juillet.",
+                    published="2025-07-20")
+    assert [(c.person, c.to_org, c.to_team, c.date) for c in found] == [
+        ("Ruoming Pang", "Meta", "Superintelligence Labs", "2025-07")]

@@ -28,7 +28,7 @@ _JOIN = (r"(?P<venture>" + _VENTURE + r")|join(?:s|ed|ing)?|re-?join(?:s|ed|ing)
          r"|(?:started|starts|starting|landed|lands)\s+at|signed\s+(?:on\s+)?with"
          r"|(?:co-?)?found(?:s|ed|ing)|co-?found|to\s+found"
          r"|rejoin(?:t|s|dre|drait|draient|gnent|gnant)|rejoint(?:e|s|es)?"
-         r"|(?:part(?:ent|i|is|ie|ies)?|pass(?:e|ent|é|ée|és|ées|er)|arriv(?:e|ent|é|ée|és|ées)"
+         r"|(?:part(?:ent|i|is|ie|ies|ir|ira|iront|ait)?|pass(?:e|ent|é|ée|és|ées|er)|arriv(?:e|ent|é|ée|és|ées)"
          r"|atterri(?:t|ssent)?|file(?:nt)?|retourn(?:e|ent|é|ée)|revien(?:t|nent)|reven(?:u|ue|us))\s+chez"
          r"|(?:co-?)?fond(?:é|ée|és|er|e)")
 _LEAVE = (r"leav(?:es|ing)|left|depart(?:s|ed|ing)?|exit(?:s|ed|ing)?|quit(?:s|ting)?|(?:steps?|stepped|stepping)"
@@ -53,7 +53,8 @@ AUX = _words("has have had is are was were will would be been being has also too
                 "elles elle lui récemment officiellement déjà finalement bel et bien désormais pour sa part tous "
                 "les deux trois ensuite lundi mardi mercredi jeudi vendredi samedi dimanche monday tuesday "
                 "wednesday thursday friday saturday sunday this week month ce cette semaine mois previously earlier "
-                "originally eventually subsequently briefly soon later auparavant précédemment depuis lors")
+                "originally eventually subsequently briefly soon later auparavant précédemment depuis lors ainsi donc "
+                "thus therefore finalement quant")
 RELATIVE = _words("who which that qui lequel laquelle after since before when once until après avant depuis lorsqu "
                   "quand whose dont")
 # a verb these precede is not a move that happened: "declined to join", "n'a pas rejoint", "in talks to join"
@@ -75,6 +76,9 @@ CALLED = re.compile(r"\b(?:called|named|dubbed|baptisée?|appelée?|nommée?)\s+
                     r"(?P<name>[A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*){0,3})")
 THE_COMPANY = re.compile(r"\s*(?:the\s+(?:company|startup|firm|group|lab)|l['’]entreprise|la\s+(?:société|start-up|"
                          r"firme)|le\s+groupe)\b", re.IGNORECASE)
+# "X is the fourth Apple researcher to join Meta", "X devient le dernier chercheur d'Apple à rejoindre Meta"
+NTH = re.compile(r"^\s*(?:is|was|becomes|became|has\s+become|est|devient|serait|would\s+be)\s+(?:the|le|la|l['’])\s*"
+                 r"[^,;]{0,80}?\b(?:to|à)\s*$", re.IGNORECASE)
 # between a subject and its verb: "X and a dozen engineers will move", "X et son équipe ont rejoint"
 COMPANIONS = re.compile(r"^\s*(?:and|et|along\s+with|together\s+with|avec|ainsi\s+que)\s+[^,;]{0,60}?"
                         r"(?=\b(?:will|would|have|has|had|are|were|is|was|ont|sont|vont|va|rejoignent|rejoint)\b)",

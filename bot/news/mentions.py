@@ -9,7 +9,7 @@ from weakref import WeakKeyDictionary
 
 from rapidfuzz.distance import OSA
 
-from bot.news.lexicon import NOT_NAME, PARTICLES, PLACES
+from bot.news.lexicon import MONTHS, NOT_NAME, PARTICLES, PLACES, WEEKDAYS
 from bot.search import MARGIN, NameIndex
 from bot.text import fold
 
@@ -22,6 +22,7 @@ _NAME_WORD = re.compile(r"^(?:[A-ZÀ-Ý][a-zà-ÿ]+(?:[-'’][A-ZÀ-Ý]?[a-zà-�
 # "Periodic", "xAI", "01.AI", "H", "Zuckerberg's"
 _ORG_WORD = re.compile(r"^(?=\S*[A-Za-z])(?:[A-Z0-9][\w.&-]*|[a-z]+[A-Z][\w.]*)(?:['’]s)?$")
 _MAX_SPAN = 6
+_WHEN = frozenset(fold(" ".join([*MONTHS, *WEEKDAYS])).split())
 _SURE = 88.0  # a new-looking name this close to one on record (WRatio) is taken as a misspelling of it
 
 
@@ -242,4 +243,5 @@ class MentionFinder:
         if 2 <= len(names) <= 4 and all(_NAME_WORD.match(t) or _INITIAL.match(t) or t in PARTICLES for t in names) \
                 and not any(fold(t) in NOT_NAME for t in names):
             return [Mention("person", " ".join(names), i + k, j, False, possessive=poss)]
-        return [Mention("org", " ".join(texts[k:]), i + k, j, False, possessive=poss)]
+        cut = next((n for n, t in enumerate(names) if fold(t) in _WHEN), len(names))  # "Foo Labs Thursday"
+        return [Mention("org", " ".join(names[:cut]), i + k, i + k + cut, False, possessive=poss)] if cut else []

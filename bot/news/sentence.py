@@ -17,6 +17,7 @@ from bot.news.lexicon import (
     LIST_SEP,
     NEGATED,
     NOT_A_MOVE,
+    NTH,
     RELATIVE,
     THE_COMPANY,
     TO_WORDS,
@@ -124,6 +125,8 @@ class SentenceReader:
         """Only auxiliaries and adverbs between a subject and its verb (appositions and companions taken out):
         anything else is another clause."""
         gap = COMPANIONS.sub(" ", _APPOSITION.sub(" ", gap))
+        if NTH.match(gap):
+            return True
         gap_words = fold(gap).split()
         return len(gap_words) <= limit and all(w in AUX or w in RELATIVE for w in gap_words) \
             and not NEGATED.search(gap)
@@ -280,7 +283,7 @@ class SentenceReader:
         if not people:
             return [], previous
         to, frm = self._destination(verb)
-        if frm is None and people[0].i >= verb.lo:  # (a subject told in this clause, not the previous verb's)
+        if frm is None and self._here(people[0]) and people[0].i >= verb.lo:  # (a subject of this clause)
             frm = self._from_near(verb.lo, verb.ti, to[0] if to else None)
         role = role_as(self.text, verb.match.end(), self._end(verb))
         return (self._found(people, frm, to, role, verb, background),
@@ -349,6 +352,15 @@ class SentenceReader:
         frm = self._place(subject, [m for m in self.mentions if m.i >= subject.j])
         return self._found(people, frm, to, None, verb, self._background(verb)), (people, False)
 
+    def _here(self, m: Mention) -> bool:
+        """`m` is a name of this sentence (not a "he" resolved to the previous one)."""
+        return any(m is other for other in self.mentions)
+
+    def _start_of(self, subject: Mention, verb: _Verb) -> int:
+        """Where the move's words begin: its subject here, else its verb."""
+        i = subject.i if self._here(subject) and subject.i < verb.ti else verb.ti
+        return self.ws[i].start if i < len(self.ws) else len(self.text)
+
     def _from_each(self, people: list[Mention], tj: int, hi: int, exclude: str) -> list[Place | None]:
         """Where each person of a hired list came from: "from X" after the name, or a description before it
         ("OpenAI researcher Y"); else the description before the whole list ("Apple researchers X and Y")."""
@@ -384,7 +396,7 @@ class SentenceReader:
                 from_team=frm[1] if frm else None, from_role=role_after_name(self.text[self.ws[p.j - 1].end:]),
                 to_org=to[0] if to else None, to_team=to[1] if to else None, to_role=clean_role(to_role),
                 date=date_near(self.text, verb.match.start(), self._end(verb), self.ctx.published,
-                               self.ws[min(people[0].i, verb.ti)].start),
+                               self._start_of(people[0], verb)),
                 status=status_of(self.text, self.ctx.following if about else ""), evidence=self.text,
                 background=background))
         return out
