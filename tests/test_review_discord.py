@@ -284,3 +284,25 @@ async def test_a_second_story_of_a_waiting_candidate_joins_its_message(world, se
         await world.fake.wait_until(lambda: not world.fake.messages[post["id"]].get("components") or None)
         [move] = await bot.store.moves_of_person("Priya Raman")
         assert [s.url for s in move.sources] == [server.url("/raman.html"), server.url("/raman-2.html")]
+
+
+async def test_feeds_are_added_listed_and_removed_by_moderators_only(world, server):
+    member = world.fake.add_user("bob")
+    async with world.running(**FAST) as bot:
+        for name, options in (("feeds add", {"url": server.url("/feed.xml")}), ("review channel", {}),
+                              ("feeds remove", {"feed": 1})):
+            refused = await world.slash(name, options, permissions=P.DEFAULT_PERMISSIONS, user=member)
+            assert "manage_guild" in refused["data"]["content"] and refused["data"]["flags"] & EPHEMERAL, name
+        page = server.set("/page.html", b"<html><body>not a feed</body></html>", content_type="text/html")
+        bad = await answer_of(await world.fake.send_slash_command("feeds add", {"url": page},
+                                                                  channel_id=world.general.id, permissions=MOD))
+        assert bad["content"].startswith("Not added:") and await bot.store.feeds() == []
+        server.set("/feed.xml", rss([OLD], title="Test AI News"))
+        added = await answer_of(await world.fake.send_slash_command(
+            "feeds add", {"url": server.url("/feed.xml")}, channel_id=world.general.id, permissions=MOD))
+        assert "Candidates wait for a review channel: set one with `/review channel`." in added["content"]
+        listed = (await world.slash("feeds list"))["data"]["embeds"][0]["description"]
+        assert listed.startswith("`#1` Test AI News <" + server.url("/feed.xml") + "> · ok")
+        assert "no feed #9" in (await world.slash("feeds remove", {"feed": 9}))["data"]["content"]
+        removed = await world.slash("feeds remove", {"feed": 1})
+        assert removed["data"]["content"] == "Removed feed `#1` Test AI News." and await bot.store.feeds() == []
