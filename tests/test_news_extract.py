@@ -239,3 +239,26 @@ def test_the_nth_to_join_and_pronoun_subjects(extract):
                     published="2025-07-20")
     assert [(c.person, c.to_org, c.to_team, c.date) for c in found] == [
         ("Ruoming Pang", "Meta", "Superintelligence Labs", "2025-07")]
+
+
+def test_a_group_move_and_the_people_named_after_it(extract):
+    found = extract("Le mois dernier, quatre ingénieurs ont quitté l'équipe AFM d'Apple pour rejoindre Meta. Parmi "
+                    "eux, Ruoming Pang, accompagné de trois collaborateurs : Mark Lee, Tom Gunter et Bowen Zhang.")
+    assert {(c.person, c.from_org, c.from_team, c.to_org) for c in found} == {
+        (p, "Apple", "Foundation Models", "Meta") for p in ("Ruoming Pang", "Mark Lee", "Tom Gunter", "Bowen Zhang")}
+    found = extract("Four Apple researchers have joined Meta, including Mark Lee and Tom Gunter.")
+    assert pairs(found) == {("Mark Lee", "Meta"), ("Tom Gunter", "Meta")}
+    assert extract("Four Apple researchers have joined Meta. The team is based in Cupertino.") == []
+    assert extract("No Apple researcher has joined Meta. Among them, Mark Lee and Tom Gunter.") == []
+
+
+def test_more_verbs_of_real_stories(extract):
+    assert pairs(extract("Tom Gunter and Mark Lee have also recently made the switch to Meta.")) == {
+        ("Tom Gunter", "Meta"), ("Mark Lee", "Meta")}
+    assert pairs(extract("Bowen Zhang, who was on Apple's models team, is the latest employee to abandon Apple "
+                         "for Meta.")) == {("Bowen Zhang", "Meta")}
+    assert pairs(extract("Zhang is the fourth AI researcher to defect from Apple to Meta.", published=None)) == set()
+    found = extract("Bowen Zhang is the fourth AI researcher to defect from Apple to Meta.")
+    assert [(c.person, c.from_org, c.to_org) for c in found] == [("Bowen Zhang", "Apple", "Meta")]
+    found = extract("Yun Zhu quitte l'équipe des modèles de fondation d'Apple pour rejoindre Meta.")
+    assert [(c.person, c.from_org, c.to_org) for c in found] == [("Yun Zhu", "Apple", "Meta")]

@@ -71,6 +71,7 @@ def find_moves(article: Article, index: NameIndex) -> list[Found]:
         ctx.following = " ".join(parts[k + 1:k + 3])
         reader = SentenceReader(sentence, ctx)
         out.extend(reader.moves())
+        ctx.group = reader.group
         if ctx.main_org is None:
             ctx.main_org = next((m.name for m in reader.mentions if m.kind == "org" and m.known), None)
         people = reader.subjects or [m for m in reader.mentions if m.kind == "person"][:1]

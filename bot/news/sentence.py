@@ -4,7 +4,7 @@ from, where to, when, and how sure. `extract` runs it over an article's sentence
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bot.news.dates import date_near, status_of
 from bot.news.lexicon import (
@@ -13,6 +13,8 @@ from bot.news.lexicon import (
     CLAUSE_BREAK,
     COMPANIONS,
     FROM_WORDS,
+    GROUP,
+    INCLUDING,
     LEADERS,
     LIST_SEP,
     NEGATED,
@@ -65,6 +67,7 @@ class Context:
     main_org: str | None = None          # the story's first org: what "the company" means
     following: str = ""                  # the next sentences (a status said on record; a new company's name)
     last_people: list[Mention] = field(default_factory=list)  # whom "he", "she", "they" refer to
+    group: Found | None = None           # the last sentence's move of a group: "Parmi eux, X, Y et Z" name it
 
 
 @dataclass
@@ -109,8 +112,9 @@ class SentenceReader:
         return self.text[start:self.ws[j].start] if j < len(self.ws) else self.text[start:]
 
     def moves(self) -> list[Found]:
-        out: list[Found] = []
+        out: list[Found] = self._named_group()
         previous: tuple[list[Mention], bool] = ([], False)
+        self.group: Found | None = None
         for verb in self.verbs:
             read = {"hire": self._hire, "lose": self._lose}.get(verb.kind, self._arrive_or_leave)
             found, previous = read(verb, previous)
@@ -118,6 +122,39 @@ class SentenceReader:
             if found:
                 self.subjects = previous[0]
         return out
+
+    def _named_group(self) -> list[Found]:
+        """The people a sentence lists right after a group's move ("Parmi eux, X, accompagné de Y et Z")."""
+        group = self.ctx.group
+        if group is None or not GROUP.match(self.text):
+            return []
+        people = [m for m in self.mentions if _is_person(m)]
+        return [replace(group, person=p.name, person_known=p.known, evidence=f"{group.evidence} {self.text}")
+                for p in people]
+
+    def _group_move(self, verb: _Verb, to: Place | None, frm: Place | None) -> list[Found]:
+        """A move whose subject is a group ("four Apple researchers have joined Meta"): its people named after
+        "including" / "notamment" in the sentence, or kept for the next sentence to name."""
+        if (to is None and frm is None) or NEGATED.search(self._between(verb.lo, verb.ti)) or self._background(verb):
+            return []
+        template = Found(person="", person_known=False, from_org=frm[0] if frm else None,
+                         from_team=frm[1] if frm else None, to_org=to[0] if to else None,
+                         to_team=to[1] if to else None, evidence=self.text,
+                         date=date_near(self.text, verb.match.start(), self._end(verb), self.ctx.published,
+                                        self.ws[verb.lo].start if verb.lo < len(self.ws) else 0),
+                         status=status_of(self.text))
+        found = INCLUDING.search(self.text, self.ws[verb.lo].start if verb.lo < len(self.ws) else 0)
+        if found:
+            start = self._word_at(found.end())
+            first = next((m for m in self.mentions if m.i >= start and m.kind == "person"), None)
+            if first is not None and first.i - start <= 3:
+                people = [m for m in self._list_forward(first, len(self.ws)) if _is_person(m)]
+                return [replace(template, person=p.name, person_known=p.known) for p in people]
+        earlier = self.group  # "quitter leur unité AFM pour rejoindre Meta": one move, told by two verbs
+        self.group = template if earlier is None else replace(
+            template, from_org=template.from_org or earlier.from_org, from_team=template.from_team or earlier.from_team,
+            to_org=template.to_org or earlier.to_org, to_team=template.to_team or earlier.to_team)
+        return []
 
     # -- subjects and objects ---------------------------------------------------------------------------------
 
@@ -233,8 +270,9 @@ class SentenceReader:
             if m.kind == "team" and m.org == to_org:
                 continue
             direct = m.i - verb.tj <= 3 and all(self._folded(i) not in FROM_WORDS for i in range(verb.tj, m.i))
-            if self._preceded_by(m, FROM_WORDS) or (verb.kind == "leave" and frm is None and direct and
-                                                     not self._preceded_by(m, TO_WORDS - {"at"}, 1)):
+            first_after_leave = verb.kind == "leave" and frm is None and not self._after_for(verb.tj, m)
+            if self._preceded_by(m, FROM_WORDS) or (first_after_leave and not self._preceded_by(m, TO_WORDS - {"at"}, 1)
+                                                     and (direct or m.known)):
                 frm = frm or self._place(m, places)
                 continue
             near = m.known or m.i - verb.tj <= 2 or self._preceded_by(m, TO_WORDS, 1)
@@ -280,9 +318,9 @@ class SentenceReader:
     def _arrive_or_leave(self, verb: _Verb, previous: tuple[list[Mention], bool]
                          ) -> tuple[list[Found], tuple[list[Mention], bool]]:
         people, background = self._subjects(verb, previous)
-        if not people:
-            return [], previous
         to, frm = self._destination(verb)
+        if not people:
+            return self._group_move(verb, to, frm), previous
         if frm is None and self._here(people[0]) and people[0].i >= verb.lo:  # (a subject of this clause)
             frm = self._from_near(verb.lo, verb.ti, to[0] if to else None)
         role = role_as(self.text, verb.match.end(), self._end(verb))
