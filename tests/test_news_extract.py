@@ -262,3 +262,19 @@ def test_more_verbs_of_real_stories(extract):
     assert [(c.person, c.from_org, c.to_org) for c in found] == [("Bowen Zhang", "Apple", "Meta")]
     found = extract("Yun Zhu quitte l'équipe des modèles de fondation d'Apple pour rejoindre Meta.")
     assert [(c.person, c.from_org, c.to_org) for c in found] == [("Yun Zhu", "Apple", "Meta")]
+
+
+def test_stories_that_name_people_across_sentences(extract):
+    found = extract("Boris Cherny is set to join Anysphere as head of engineering. He is joined by Cat Wu, the "
+                    "former product manager for Claude Code.")
+    assert [(c.person, c.to_org, c.to_role) for c in found] == [
+        ("Boris Cherny", "Anysphere", "head of engineering"), ("Cat Wu", "Anysphere", None)]
+    found = extract("Mistral AI, point de chute des anciens de Meta\nLe fleuron français de l'IA a aussi recruté "
+                    "Baptiste Rozière, après qu'il a quitté la firme de Mark Zuckerberg en août 2024. Ainsi que "
+                    "Marie-Anne Lachaux et Thibaut Lavril, débauchés dès juin 2023.")
+    assert [(c.person, c.from_org, c.to_org, c.date) for c in found] == [
+        ("Baptiste Rozière", "Meta", "Mistral AI", "2024-08"), ("Marie-Anne Lachaux", None, "Mistral AI", "2023-06"),
+        ("Thibaut Lavril", None, "Mistral AI", "2023-06")]
+    found = extract("Boris Cherny and Cat Wu left for rival Anysphere in early July, became heads of engineering "
+                    "and product, and then promptly returned to Anthropic.")
+    assert pairs(found) == {(p, o) for p in ("Boris Cherny", "Cat Wu") for o in ("Anysphere", "Anthropic")}

@@ -69,15 +69,15 @@ def _valid(year: int | None, month: int, day: int) -> str | None:
         return None
 
 
-def date_near(sentence: str, start: int, end: int, published: str | None, subject: int = 0) -> str | None:
+def date_in(sentence: str, start: int, end: int, published: str | None, subject: int = 0) -> str | None:
     """The first date in the move's clause after its verb (`start:end`), else one that opens the sentence before its
-    subject ("In July, X joined Y"), else the publication date: a date between the subject and the verb belongs to
-    an apposition ("X, who led the team since 2021, has joined")."""
+    subject ("In July, X joined Y"); None when the text gives none. A date between the subject and the verb belongs
+    to an apposition ("X, who led the team since 2021, has joined")."""
     pub = date.fromisoformat(published) if published else None
     found = _found(sentence, pub)
     after = [value for at, value in found if start <= at < end]
     before = [value for at, value in found if at < subject]
-    return (after or before[-1:] or [published])[0]
+    return (after or before[-1:] or [None])[0]
 
 
 def status_of(sentence: str, following: str = "") -> str:

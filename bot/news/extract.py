@@ -48,7 +48,7 @@ KnownMoves = Callable[[str], Iterable[MoveRecord]]
 def extract_candidates(article: Article, index: NameIndex, known_moves: KnownMoves | None = None) -> list[Candidate]:
     """The moves `article` reports, best first (the order the story tells them); `known_moves(person)` gives the
     moves on record of a person by canonical name (none when omitted: every move is then new)."""
-    return resolve(find_moves(article, index), known_moves or (lambda _name: ()))
+    return resolve(find_moves(article, index), known_moves or (lambda _name: ()), article.published)
 
 
 async def extract_with_store(article: Article, index: NameIndex, store: Any) -> list[Candidate]:
@@ -59,22 +59,23 @@ async def extract_with_store(article: Article, index: NameIndex, store: Any) -> 
         hits = [m for m in index.exact(name, ["person"]) if m.name == name]
         if hits:
             records[name], _ = await store.moves(person_id=hits[0].id, limit=200)
-    return resolve(found, lambda name: records.get(name, ()))
+    return resolve(found, lambda name: records.get(name, ()), article.published)
 
 
 def find_moves(article: Article, index: NameIndex) -> list[Found]:
     """Every move each sentence tells, in order, repeats included."""
     ctx = Context(MentionFinder(index), article.published)
     parts = sentences(article.text)
-    out: list[Found] = []
+    out: list[Found] = ctx.found
     for k, sentence in enumerate(parts):
         ctx.following = " ".join(parts[k + 1:k + 3])
         reader = SentenceReader(sentence, ctx)
-        out.extend(reader.moves())
-        ctx.group = reader.group
+        found = reader.moves()
+        out.extend(found)
+        ctx.group = reader.group or next((f for f in reversed(found) if f.to_org), found[-1] if found else None)
         if ctx.main_org is None:
             ctx.main_org = next((m.name for m in reader.mentions if m.kind == "org" and m.known), None)
-        people = reader.subjects or [m for m in reader.mentions if m.kind == "person"][:1]
+        people = reader.subjects or [m for m in reader.mentions if m.kind == "person"]
         if people:
             ctx.last_people = people
     for f in out:
@@ -83,9 +84,9 @@ def find_moves(article: Article, index: NameIndex) -> list[Found]:
     return out
 
 
-def resolve(found: Sequence[Found], known_moves: KnownMoves) -> list[Candidate]:
+def resolve(found: Sequence[Found], known_moves: KnownMoves, published: str | None = None) -> list[Candidate]:
     """Merge the sentences' readings of one move, link them to the moves on record, and drop background moves
-    that are not on record."""
+    that are not on record; a move no sentence dates takes the publication date."""
     merged: dict[tuple[str, str | None], Found] = {}
     for f in found:
         key = (f.person, f.to_org)
@@ -100,8 +101,8 @@ def resolve(found: Sequence[Found], known_moves: KnownMoves) -> list[Candidate]:
         move_id = _known_move(f, list(known_moves(f.person)))
         if f.background and move_id is None:
             continue
-        out.append(Candidate(f.person, f.from_org, f.from_team, f.from_role, f.to_org, f.to_team, f.to_role, f.date,
-                             f.status, f.evidence, move_id))
+        out.append(Candidate(f.person, f.from_org, f.from_team, f.from_role, f.to_org, f.to_team, f.to_role,
+                             f.date or published, f.status, f.evidence, move_id))
     return out
 
 
@@ -112,7 +113,7 @@ def _merge(a: Found, b: Found) -> Found:
     values = {name: getattr(first, name) or getattr(second, name)
               for name in ("from_org", "from_team", "from_role", "to_org", "to_team", "to_role")}
     dates = [d for d in (first.date, second.date) if d]
-    return replace(first, **values, date=max(dates, key=len) if dates else None,
+    return replace(first, **values, date=max(dates, key=len) if dates else None,  # the more precise
                    status="confirmed" if "confirmed" in (a.status, b.status) else "reported",
                    background=a.background and b.background)
 

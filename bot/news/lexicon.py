@@ -79,7 +79,7 @@ LIST_SEP = re.compile(r"^\s*(?:(?:from|of|at|de|d['’]|chez)\s+[^,;]{1,40}?)?\s
 CALLED = re.compile(r"\b(?:called|named|dubbed|baptisée?|appelée?|nommée?)\s+"
                     r"(?P<name>[A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*){0,3})")
 THE_COMPANY = re.compile(r"\s*(?:the\s+(?:company|startup|firm|group|lab)|l['’]entreprise|la\s+(?:société|start-up|"
-                         r"firme)|le\s+groupe)\b", re.IGNORECASE)
+                         r"firme)|le\s+groupe)\b(?!\s+(?:de|d['’]|du|of)\b)", re.IGNORECASE)
 # "X is the fourth Apple researcher to join Meta", "X devient le dernier chercheur d'Apple à rejoindre Meta"
 NTH = re.compile(r"^[\s,]*(?:(?:who|qui)\s+)?(?:is|was|becomes|became|has\s+become|est|devient|serait|would\s+be|"
                  r"était|a\s+été)\s+(?:the|le|la|l['’]|one\s+of\s+the|among\s+the|l['’]une?\s+des|parmi\s+les)\s*"
@@ -87,6 +87,9 @@ NTH = re.compile(r"^[\s,]*(?:(?:who|qui)\s+)?(?:is|was|becomes|became|has\s+beco
 # the people of a move whose subject is a group: "Parmi eux, X, Y et Z", "four researchers, including X and Y, have"
 GROUP = re.compile(r"^\W*(?:among\s+them|parmi\s+(?:eux|elles|lesquels|lesquelles)|they\s+(?:include|are)|"
                    r"those\s+include|il\s+s['’]agit\s+de)\b", re.IGNORECASE)
+# a sentence that adds people to the previous one's move: "Ainsi que X et Y, débauchés dès juin 2023"
+CONTINUES = re.compile(r"^\W*(?:ainsi\s+que|as\s+well\s+as|along\s+with|de\s+même\s+que|tout\s+comme)\b",
+                       re.IGNORECASE)
 INCLUDING = re.compile(r"\b(?:including|among\s+them|notamment|dont|parmi\s+lesquels|such\s+as)\b", re.IGNORECASE)
 # between a subject and its verb: "X and a dozen engineers will move", "X et son équipe ont rejoint"
 COMPANIONS = re.compile(r"^\s*(?:and|et|along\s+with|together\s+with|avec|ainsi\s+que)\s+[^,;]{0,60}?"
@@ -96,6 +99,10 @@ COMPANIONS = re.compile(r"^\s*(?:and|et|along\s+with|together\s+with|avec|ainsi\
 # -- where an org stands relative to the verb -------------------------------------------------------------------------
 TO_WORDS = _words("for to at pour chez rejoindre join joining rangs ranks with")
 FROM_WORDS = _words("from depuis ex former formerly")
+# what a story calls its own company when it does not name it: "the social media giant", "le fleuron français de l'IA"
+EPITHETS = _words("giant géant firm firme company group groupe startup start-up fleuron maker owner lab laboratoire "
+                  "rival entreprise société pépite licorne unicorn parent titan mastodonte")
+TEMPORAL = _words("after since before when once until après avant depuis lorsqu quand")
 LEADERS = {"zuckerberg": "Meta", "altman": "OpenAI", "amodei": "Anthropic", "hassabis": "Google DeepMind",
            "nadella": "Microsoft", "pichai": "Google", "suleyman": "Microsoft"}
 PLACES = {"cupertino": "Apple", "menlo park": "Meta", "mountain view": "Google", "redmond": "Microsoft"}
@@ -130,7 +137,7 @@ Leur Dans Sur Par Lors Comme Ancien Ancienne Nouveau Nouvelle Dernier Selon Alor
 Chief Officer Executive President Vice Head Director Manager Lead Senior Principal Staff Distinguished Engineer
 Scientist Researcher Research Fellow Professor Dr Mr Mrs Ms Sir CEO CTO COO CFO CSO VP SVP EVP Founder Cofounder
 Co-founder Co-Founder Partner Chairman Chairwoman General Superintelligence Intelligence Artificial Labs Lab AI
-Inc Corp Corporation Technologies Technology University Institute Capital Ventures Group Team Models Model Systems
+IA Inc Corp Corporation Technologies Technology University Institute Capital Ventures Group Team Models Model Systems
 Foundation Fundamental News Times Journal Street Post Bloomberg Reuters Information Verge Wired TechCrunch Fortune
 Axios CNBC Financial Silicon Valley California San Francisco New York Paris London Cupertino Menlo Park Seattle
 Beijing China Chinese American French British Canadian Indian European Israeli Korean Japanese German Swiss

@@ -6,12 +6,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from bot.news.dates import date_near, status_of
+from bot.news.dates import date_in, status_of
 from bot.news.lexicon import (
     AUX,
     CALLED,
     CLAUSE_BREAK,
     COMPANIONS,
+    CONTINUES,
+    EPITHETS,
     FROM_WORDS,
     GROUP,
     INCLUDING,
@@ -21,6 +23,7 @@ from bot.news.lexicon import (
     NOT_A_MOVE,
     NTH,
     RELATIVE,
+    TEMPORAL,
     THE_COMPANY,
     TO_WORDS,
     TRIGGERS,
@@ -52,7 +55,7 @@ class Found:
     to_org: str | None = None
     to_team: str | None = None
     to_role: str | None = None
-    date: str | None = None
+    date: str | None = None              # as the text gives it; None: the publication date stands in
     status: str = "reported"
     evidence: str = ""
     background: bool = False
@@ -67,7 +70,8 @@ class Context:
     main_org: str | None = None          # the story's first org: what "the company" means
     following: str = ""                  # the next sentences (a status said on record; a new company's name)
     last_people: list[Mention] = field(default_factory=list)  # whom "he", "she", "they" refer to
-    group: Found | None = None           # the last sentence's move of a group: "Parmi eux, X, Y et Z" name it
+    group: Found | None = None           # the last sentence's move: "Parmi eux, X, Y et Z" / "Ainsi que X" add people
+    found: list[Found] = field(default_factory=list)  # the story's moves so far: "He is joined by X"
 
 
 @dataclass
@@ -126,11 +130,12 @@ class SentenceReader:
     def _named_group(self) -> list[Found]:
         """The people a sentence lists right after a group's move ("Parmi eux, X, accompagné de Y et Z")."""
         group = self.ctx.group
-        if group is None or not GROUP.match(self.text):
+        if group is None or not (GROUP.match(self.text) or CONTINUES.match(self.text)):
             return []
         people = [m for m in self.mentions if _is_person(m)]
-        return [replace(group, person=p.name, person_known=p.known, evidence=f"{group.evidence} {self.text}")
-                for p in people]
+        when = date_in(self.text, 0, len(self.text), self.ctx.published) or group.date  # "débauchés dès juin 2023"
+        return [replace(group, person=p.name, person_known=p.known, evidence=f"{group.evidence} {self.text}",
+                        date=when) for p in people]
 
     def _group_move(self, verb: _Verb, to: Place | None, frm: Place | None) -> list[Found]:
         """A move whose subject is a group ("four Apple researchers have joined Meta"): its people named after
@@ -140,8 +145,8 @@ class SentenceReader:
         template = Found(person="", person_known=False, from_org=frm[0] if frm else None,
                          from_team=frm[1] if frm else None, to_org=to[0] if to else None,
                          to_team=to[1] if to else None, evidence=self.text,
-                         date=date_near(self.text, verb.match.start(), self._end(verb), self.ctx.published,
-                                        self.ws[verb.lo].start if verb.lo < len(self.ws) else 0),
+                         date=date_in(self.text, verb.match.start(), self._end(verb), self.ctx.published,
+                                      self.ws[verb.lo].start if verb.lo < len(self.ws) else 0),
                          status=status_of(self.text))
         found = INCLUDING.search(self.text, self.ws[verb.lo].start if verb.lo < len(self.ws) else 0)
         if found:
@@ -214,13 +219,20 @@ class SentenceReader:
             if pronoun in _THEY:
                 return previous[0] or [m for m in self.ctx.last_people if _is_person(m)], background or previous[1]
             here = [m for m in self.mentions if m.j <= i and m.kind == "person" and _is_person(m)]
-            background = background or (i > 0 and self._folded(i - 1) in RELATIVE)
+            background = background or any(self._folded(i - k) in TEMPORAL for k in (1, 2))  # "après qu'il a"
             return (here[-1:] or [m for m in self.ctx.last_people[:1] if _is_person(m)]), background
-        if previous[0] and verb.lo > 0 and self._folded(verb.ti - 1) in _CONNECTORS | AUX and not any(
+        if previous[0] and verb.lo > 0 and self._continues(verb) and not any(
                 m.kind == "person" for m in self.mentions if verb.lo <= m.i < verb.ti):
             same_clause = "," not in self._between(verb.lo, verb.ti)  # "who left X and joined Y": both recalled
             return previous[0], (previous[1] and same_clause) or background
         return [], background
+
+    def _continues(self, verb: _Verb) -> bool:
+        """The verb goes on from the previous one: "quitte Apple pour rejoindre", "and then promptly returned"."""
+        i = verb.ti - 1
+        while i > verb.lo and (self._folded(i).endswith(("ly", "ment")) and self._folded(i) not in _CONNECTORS):
+            i -= 1
+        return self._folded(i) in _CONNECTORS | AUX
 
     # -- places ---------------------------------------------------------------------------------------------
 
@@ -318,6 +330,8 @@ class SentenceReader:
     def _arrive_or_leave(self, verb: _Verb, previous: tuple[list[Mention], bool]
                          ) -> tuple[list[Found], tuple[list[Mention], bool]]:
         people, background = self._subjects(verb, previous)
+        if people and verb.kind == "join" and self._folded(verb.tj) in ("by", "par"):
+            return self._joined_by(verb, people[0]), previous
         to, frm = self._destination(verb)
         if not people:
             return self._group_move(verb, to, frm), previous
@@ -327,11 +341,22 @@ class SentenceReader:
         return (self._found(people, frm, to, role, verb, background),
                 (people, background))
 
+    def _joined_by(self, verb: _Verb, host: Mention) -> list[Found]:
+        """"He is joined by X": X makes the move the story gave him."""
+        move = next((f for f in reversed(self.ctx.found) if f.person == host.name and f.to_org), None)
+        first = next((m for m in self.mentions if m.kind == "person" and 0 <= m.i - verb.tj <= 2), None)
+        if move is None or first is None:
+            return []
+        return [replace(move, person=p.name, person_known=p.known, from_role=None, to_role=None, evidence=self.text)
+                for p in self._list_forward(first, verb.hi) if _is_person(p)]
+
     def _org_before(self, verb: _Verb) -> Mention | None:
         """The org that hires: the nearest before the verb that no preposition governs ("Meta invested in Scale AI
         and brought in X": Meta), or "it" / "the company" for the story's own org ("It also named X")."""
         before = [self._folded(i) for i in range(verb.lo, verb.ti) if self._folded(i) not in AUX]
-        if self.ctx.main_org and before and (before[-1] == "it" or before[-2:] == ["the", "company"]):
+        if self.ctx.main_org and before and (before[-1] == "it" or before[-2:] == ["the", "company"] or (
+                len(before) <= 6 and before[0] in ("the", "le", "la", "l") and EPITHETS & set(before)
+                and not any(m.known and m.kind != "team" for m in self.mentions if verb.lo <= m.i < verb.ti))):
             return Mention("org", self.ctx.main_org, verb.ti - 1, verb.ti, True)
         for m in reversed([m for m in self.mentions if verb.lo <= m.i and m.j <= verb.ti]):
             leader = LEADERS.get(fold(m.name).split()[-1]) if m.kind != "team" else None
@@ -433,8 +458,8 @@ class SentenceReader:
                 person=p.name, person_known=p.known, from_org=frm[0] if frm else None,
                 from_team=frm[1] if frm else None, from_role=role_after_name(self.text[self.ws[p.j - 1].end:]),
                 to_org=to[0] if to else None, to_team=to[1] if to else None, to_role=clean_role(to_role),
-                date=date_near(self.text, verb.match.start(), self._end(verb), self.ctx.published,
-                               self._start_of(people[0], verb)),
+                date=date_in(self.text, verb.match.start(), self._end(verb), self.ctx.published,
+                             self._start_of(people[0], verb)),
                 status=status_of(self.text, self.ctx.following if about else ""), evidence=self.text,
                 background=background))
         return out
