@@ -278,3 +278,22 @@ def test_stories_that_name_people_across_sentences(extract):
     found = extract("Boris Cherny and Cat Wu left for rival Anysphere in early July, became heads of engineering "
                     "and product, and then promptly returned to Anthropic.")
     assert pairs(found) == {(p, o) for p in ("Boris Cherny", "Cat Wu") for o in ("Anysphere", "Anthropic")}
+
+
+def test_subjects_are_people_not_their_possessions(extract):
+    assert extract("Two co-founders of Elon Musk's company xAI have resigned.") == []
+    found = extract("Andrew Tulloch, a co-founder of Mira Murati's startup Thinking Machines Lab, has left the "
+                    "company to join Meta Platforms, the startup has confirmed.")
+    assert [(c.person, c.to_org) for c in found] == [("Andrew Tulloch", "Meta")]
+    found = extract("Jimmy Ba and Tony Wu, two co-founders of xAI, both said they were leaving xAI.")
+    assert pairs(found) == {("Jimmy Ba", None), ("Tony Wu", None)}
+    found = extract("Yuhuai (Tony) Wu said he was leaving xAI.")
+    assert [(c.person, c.from_org) for c in found] == [("Tony Wu", "xAI")]
+
+
+def test_the_story_own_org(extract):
+    found = extract("Meta hires Scale AI's founder\nIn June, Alexandr Wang joined the social media giant after Meta "
+                    "invested $14.3 billion in Scale AI.", published="2025-10-12")
+    assert [(c.person, c.to_org, c.date) for c in found] == [("Alexandr Wang", "Meta", "2025-06")]
+    found = extract("Greg Yang, previously at Microsoft, stepped down from xAI last month.")
+    assert [(c.person, c.from_org) for c in found] == [("Greg Yang", "xAI")]

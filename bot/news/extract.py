@@ -11,6 +11,7 @@ when it is already on record, as known.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, replace
 from typing import Any
@@ -42,6 +43,7 @@ class Candidate:
         return asdict(self)
 
 
+_NICKNAME = re.compile(r"\b([A-Z][a-z]+) \(([A-Z][a-z]+)\) ([A-Z][a-z]+)\b")  # "Yuhuai (Tony) Wu": Tony Wu
 KnownMoves = Callable[[str], Iterable[MoveRecord]]
 
 
@@ -65,16 +67,15 @@ async def extract_with_store(article: Article, index: NameIndex, store: Any) -> 
 def find_moves(article: Article, index: NameIndex) -> list[Found]:
     """Every move each sentence tells, in order, repeats included."""
     ctx = Context(MentionFinder(index), article.published)
-    parts = sentences(article.text)
+    parts = sentences(_NICKNAME.sub(r"\2 \3", article.text))
+    readers = [SentenceReader(sentence, ctx) for sentence in parts]  # names first: the story's own org is known
+    ctx.main_org = _most_named_org(readers)
     out: list[Found] = ctx.found
-    for k, sentence in enumerate(parts):
+    for k, reader in enumerate(readers):
         ctx.following = " ".join(parts[k + 1:k + 3])
-        reader = SentenceReader(sentence, ctx)
         found = reader.moves()
         out.extend(found)
         ctx.group = reader.group or next((f for f in reversed(found) if f.to_org), found[-1] if found else None)
-        if ctx.main_org is None:
-            ctx.main_org = next((m.name for m in reader.mentions if m.kind == "org" and m.known), None)
         people = reader.subjects or [m for m in reader.mentions if m.kind == "person"]
         if people:
             ctx.last_people = people
@@ -82,6 +83,15 @@ def find_moves(article: Article, index: NameIndex) -> list[Found]:
         if not f.person_known and (known := ctx.finder.person_on_record(f.person)):
             f.person, f.person_known = known, True
     return out
+
+
+def _most_named_org(readers: list[SentenceReader]) -> str | None:
+    """The story's own org, what "the company" and "the social media giant" stand for: the first org its headline
+    (first sentence) names as itself ("Apple hires Meta's top lawyer": Apple), else the one it names most often."""
+    headline = [m.name for m in readers[0].mentions if m.kind == "org" and m.known and not m.possessive] if readers \
+        else []
+    names = [m.name for r in readers for m in r.mentions if m.kind == "org" and m.known]
+    return headline[0] if headline else max(dict.fromkeys(names), key=names.count) if names else None
 
 
 def resolve(found: Sequence[Found], known_moves: KnownMoves, published: str | None = None) -> list[Candidate]:

@@ -33,6 +33,7 @@ from bot.news.roles import clean_role, named_role, role_after_name, role_as
 from bot.text import fold
 
 _OF = frozenset(fold("from depuis ex former formerly of at de d chez").split())
+_EARLIER = frozenset(fold("previously formerly once earlier auparavant précédemment autrefois").split())
 _HE = frozenset(["he", "she", "il", "elle"])
 _THEY = frozenset(["they", "ils", "elles"])
 _PREPOSITIONS = frozenset(fold("in from at of with into for to by de d chez dans par pour sur en").split())
@@ -174,10 +175,11 @@ class SentenceReader:
             and not NEGATED.search(gap)
 
     def _person_before(self, verb: _Verb) -> Mention | None:
-        """The nearest person before the verb in its clause, if only auxiliaries stand between."""
-        for m in reversed([m for m in self.mentions if verb.lo <= m.i and m.j <= verb.ti]):
-            if m.kind == "person":
-                return m if self._gap_ok(self._between(m.j, verb.ti)) else None
+        """The nearest person before the verb in its clause with only auxiliaries between (appositions aside, and
+        the people named inside them: "X, a co-founder of Y's startup, has left"); not "Elon Musk's company"."""
+        for m in reversed([m for m in self.mentions if verb.lo <= m.i and m.j <= verb.ti and m.kind == "person"]):
+            if self._gap_ok(self._between(m.j, verb.ti)):
+                return None if m.possessive else m
         return None
 
     def _list_back(self, last: Mention, lo: int) -> list[Mention]:
@@ -216,9 +218,11 @@ class SentenceReader:
         pronoun = before[pronoun_at] if pronoun_at is not None else None
         if pronoun in _HE | _THEY and self._gap_ok(" ".join(before[pronoun_at + 1:])):
             i = verb.lo + pronoun_at
-            if pronoun in _THEY:
-                return previous[0] or [m for m in self.ctx.last_people if _is_person(m)], background or previous[1]
-            here = [m for m in self.mentions if m.j <= i and m.kind == "person" and _is_person(m)]
+            here = [m for m in self.mentions if m.j <= i and m.kind == "person" and _is_person(m) and not m.possessive]
+            if pronoun in _THEY:  # "X and Y said they were leaving", else the previous verb's or sentence's people
+                listed = self._list_back(here[-1], verb.lo) if here else []
+                return (listed if len(listed) > 1 else previous[0] or [m for m in self.ctx.last_people
+                                                                        if _is_person(m)]), background or previous[1]
             background = background or any(self._folded(i - k) in TEMPORAL for k in (1, 2))  # "après qu'il a"
             return (here[-1:] or [m for m in self.ctx.last_people[:1] if _is_person(m)]), background
         if previous[0] and verb.lo > 0 and self._continues(verb) and not any(
@@ -240,8 +244,8 @@ class SentenceReader:
         """Orgs and teams after the verb in the clause; a leader's name in a possessive stands for the org ("le
         projet de Zuckerberg"); "the company" right after the verb is the story's own org."""
         out = []
-        if 0 < tj < len(self.ws) and THE_COMPANY.match(self.text, self.ws[tj - 1].end):
-            org = self._the_company(tj)
+        if 0 < tj < len(self.ws) and (the := THE_COMPANY.match(self.text, self.ws[tj - 1].end)):
+            org = self.ctx.main_org if the.group("epithet") else self._the_company(tj)
             if org:
                 out.append(Mention("org", org, tj, tj + 1, True))
         for m in self.mentions:
@@ -315,7 +319,7 @@ class SentenceReader:
         """Where the people came from, when the clause says so around them: "Apple researchers X", "X, qui
         dirigeait l'équipe AFM d'Apple", "X from OpenAI"."""
         places = [m for m in self.mentions if lo <= m.i < hi and m.kind in ("org", "team") and m.known
-                  and not self._preceded_by(m, frozenset({"by", "par"}), 1)]
+                  and not self._preceded_by(m, frozenset({"by", "par"}), 1) and not self._preceded_by(m, _EARLIER, 3)]
         for m in places:
             org, team = self._place(m, places)
             if org and org != exclude:
@@ -459,7 +463,7 @@ class SentenceReader:
                 from_team=frm[1] if frm else None, from_role=role_after_name(self.text[self.ws[p.j - 1].end:]),
                 to_org=to[0] if to else None, to_team=to[1] if to else None, to_role=clean_role(to_role),
                 date=date_in(self.text, verb.match.start(), self._end(verb), self.ctx.published,
-                             self._start_of(people[0], verb)),
+                             self._start_of(people[0], verb), self.ws[verb.lo].start if verb.lo < len(self.ws) else 0),
                 status=status_of(self.text, self.ctx.following if about else ""), evidence=self.text,
                 background=background))
         return out
