@@ -192,9 +192,9 @@ def test_core_does_not_import_discord():
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
 
 
-def _record(id_: str, person: str, from_org: str, to_org: str | None) -> MoveRecord:
+def _record(id_: str, person: str, from_org: str, to_org: str | None, date: str = "2025-07") -> MoveRecord:
     return MoveRecord(id=id_, person=person, from_org=from_org, from_team=None, from_role=None, to_org=to_org,
-                      to_team=None, to_role=None, date="2025-07", date_precision="month", date_basis=None,
+                      to_team=None, to_role=None, date=date, date_precision="month", date_basis=None,
                       status="reported", notes=None)
 
 
@@ -297,3 +297,28 @@ def test_the_story_own_org(extract):
     assert [(c.person, c.to_org, c.date) for c in found] == [("Alexandr Wang", "Meta", "2025-06")]
     found = extract("Greg Yang, previously at Microsoft, stepped down from xAI last month.")
     assert [(c.person, c.from_org) for c in found] == [("Greg Yang", "xAI")]
+
+
+def test_departures_that_name_no_org_take_it_from_the_record(engine, extract):
+    records = {"Kyle Kosic": [_record("kyle-kosic-openai-2024", "Kyle Kosic", "xAI", "OpenAI", "2024")],
+               "Igor Babuschkin": [_record("igor-babuschkin-bv-2025", "Igor Babuschkin", "xAI", "Babuschkin Ventures",
+                                           "2025-08")]}
+    text = ("Two xAI co-founders resign\nKyle Kosic left in 2024, followed by Igor Babuschkin last year. Priya Raman "
+            "left in March. Ruoming Pang left the stage.")
+    found = extract_candidates(article_from_text(text, published="2026-02-11"), engine.index,
+                               lambda name: records.get(name, ()))
+    assert [(c.person, c.from_org, c.to_org, c.date, c.known_move_id) for c in found] == [
+        ("Kyle Kosic", "xAI", None, "2024", "kyle-kosic-openai-2024"),
+        ("Igor Babuschkin", "xAI", None, "2025", "igor-babuschkin-bv-2025")]  # not the new name, not "the stage"
+    found = extract("Tony Wu said he was leaving xAI. A day later, Jimmy Ba followed.")
+    assert pairs(found) == {("Tony Wu", None), ("Jimmy Ba", None)}
+
+
+def test_french_departures(extract):
+    found = extract("Yann LeCun met fin à douze années chez Meta et lance une entreprise dédiée à l'Advanced Machine "
+                    "Intelligence (AMI).")
+    assert [(c.person, c.from_org, c.to_org) for c in found] == [
+        ("Yann LeCun", "Meta", "Advanced Machine Intelligence")]
+    found = extract("Zuckerberg a embauché Alexandr Wang, ancien patron de Scale AI.")
+    assert [(c.person, c.from_org, c.to_org) for c in found] == [("Alexandr Wang", "Scale AI", "Meta")]
+    assert pairs(extract("Yann LeCun quittera Meta à la fin de l'année.")) == {("Yann LeCun", None)}

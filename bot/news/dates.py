@@ -17,6 +17,8 @@ _MONTH_ONLY = re.compile(rf"\b(?:in|en|since|depuis|début|fin|mi-|early|late|mi
                          rf"(?P<m>{_MONTH})(?:\s+(?:of\s+)?(?P<y>(?:19|20)\d\d))?\b|\b(?P<m2>{_MONTH})\s+(?P<y2>(?:19|20)\d\d)\b",
                          re.IGNORECASE)
 _YEAR = re.compile(r"\b(?:in|en|since|depuis|early|late|début|fin|mid)(?:\s+|-)(?P<y>(?:19|20)\d\d)\b", re.IGNORECASE)
+_RELATIVE = re.compile(r"\b(?:(?P<last>last)|this)\s+(?P<unit>year|month)\b|\b(?:l['’]|le\s+|cette\s+|ce\s+)"
+                       r"(?P<unite>année|an|mois)(?:\s+(?P<dernier>dernier|dernière|passé))?\b", re.IGNORECASE)
 _WEEKDAY = re.compile(rf"\b(?:on\s+|last\s+|ce\s+|le\s+)?(?P<w>{'|'.join(WEEKDAYS)})\b", re.IGNORECASE)
 
 
@@ -54,6 +56,13 @@ def _found(sentence: str, published: date | None) -> list[tuple[int, str]]:
     for m in _YEAR.finditer(sentence):
         add(m, m["y"])
     if published is not None:
+        for m in _RELATIVE.finditer(sentence):  # "last year", "le mois dernier"
+            back = 1 if (m["last"] or m["dernier"]) else 0
+            if (m["unit"] or m["unite"]).lower().startswith(("y", "an")):
+                add(m, str(published.year - back))
+            else:
+                first = published.replace(day=1)
+                add(m, (first - timedelta(days=1)).strftime("%Y-%m") if back else first.strftime("%Y-%m"))
         for m in _WEEKDAY.finditer(sentence):
             back = (published.weekday() - WEEKDAYS[m["w"].casefold()]) % 7
             add(m, (published - timedelta(days=back)).isoformat())

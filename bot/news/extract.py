@@ -70,11 +70,10 @@ def find_moves(article: Article, index: NameIndex) -> list[Found]:
     parts = sentences(_NICKNAME.sub(r"\2 \3", article.text))
     readers = [SentenceReader(sentence, ctx) for sentence in parts]  # names first: the story's own org is known
     ctx.main_org = _most_named_org(readers)
-    out: list[Found] = ctx.found
+    out: list[Found] = ctx.found  # each sentence's reader adds its moves
     for k, reader in enumerate(readers):
         ctx.following = " ".join(parts[k + 1:k + 3])
         found = reader.moves()
-        out.extend(found)
         ctx.group = reader.group or next((f for f in reversed(found) if f.to_org), found[-1] if found else None)
         people = reader.subjects or [m for m in reader.mentions if m.kind == "person"]
         if people:
@@ -108,12 +107,28 @@ def resolve(found: Sequence[Found], known_moves: KnownMoves, published: str | No
         merged[key] = _merge(merged[key], f) if key in merged else f
     out = []
     for f in merged.values():
-        move_id = _known_move(f, list(known_moves(f.person)))
+        records = list(known_moves(f.person))
+        if f.to_org is None and f.from_org is None:
+            f = _left_where(f, records)
+            if f is None:
+                continue
+        move_id = _known_move(f, records)
         if f.background and move_id is None:
             continue
         out.append(Candidate(f.person, f.from_org, f.from_team, f.from_role, f.to_org, f.to_team, f.to_role,
                              f.date or published, f.status, f.evidence, move_id))
     return out
+
+
+def _left_where(f: Found, records: list[MoveRecord]) -> Found | None:
+    """A departure that names no org ("Kosic left in 2024"): the org the record says the person left that year,
+    else the one the record says they are at; None for a person without a record."""
+    year = (f.date or "")[:4]
+    same = next((r for r in records if year and r.date[:4] == year and r.from_org), None)
+    if same is not None:
+        return replace(f, from_org=same.from_org, from_team=same.from_team)
+    latest = max((r for r in records if r.to_org), key=lambda r: r.date, default=None)
+    return replace(f, from_org=latest.to_org, from_team=latest.to_team) if latest else None
 
 
 def _merge(a: Found, b: Found) -> Found:

@@ -28,7 +28,7 @@ _JOIN = (r"(?P<venture>" + _VENTURE + r")|join(?:s|ed|ing)?|re-?join(?:s|ed|ing)
          r"|returns?|returned|returning|decamp(?:s|ed)?|jump(?:s|ed)|jumping|switch(?:es|ed))\s+(?:back\s+)?to"
          r"|(?:started|starts|starting|landed|lands)\s+at|signed\s+(?:on\s+)?with"
          r"|(?:co-?)?found(?:s|ed|ing)|co-?found|to\s+found"
-         r"|rejoin(?:t|s|dre|drait|draient|gnent|gnant)|rejoint(?:e|s|es)?"
+         r"|rejoin(?:t|s|dre|drait|draient|gnent|gnant|dra|dront)|rejoint(?:e|s|es)?"
          r"|(?:part(?:ent|i|is|ie|ies|ir|ira|iront|ait)?|pass(?:e|ent|é|ée|és|ées|er)|arriv(?:e|ent|é|ée|és|ées)"
          r"|atterri(?:t|ssent)?|file(?:nt)?|retourn(?:e|ent|é|ée)|revien(?:t|nent)|reven(?:u|ue|us))\s+chez"
          r"|(?:co-?)?fond(?:é|ée|és|er|e)")
@@ -36,15 +36,22 @@ _LEAVE = (r"leav(?:es|ing)|left|depart(?:s|ed|ing)?|exit(?:s|ed|ing)?|quit(?:s|t
           r"|defect(?:s|ed|ing)?|(?:moves?|moved|moving|switch(?:es|ed|ing)?|jump(?:s|ed|ing)?)\s+from"
           r"|(?:steps?|stepped|stepping)"
           r"\s+down(?:\s+from)?|resign(?:s|ed|ing)?(?:\s+from)?"
-          r"|quitt(?:e|ent|é|ée|és|ées|er|erait|eraient)|démissionn(?:e|é|ée)\s+de")
+          r"|quitt(?:e|ent|é|ée|és|ées|er|erait|eraient|era|eront)|démissionn(?:e|é|ée)\s+de|met(?:tre|tra|)\s+fin\s+à")
 _HIRE = (r"hir(?:es|ed|ing)|poach(?:es|ed|ing)?|tap(?:s|ped)|recruit(?:s|ed)|lur(?:es|ed)|snag(?:s|ged)"
          r"|(?:brings|brought)\s+(?:in|on)|appoint(?:s|ed)|named|names|nam(?:é|ée|és|ées)|nomm(?:e|é|ée|és|ées)"
          r"|recrut(?:e|ent|é|ée|és|ées|er)|débauch(?:e|ent|é|ée|és|ées|er)|embauch(?:e|ent|é|ée|és|ées|er)"
          r"|s['’]offre|s['’]est\s+offert|attir(?:e|é|ée|és)")
 # LOSE: an org (before) loses a person (after) "to" another: "Apple has lost another researcher, X, to Meta"
 _LOSE = r"lost|loses|losing|perd(?:u|ent)?|perdre"
-TRIGGERS = re.compile(rf"\b(?:(?P<join>{_JOIN})|(?P<leave>{_LEAVE})|(?P<hire>{_HIRE})|(?P<lose>{_LOSE}))\b",
-                      re.IGNORECASE)
+# FOLLOW: "X left in 2024, followed by Y and Z": they left the same way
+_FOLLOW = r"followed\s+by|suivie?s?\s+(?:par|de)|followed(?=\s*[.,;]|\s*$)|(?:a|ont)\s+suivi(?=\s*[.,;])"
+TRIGGERS = re.compile(rf"\b(?:(?P<join>{_JOIN})|(?P<leave>{_LEAVE})|(?P<hire>{_HIRE})|(?P<lose>{_LOSE})"
+                      rf"|(?P<follow>{_FOLLOW}))\b", re.IGNORECASE)
+# what may follow a leaving verb that names no org, for it to still be a departure: "left in August", "quitte en
+# juillet", "has left, he said" (not "left the stage", "left open")
+BARE_LEAVE = re.compile(r"\s*(?:$|[,.;:]|(?:in|on|last|this|earlier|after|following|due|for\s+personal|en|le|la|"
+                        r"cette|début|fin|au|à\s+la\s+fin|to\s+(?:start|found|launch|pursue|join|focus|spend))\b)",
+                        re.IGNORECASE)
 NOT_A_MOVE = re.compile(r"\s*(?:forces|hands|the\s+(?:race|fray|call|chorus|debate|ranks\s+of\s+critics))\b"
                         r"|\s+(?:behind|out|over|unanswered|open)\b", re.IGNORECASE)
 

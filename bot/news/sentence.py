@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from bot.news.dates import date_in, status_of
 from bot.news.lexicon import (
     AUX,
+    BARE_LEAVE,
     CALLED,
     CLAUSE_BREAK,
     COMPANIONS,
@@ -34,6 +35,7 @@ from bot.text import fold
 
 _OF = frozenset(fold("from depuis ex former formerly of at de d chez").split())
 _EARLIER = frozenset(fold("previously formerly once earlier auparavant précédemment autrefois").split())
+_TO_AFTER_LEAVE = TO_WORDS - {"at", "chez"}  # "left his job at Apple", "met fin à douze ans chez Meta": where they were
 _HE = frozenset(["he", "she", "il", "elle"])
 _THEY = frozenset(["they", "ils", "elles"])
 _PREPOSITIONS = frozenset(fold("in from at of with into for to by de d chez dans par pour sur en").split())
@@ -101,7 +103,7 @@ class SentenceReader:
             lo = max([self._word_at(found[n - 1].end()) if n else 0] + [b for b in breaks if b <= ti])
             hi = min([self._word_at(found[n + 1].start()) if n + 1 < len(found) else len(self.ws)]
                      + [b for b in breaks if b >= tj])
-            kind = next(k for k in ("join", "leave", "hire", "lose") if m.group(k))
+            kind = next(k for k in ("join", "leave", "hire", "lose", "follow") if m.group(k))
             self.verbs.append(_Verb(kind, ti, tj, lo, hi, m))
 
     def _word_at(self, pos: int) -> int:
@@ -118,12 +120,15 @@ class SentenceReader:
 
     def moves(self) -> list[Found]:
         out: list[Found] = self._named_group()
+        self.ctx.found.extend(out)
         previous: tuple[list[Mention], bool] = ([], False)
         self.group: Found | None = None
         for verb in self.verbs:
-            read = {"hire": self._hire, "lose": self._lose}.get(verb.kind, self._arrive_or_leave)
+            read = {"hire": self._hire, "lose": self._lose, "follow": self._follow}.get(verb.kind,
+                                                                                        self._arrive_or_leave)
             found, previous = read(verb, previous)
             out.extend(found)
+            self.ctx.found.extend(found)  # (the story's moves so far, this sentence's included)
             if found:
                 self.subjects = previous[0]
         return out
@@ -287,7 +292,7 @@ class SentenceReader:
                 continue
             direct = m.i - verb.tj <= 3 and all(self._folded(i) not in FROM_WORDS for i in range(verb.tj, m.i))
             first_after_leave = verb.kind == "leave" and frm is None and not self._after_for(verb.tj, m)
-            if self._preceded_by(m, FROM_WORDS) or (first_after_leave and not self._preceded_by(m, TO_WORDS - {"at"}, 1)
+            if self._preceded_by(m, FROM_WORDS) or (first_after_leave and not self._preceded_by(m, _TO_AFTER_LEAVE, 1)
                                                      and (direct or m.known)):
                 frm = frm or self._place(m, places)
                 continue
@@ -313,7 +318,7 @@ class SentenceReader:
 
     def _after_for(self, tj: int, m: Mention) -> bool:
         """A place after "for"/"pour"/"to join" once the verb is "leave": where they went."""
-        return any(self._folded(i) in ("for", "pour", "to", "chez", "rejoindre", "join") for i in range(tj, m.i))
+        return any(self._folded(i) in ("for", "pour", "to", "rejoindre", "join") for i in range(tj, m.i))
 
     def _from_near(self, lo: int, hi: int, exclude: str | None) -> Place | None:
         """Where the people came from, when the clause says so around them: "Apple researchers X", "X, qui
@@ -342,7 +347,9 @@ class SentenceReader:
         if frm is None and self._here(people[0]) and people[0].i >= verb.lo:  # (a subject of this clause)
             frm = self._from_near(verb.lo, verb.ti, to[0] if to else None)
         role = role_as(self.text, verb.match.end(), self._end(verb))
-        return (self._found(people, frm, to, role, verb, background),
+        bare = verb.kind == "leave" and to is None and frm is None and bool(BARE_LEAVE.match(self.text,
+                                                                                               verb.match.end()))
+        return (self._found(people, frm, to, role, verb, background, bare=bare),
                 (people, background))
 
     def _joined_by(self, verb: _Verb, host: Mention) -> list[Found]:
@@ -376,7 +383,10 @@ class SentenceReader:
     def _hire(self, verb: _Verb, previous: tuple[list[Mention], bool]
               ) -> tuple[list[Found], tuple[list[Mention], bool]]:
         background = self._background(verb)
-        subject = None if self._person_before(verb) else self._org_before(verb)
+        person = self._person_before(verb)
+        leader = LEADERS.get(fold(person.name).split()[-1]) if person else None  # "Zuckerberg a embauché X"
+        subject = Mention("org", leader, person.i, person.j, True) if person and leader else (
+            None if person else self._org_before(verb))
         if subject is not None:
             to = self._place(subject, [m for m in self.mentions if m.i >= subject.j])
             objects = [m for m in self.mentions if verb.tj <= m.i < verb.hi and m.kind == "person"
@@ -428,6 +438,21 @@ class SentenceReader:
         i = subject.i if self._here(subject) and subject.i < verb.ti else verb.ti
         return self.ws[i].start if i < len(self.ws) else len(self.text)
 
+    def _follow(self, verb: _Verb, previous: tuple[list[Mention], bool]
+                ) -> tuple[list[Found], tuple[list[Mention], bool]]:
+        """"X left in 2024, followed by Y and Z": they left the org X left, at their own date."""
+        departure = next((f for f in reversed(self.ctx.found) if f.to_org is None), None)
+        if departure is None or departure.background:
+            return [], previous
+        if re.search(r"\b(?:by|par|de)$", verb.match.group()):
+            first = next((m for m in self.mentions if m.kind == "person" and 0 <= m.i - verb.tj <= 3), None)
+            people = [m for m in self._list_forward(first, verb.hi) if _is_person(m)] if first else []
+        else:  # "Jimmy Ba followed."
+            people = self._subjects(verb, previous)[0]
+        when = date_in(self.text, verb.match.start(), self._end(verb), self.ctx.published)
+        return [replace(departure, person=p.name, person_known=p.known, from_role=None, date=when,
+                        evidence=self.text) for p in people], (people, False)
+
     def _from_each(self, people: list[Mention], tj: int, hi: int, exclude: str) -> list[Place | None]:
         """Where each person of a hired list came from: "from X" after the name, or a description before it
         ("OpenAI researcher Y"); else the description before the whole list ("Apple researchers X and Y")."""
@@ -447,13 +472,15 @@ class SentenceReader:
         return [m for m in self.mentions if lo <= m.i < hi and m.kind in ("org", "team") and m.known]
 
     def _found(self, people: list[Mention], frm: list[Place | None] | Place | None, to: Place | None,
-               to_role: str | None, verb: _Verb, background: bool) -> list[Found]:
+               to_role: str | None, verb: _Verb, background: bool, bare: bool = False) -> list[Found]:
+        """One move a person; `bare`: a departure that names no org ("left in August"), kept for the people on
+        record, whose org the record gives (see `extract.resolve`)."""
         froms = frm if isinstance(frm, list) else [frm] * len(people)
         out = []
         for p, frm in zip(people, froms, strict=True):
             if to and frm and frm[0] == to[0] and (to[1] is None or frm[1] == to[1]):
                 frm = None  # the org named twice, or a move within one org: not where they came from
-            if to is None and frm is None:
+            if to is None and frm is None and not (bare and p.known):
                 continue
             surname = fold(p.name).split()[-1]
             about = re.search(rf"^\W*(?:he|she|il|elle|they|ils)\b|\b{re.escape(surname)}\b",
