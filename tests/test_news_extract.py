@@ -192,9 +192,9 @@ def test_core_does_not_import_discord():
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
 
 
-def _record(id_: str, person: str, from_org: str, to_org: str | None) -> MoveRecord:
+def _record(id_: str, person: str, from_org: str, to_org: str | None, date: str = "2025-07") -> MoveRecord:
     return MoveRecord(id=id_, person=person, from_org=from_org, from_team=None, from_role=None, to_org=to_org,
-                      to_team=None, to_role=None, date="2025-07", date_precision="month", date_basis=None,
+                      to_team=None, to_role=None, date=date, date_precision="month", date_basis=None,
                       status="reported", notes=None)
 
 
@@ -239,3 +239,86 @@ def test_the_nth_to_join_and_pronoun_subjects(extract):
                     published="2025-07-20")
     assert [(c.person, c.to_org, c.to_team, c.date) for c in found] == [
         ("Ruoming Pang", "Meta", "Superintelligence Labs", "2025-07")]
+
+
+def test_a_group_move_and_the_people_named_after_it(extract):
+    found = extract("Le mois dernier, quatre ingénieurs ont quitté l'équipe AFM d'Apple pour rejoindre Meta. Parmi "
+                    "eux, Ruoming Pang, accompagné de trois collaborateurs : Mark Lee, Tom Gunter et Bowen Zhang.")
+    assert {(c.person, c.from_org, c.from_team, c.to_org) for c in found} == {
+        (p, "Apple", "Foundation Models", "Meta") for p in ("Ruoming Pang", "Mark Lee", "Tom Gunter", "Bowen Zhang")}
+    found = extract("Four Apple researchers have joined Meta, including Mark Lee and Tom Gunter.")
+    assert pairs(found) == {("Mark Lee", "Meta"), ("Tom Gunter", "Meta")}
+    assert extract("Four Apple researchers have joined Meta. The team is based in Cupertino.") == []
+    assert extract("No Apple researcher has joined Meta. Among them, Mark Lee and Tom Gunter.") == []
+
+
+def test_more_verbs_of_real_stories(extract):
+    assert pairs(extract("Tom Gunter and Mark Lee have also recently made the switch to Meta.")) == {
+        ("Tom Gunter", "Meta"), ("Mark Lee", "Meta")}
+    assert pairs(extract("Bowen Zhang, who was on Apple's models team, is the latest employee to abandon Apple "
+                         "for Meta.")) == {("Bowen Zhang", "Meta")}
+    assert pairs(extract("Zhang is the fourth AI researcher to defect from Apple to Meta.", published=None)) == set()
+    found = extract("Bowen Zhang is the fourth AI researcher to defect from Apple to Meta.")
+    assert [(c.person, c.from_org, c.to_org) for c in found] == [("Bowen Zhang", "Apple", "Meta")]
+    found = extract("Yun Zhu quitte l'équipe des modèles de fondation d'Apple pour rejoindre Meta.")
+    assert [(c.person, c.from_org, c.to_org) for c in found] == [("Yun Zhu", "Apple", "Meta")]
+
+
+def test_stories_that_name_people_across_sentences(extract):
+    found = extract("Boris Cherny is set to join Anysphere as head of engineering. He is joined by Cat Wu, the "
+                    "former product manager for Claude Code.")
+    assert [(c.person, c.to_org, c.to_role) for c in found] == [
+        ("Boris Cherny", "Anysphere", "head of engineering"), ("Cat Wu", "Anysphere", None)]
+    found = extract("Mistral AI, point de chute des anciens de Meta\nLe fleuron français de l'IA a aussi recruté "
+                    "Baptiste Rozière, après qu'il a quitté la firme de Mark Zuckerberg en août 2024. Ainsi que "
+                    "Marie-Anne Lachaux et Thibaut Lavril, débauchés dès juin 2023.")
+    assert [(c.person, c.from_org, c.to_org, c.date) for c in found] == [
+        ("Baptiste Rozière", "Meta", "Mistral AI", "2024-08"), ("Marie-Anne Lachaux", None, "Mistral AI", "2023-06"),
+        ("Thibaut Lavril", None, "Mistral AI", "2023-06")]
+    found = extract("Boris Cherny and Cat Wu left for rival Anysphere in early July, became heads of engineering "
+                    "and product, and then promptly returned to Anthropic.")
+    assert pairs(found) == {(p, o) for p in ("Boris Cherny", "Cat Wu") for o in ("Anysphere", "Anthropic")}
+
+
+def test_subjects_are_people_not_their_possessions(extract):
+    assert extract("Two co-founders of Elon Musk's company xAI have resigned.") == []
+    found = extract("Andrew Tulloch, a co-founder of Mira Murati's startup Thinking Machines Lab, has left the "
+                    "company to join Meta Platforms, the startup has confirmed.")
+    assert [(c.person, c.to_org) for c in found] == [("Andrew Tulloch", "Meta")]
+    found = extract("Jimmy Ba and Tony Wu, two co-founders of xAI, both said they were leaving xAI.")
+    assert pairs(found) == {("Jimmy Ba", None), ("Tony Wu", None)}
+    found = extract("Yuhuai (Tony) Wu said he was leaving xAI.")
+    assert [(c.person, c.from_org) for c in found] == [("Tony Wu", "xAI")]
+
+
+def test_the_story_own_org(extract):
+    found = extract("Meta hires Scale AI's founder\nIn June, Alexandr Wang joined the social media giant after Meta "
+                    "invested $14.3 billion in Scale AI.", published="2025-10-12")
+    assert [(c.person, c.to_org, c.date) for c in found] == [("Alexandr Wang", "Meta", "2025-06")]
+    found = extract("Greg Yang, previously at Microsoft, stepped down from xAI last month.")
+    assert [(c.person, c.from_org) for c in found] == [("Greg Yang", "xAI")]
+
+
+def test_departures_that_name_no_org_take_it_from_the_record(engine, extract):
+    records = {"Kyle Kosic": [_record("kyle-kosic-openai-2024", "Kyle Kosic", "xAI", "OpenAI", "2024")],
+               "Igor Babuschkin": [_record("igor-babuschkin-bv-2025", "Igor Babuschkin", "xAI", "Babuschkin Ventures",
+                                           "2025-08")]}
+    text = ("Two xAI co-founders resign\nKyle Kosic left in 2024, followed by Igor Babuschkin last year. Priya Raman "
+            "left in March. Ruoming Pang left the stage.")
+    found = extract_candidates(article_from_text(text, published="2026-02-11"), engine.index,
+                               lambda name: records.get(name, ()))
+    assert [(c.person, c.from_org, c.to_org, c.date, c.known_move_id) for c in found] == [
+        ("Kyle Kosic", "xAI", None, "2024", "kyle-kosic-openai-2024"),
+        ("Igor Babuschkin", "xAI", None, "2025", "igor-babuschkin-bv-2025")]  # not the new name, not "the stage"
+    found = extract("Tony Wu said he was leaving xAI. A day later, Jimmy Ba followed.")
+    assert pairs(found) == {("Tony Wu", None), ("Jimmy Ba", None)}
+
+
+def test_french_departures(extract):
+    found = extract("Yann LeCun met fin à douze années chez Meta et lance une entreprise dédiée à l'Advanced Machine "
+                    "Intelligence (AMI).")
+    assert [(c.person, c.from_org, c.to_org) for c in found] == [
+        ("Yann LeCun", "Meta", "Advanced Machine Intelligence")]
+    found = extract("Zuckerberg a embauché Alexandr Wang, ancien patron de Scale AI.")
+    assert [(c.person, c.from_org, c.to_org) for c in found] == [("Alexandr Wang", "Scale AI", "Meta")]
+    assert pairs(extract("Yann LeCun quittera Meta à la fin de l'année.")) == {("Yann LeCun", None)}

@@ -16,7 +16,9 @@ _MONTH_FIRST = re.compile(rf"\b(?P<m>{_MONTH})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|
 _MONTH_ONLY = re.compile(rf"\b(?:in|en|since|depuis|début|fin|mi-|early|late|mid-?)\s*(?:of\s+|de\s+|d['’])?"
                          rf"(?P<m>{_MONTH})(?:\s+(?:of\s+)?(?P<y>(?:19|20)\d\d))?\b|\b(?P<m2>{_MONTH})\s+(?P<y2>(?:19|20)\d\d)\b",
                          re.IGNORECASE)
-_YEAR = re.compile(r"\b(?:in|en|since|depuis|early|late|début|fin)\s+(?P<y>(?:19|20)\d\d)\b", re.IGNORECASE)
+_YEAR = re.compile(r"\b(?:in|en|since|depuis|early|late|début|fin|mid)(?:\s+|-)(?P<y>(?:19|20)\d\d)\b", re.IGNORECASE)
+_RELATIVE = re.compile(r"\b(?:(?P<last>last)|this)\s+(?P<unit>year|month)\b|\b(?:l['’]|le\s+|cette\s+|ce\s+)"
+                       r"(?P<unite>année|an|mois)(?:\s+(?P<dernier>dernier|dernière|passé))?\b", re.IGNORECASE)
 _WEEKDAY = re.compile(rf"\b(?:on\s+|last\s+|ce\s+|le\s+)?(?P<w>{'|'.join(WEEKDAYS)})\b", re.IGNORECASE)
 
 
@@ -54,6 +56,13 @@ def _found(sentence: str, published: date | None) -> list[tuple[int, str]]:
     for m in _YEAR.finditer(sentence):
         add(m, m["y"])
     if published is not None:
+        for m in _RELATIVE.finditer(sentence):  # "last year", "le mois dernier"
+            back = 1 if (m["last"] or m["dernier"]) else 0
+            if (m["unit"] or m["unite"]).lower().startswith(("y", "an")):
+                add(m, str(published.year - back))
+            else:
+                first = published.replace(day=1)
+                add(m, (first - timedelta(days=1)).strftime("%Y-%m") if back else first.strftime("%Y-%m"))
         for m in _WEEKDAY.finditer(sentence):
             back = (published.weekday() - WEEKDAYS[m["w"].casefold()]) % 7
             add(m, (published - timedelta(days=back)).isoformat())
@@ -69,15 +78,16 @@ def _valid(year: int | None, month: int, day: int) -> str | None:
         return None
 
 
-def date_near(sentence: str, start: int, end: int, published: str | None, subject: int = 0) -> str | None:
+def date_in(sentence: str, start: int, end: int, published: str | None, subject: int = 0,
+            clause: int = 0) -> str | None:
     """The first date in the move's clause after its verb (`start:end`), else one that opens the sentence before its
-    subject ("In July, X joined Y"), else the publication date: a date between the subject and the verb belongs to
-    an apposition ("X, who led the team since 2021, has joined")."""
+    subject ("In July, X joined Y"); None when the text gives none. A date between the subject and the verb belongs
+    to an apposition ("X, who led the team since 2021, has joined")."""
     pub = date.fromisoformat(published) if published else None
     found = _found(sentence, pub)
     after = [value for at, value in found if start <= at < end]
-    before = [value for at, value in found if at < subject]
-    return (after or before[-1:] or [published])[0]
+    before = [value for at, value in found if clause <= at < subject]
+    return (after or before[-1:] or [None])[0]
 
 
 def status_of(sentence: str, following: str = "") -> str:

@@ -11,6 +11,7 @@ when it is already on record, as known.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, replace
 from typing import Any
@@ -42,13 +43,14 @@ class Candidate:
         return asdict(self)
 
 
+_NICKNAME = re.compile(r"\b([A-Z][a-z]+) \(([A-Z][a-z]+)\) ([A-Z][a-z]+)\b")  # "Yuhuai (Tony) Wu": Tony Wu
 KnownMoves = Callable[[str], Iterable[MoveRecord]]
 
 
 def extract_candidates(article: Article, index: NameIndex, known_moves: KnownMoves | None = None) -> list[Candidate]:
     """The moves `article` reports, best first (the order the story tells them); `known_moves(person)` gives the
     moves on record of a person by canonical name (none when omitted: every move is then new)."""
-    return resolve(find_moves(article, index), known_moves or (lambda _name: ()))
+    return resolve(find_moves(article, index), known_moves or (lambda _name: ()), article.published)
 
 
 async def extract_with_store(article: Article, index: NameIndex, store: Any) -> list[Candidate]:
@@ -59,21 +61,21 @@ async def extract_with_store(article: Article, index: NameIndex, store: Any) -> 
         hits = [m for m in index.exact(name, ["person"]) if m.name == name]
         if hits:
             records[name], _ = await store.moves(person_id=hits[0].id, limit=200)
-    return resolve(found, lambda name: records.get(name, ()))
+    return resolve(found, lambda name: records.get(name, ()), article.published)
 
 
 def find_moves(article: Article, index: NameIndex) -> list[Found]:
     """Every move each sentence tells, in order, repeats included."""
     ctx = Context(MentionFinder(index), article.published)
-    parts = sentences(article.text)
-    out: list[Found] = []
-    for k, sentence in enumerate(parts):
+    parts = sentences(_NICKNAME.sub(r"\2 \3", article.text))
+    readers = [SentenceReader(sentence, ctx) for sentence in parts]  # names first: the story's own org is known
+    ctx.main_org = _most_named_org(readers)
+    out: list[Found] = ctx.found  # each sentence's reader adds its moves
+    for k, reader in enumerate(readers):
         ctx.following = " ".join(parts[k + 1:k + 3])
-        reader = SentenceReader(sentence, ctx)
-        out.extend(reader.moves())
-        if ctx.main_org is None:
-            ctx.main_org = next((m.name for m in reader.mentions if m.kind == "org" and m.known), None)
-        people = reader.subjects or [m for m in reader.mentions if m.kind == "person"][:1]
+        found = reader.moves()
+        ctx.group = reader.group or next((f for f in reversed(found) if f.to_org), found[-1] if found else None)
+        people = reader.subjects or [m for m in reader.mentions if m.kind == "person"]
         if people:
             ctx.last_people = people
     for f in out:
@@ -82,9 +84,18 @@ def find_moves(article: Article, index: NameIndex) -> list[Found]:
     return out
 
 
-def resolve(found: Sequence[Found], known_moves: KnownMoves) -> list[Candidate]:
+def _most_named_org(readers: list[SentenceReader]) -> str | None:
+    """The story's own org, what "the company" and "the social media giant" stand for: the first org its headline
+    (first sentence) names as itself ("Apple hires Meta's top lawyer": Apple), else the one it names most often."""
+    headline = [m.name for m in readers[0].mentions if m.kind == "org" and m.known and not m.possessive] if readers \
+        else []
+    names = [m.name for r in readers for m in r.mentions if m.kind == "org" and m.known]
+    return headline[0] if headline else max(dict.fromkeys(names), key=names.count) if names else None
+
+
+def resolve(found: Sequence[Found], known_moves: KnownMoves, published: str | None = None) -> list[Candidate]:
     """Merge the sentences' readings of one move, link them to the moves on record, and drop background moves
-    that are not on record."""
+    that are not on record; a move no sentence dates takes the publication date."""
     merged: dict[tuple[str, str | None], Found] = {}
     for f in found:
         key = (f.person, f.to_org)
@@ -96,12 +107,28 @@ def resolve(found: Sequence[Found], known_moves: KnownMoves) -> list[Candidate]:
         merged[key] = _merge(merged[key], f) if key in merged else f
     out = []
     for f in merged.values():
-        move_id = _known_move(f, list(known_moves(f.person)))
+        records = list(known_moves(f.person))
+        if f.to_org is None and f.from_org is None:
+            f = _left_where(f, records)
+            if f is None:
+                continue
+        move_id = _known_move(f, records)
         if f.background and move_id is None:
             continue
-        out.append(Candidate(f.person, f.from_org, f.from_team, f.from_role, f.to_org, f.to_team, f.to_role, f.date,
-                             f.status, f.evidence, move_id))
+        out.append(Candidate(f.person, f.from_org, f.from_team, f.from_role, f.to_org, f.to_team, f.to_role,
+                             f.date or published, f.status, f.evidence, move_id))
     return out
+
+
+def _left_where(f: Found, records: list[MoveRecord]) -> Found | None:
+    """A departure that names no org ("Kosic left in 2024"): the org the record says the person left that year,
+    else the one the record says they are at; None for a person without a record."""
+    year = (f.date or "")[:4]
+    same = next((r for r in records if year and r.date[:4] == year and r.from_org), None)
+    if same is not None:
+        return replace(f, from_org=same.from_org, from_team=same.from_team)
+    latest = max((r for r in records if r.to_org), key=lambda r: r.date, default=None)
+    return replace(f, from_org=latest.to_org, from_team=latest.to_team) if latest else None
 
 
 def _merge(a: Found, b: Found) -> Found:
@@ -111,7 +138,7 @@ def _merge(a: Found, b: Found) -> Found:
     values = {name: getattr(first, name) or getattr(second, name)
               for name in ("from_org", "from_team", "from_role", "to_org", "to_team", "to_role")}
     dates = [d for d in (first.date, second.date) if d]
-    return replace(first, **values, date=max(dates, key=len) if dates else None,
+    return replace(first, **values, date=max(dates, key=len) if dates else None,  # the more precise
                    status="confirmed" if "confirmed" in (a.status, b.status) else "reported",
                    background=a.background and b.background)
 

@@ -23,25 +23,35 @@ _VENTURE = (r"(?:launch(?:es|ed|ing)?|unveil(?:s|ed|ing)?|announc(?:es|ed|ing)|s
             r"une|un|own|new|propre|nouvelle|nouveau)\s+){1,3}(?:ai\s+)?(?:startup|start-up|company|venture|lab|"
             r"société|entreprise|laboratoire)")
 _JOIN = (r"(?P<venture>" + _VENTURE + r")|join(?:s|ed|ing)?|re-?join(?:s|ed|ing)?"
+         r"|(?:made|makes|making|make)\s+the\s+(?:switch|jump|move|leap)\s+to"
          r"|(?:moves?|moved|moving|heads?|headed|heading|defect(?:s|ed|ing)?"
          r"|returns?|returned|returning|decamp(?:s|ed)?|jump(?:s|ed)|jumping|switch(?:es|ed))\s+(?:back\s+)?to"
          r"|(?:started|starts|starting|landed|lands)\s+at|signed\s+(?:on\s+)?with"
          r"|(?:co-?)?found(?:s|ed|ing)|co-?found|to\s+found"
-         r"|rejoin(?:t|s|dre|drait|draient|gnent|gnant)|rejoint(?:e|s|es)?"
+         r"|rejoin(?:t|s|dre|drait|draient|gnent|gnant|dra|dront)|rejoint(?:e|s|es)?"
          r"|(?:part(?:ent|i|is|ie|ies|ir|ira|iront|ait)?|pass(?:e|ent|é|ée|és|ées|er)|arriv(?:e|ent|é|ée|és|ées)"
          r"|atterri(?:t|ssent)?|file(?:nt)?|retourn(?:e|ent|é|ée)|revien(?:t|nent)|reven(?:u|ue|us))\s+chez"
          r"|(?:co-?)?fond(?:é|ée|és|er|e)")
-_LEAVE = (r"leav(?:es|ing)|left|depart(?:s|ed|ing)?|exit(?:s|ed|ing)?|quit(?:s|ting)?|(?:steps?|stepped|stepping)"
+_LEAVE = (r"leav(?:es|ing)|left|depart(?:s|ed|ing)?|exit(?:s|ed|ing)?|quit(?:s|ting)?|abandon(?:s|ed|ing)?"
+          r"|defect(?:s|ed|ing)?|(?:moves?|moved|moving|switch(?:es|ed|ing)?|jump(?:s|ed|ing)?)\s+from"
+          r"|(?:steps?|stepped|stepping)"
           r"\s+down(?:\s+from)?|resign(?:s|ed|ing)?(?:\s+from)?"
-          r"|quitt(?:e|ent|é|ée|és|ées|er|erait|eraient)|démissionn(?:e|é|ée)\s+de")
+          r"|quitt(?:e|ent|é|ée|és|ées|er|erait|eraient|era|eront)|démissionn(?:e|é|ée)\s+de|met(?:tre|tra|)\s+fin\s+à")
 _HIRE = (r"hir(?:es|ed|ing)|poach(?:es|ed|ing)?|tap(?:s|ped)|recruit(?:s|ed)|lur(?:es|ed)|snag(?:s|ged)"
          r"|(?:brings|brought)\s+(?:in|on)|appoint(?:s|ed)|named|names|nam(?:é|ée|és|ées)|nomm(?:e|é|ée|és|ées)"
          r"|recrut(?:e|ent|é|ée|és|ées|er)|débauch(?:e|ent|é|ée|és|ées|er)|embauch(?:e|ent|é|ée|és|ées|er)"
          r"|s['’]offre|s['’]est\s+offert|attir(?:e|é|ée|és)")
 # LOSE: an org (before) loses a person (after) "to" another: "Apple has lost another researcher, X, to Meta"
 _LOSE = r"lost|loses|losing|perd(?:u|ent)?|perdre"
-TRIGGERS = re.compile(rf"\b(?:(?P<join>{_JOIN})|(?P<leave>{_LEAVE})|(?P<hire>{_HIRE})|(?P<lose>{_LOSE}))\b",
-                      re.IGNORECASE)
+# FOLLOW: "X left in 2024, followed by Y and Z": they left the same way
+_FOLLOW = r"followed\s+by|suivie?s?\s+(?:par|de)|followed(?=\s*[.,;]|\s*$)|(?:a|ont)\s+suivi(?=\s*[.,;])"
+TRIGGERS = re.compile(rf"\b(?:(?P<join>{_JOIN})|(?P<leave>{_LEAVE})|(?P<hire>{_HIRE})|(?P<lose>{_LOSE})"
+                      rf"|(?P<follow>{_FOLLOW}))\b", re.IGNORECASE)
+# what may follow a leaving verb that names no org, for it to still be a departure: "left in August", "quitte en
+# juillet", "has left, he said" (not "left the stage", "left open")
+BARE_LEAVE = re.compile(r"\s*(?:$|[,.;:]|(?:in|on|last|this|earlier|after|following|due|for\s+personal|en|le|la|"
+                        r"cette|début|fin|au|à\s+la\s+fin|to\s+(?:start|found|launch|pursue|join|focus|spend))\b)",
+                        re.IGNORECASE)
 NOT_A_MOVE = re.compile(r"\s*(?:forces|hands|the\s+(?:race|fray|call|chorus|debate|ranks\s+of\s+critics))\b"
                         r"|\s+(?:behind|out|over|unanswered|open)\b", re.IGNORECASE)
 
@@ -54,11 +64,12 @@ AUX = _words("has have had is are was were will would be been being has also too
                 "les deux trois ensuite lundi mardi mercredi jeudi vendredi samedi dimanche monday tuesday "
                 "wednesday thursday friday saturday sunday this week month ce cette semaine mois previously earlier "
                 "originally eventually subsequently briefly soon later auparavant précédemment depuis lors ainsi donc "
-                "thus therefore finalement quant")
+                "thus therefore finalement quant ve re ll")
 RELATIVE = _words("who which that qui lequel laquelle after since before when once until après avant depuis lorsqu "
                   "quand whose dont")
 # a verb these precede is not a move that happened: "declined to join", "n'a pas rejoint", "in talks to join"
-NEGATED = re.compile(r"\b(?:not|n['’]t|never|declined|refused|rejected|turned\s+down|tried|trying|attempted|failed|"
+NEGATED = re.compile(r"\b(?:not|no|none|nobody|aucun|aucune|n['’]t|never|declined|refused|rejected|turned\s+down|"
+                     r"tried|trying|attempted|failed|"
                      r"sought|seeking|wants?|wanted|hopes?|hoped|talks|considering|could|might|may|offered|"
                      r"pas|jamais|refusé|tenté|essayé|voulu|veut|pourrait|pourraient|discussions|envisage)\b",
                      re.IGNORECASE)
@@ -75,18 +86,33 @@ LIST_SEP = re.compile(r"^\s*(?:(?:from|of|at|de|d['’]|chez)\s+[^,;]{1,40}?)?\s
 CALLED = re.compile(r"\b(?:called|named|dubbed|baptisée?|appelée?|nommée?)\s+"
                     r"(?P<name>[A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*){0,3})")
 THE_COMPANY = re.compile(r"\s*(?:the\s+(?:company|startup|firm|group|lab)|l['’]entreprise|la\s+(?:société|start-up|"
-                         r"firme)|le\s+groupe)\b", re.IGNORECASE)
+                         r"firme)|le\s+groupe|(?P<epithet>the\s+(?:[a-z-]+\s+){0,3}(?:giant|titan|behemoth|maker|owner|"
+                         r"parent)|le\s+(?:géant|mastodonte|propriétaire)\s+(?:[a-zé-]+\s+){0,2}))\b"
+                         r"(?!\s+(?:de|d['’]|du|of)\b)", re.IGNORECASE)
 # "X is the fourth Apple researcher to join Meta", "X devient le dernier chercheur d'Apple à rejoindre Meta"
-NTH = re.compile(r"^\s*(?:is|was|becomes|became|has\s+become|est|devient|serait|would\s+be)\s+(?:the|le|la|l['’])\s*"
-                 r"[^,;]{0,80}?\b(?:to|à)\s*$", re.IGNORECASE)
+NTH = re.compile(r"^[\s,]*(?:(?:who|qui)\s+)?(?:is|was|becomes|became|has\s+become|est|devient|serait|would\s+be|"
+                 r"était|a\s+été)\s+(?:the|le|la|l['’]|one\s+of\s+the|among\s+the|l['’]une?\s+des|parmi\s+les)\s*"
+                 r"[^,;]{0,80}?\b(?:to|à)(?:\s+be|\s+être)?\s*$", re.IGNORECASE)
+# the people of a move whose subject is a group: "Parmi eux, X, Y et Z", "four researchers, including X and Y, have"
+GROUP = re.compile(r"^\W*(?:among\s+them|parmi\s+(?:eux|elles|lesquels|lesquelles)|they\s+(?:include|are)|"
+                   r"those\s+include|il\s+s['’]agit\s+de)\b", re.IGNORECASE)
+# a sentence that adds people to the previous one's move: "Ainsi que X et Y, débauchés dès juin 2023"
+CONTINUES = re.compile(r"^\W*(?:ainsi\s+que|as\s+well\s+as|along\s+with|de\s+même\s+que|tout\s+comme)\b",
+                       re.IGNORECASE)
+INCLUDING = re.compile(r"\b(?:including|among\s+them|notamment|dont|parmi\s+lesquels|such\s+as)\b", re.IGNORECASE)
 # between a subject and its verb: "X and a dozen engineers will move", "X et son équipe ont rejoint"
-COMPANIONS = re.compile(r"^\s*(?:and|et|along\s+with|together\s+with|avec|ainsi\s+que)\s+[^,;]{0,60}?"
-                        r"(?=\b(?:will|would|have|has|had|are|were|is|was|ont|sont|vont|va|rejoignent|rejoint)\b)",
+COMPANIONS = re.compile(r"^\s*(?:and|et|along\s+with|together\s+with|avec|ainsi\s+que)\s+"
+                        r"(?:(?!\b(?:said|says|told|wrote|announced|they|he|she|dit|déclaré|annoncé|ils|il|elle)\b)[^,;])"
+                        r"{0,60}?(?=\b(?:will|would|have|has|had|are|were|is|was|ont|sont|vont|va|rejoignent|rejoint)\b)",
                         re.IGNORECASE)
 
 # -- where an org stands relative to the verb -------------------------------------------------------------------------
 TO_WORDS = _words("for to at pour chez rejoindre join joining rangs ranks with")
 FROM_WORDS = _words("from depuis ex former formerly")
+# what a story calls its own company when it does not name it: "the social media giant", "le fleuron français de l'IA"
+EPITHETS = _words("giant géant firm firme company group groupe startup start-up fleuron maker owner lab laboratoire "
+                  "rival entreprise société pépite licorne unicorn parent titan mastodonte")
+TEMPORAL = _words("after since before when once until après avant depuis lorsqu quand")
 LEADERS = {"zuckerberg": "Meta", "altman": "OpenAI", "amodei": "Anthropic", "hassabis": "Google DeepMind",
            "nadella": "Microsoft", "pichai": "Google", "suleyman": "Microsoft"}
 PLACES = {"cupertino": "Apple", "menlo park": "Meta", "mountain view": "Google", "redmond": "Microsoft"}
@@ -121,7 +147,7 @@ Leur Dans Sur Par Lors Comme Ancien Ancienne Nouveau Nouvelle Dernier Selon Alor
 Chief Officer Executive President Vice Head Director Manager Lead Senior Principal Staff Distinguished Engineer
 Scientist Researcher Research Fellow Professor Dr Mr Mrs Ms Sir CEO CTO COO CFO CSO VP SVP EVP Founder Cofounder
 Co-founder Co-Founder Partner Chairman Chairwoman General Superintelligence Intelligence Artificial Labs Lab AI
-Inc Corp Corporation Technologies Technology University Institute Capital Ventures Group Team Models Model Systems
+IA Inc Corp Corporation Technologies Technology University Institute Capital Ventures Group Team Models Model Systems
 Foundation Fundamental News Times Journal Street Post Bloomberg Reuters Information Verge Wired TechCrunch Fortune
 Axios CNBC Financial Silicon Valley California San Francisco New York Paris London Cupertino Menlo Park Seattle
 Beijing China Chinese American French British Canadian Indian European Israeli Korean Japanese German Swiss

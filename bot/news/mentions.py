@@ -188,8 +188,9 @@ class MentionFinder:
         if teams:
             m = Mention("team", teams[0].name, i, i + n, True, org=teams[0].org, possessive=poss)
             m.extra["orgs"] = {h.org for h in teams}
-            m.extra["standalone"] = (n > 1 and cap) or (n == 1 and span[0].text.isupper() and len(span[0].text) >= 3
-                                                        and span[0].text != "AGI")
+            acronym = n == 1 and span[0].text.isupper() and len(span[0].text) >= 3
+            m.extra["standalone"] = (n > 1 and all(w.text[:1].isupper() for w in span)) or (
+                acronym and span[0].text != "AGI")
             return m
         return None
 

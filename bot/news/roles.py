@@ -10,8 +10,8 @@ from bot.news.lexicon import NEGATED
 _AS = re.compile(r"\b(?:as|comme|en\s+tant\s+que|au\s+poste\s+de)\s+(?!(?:part|well|soon|such|much|long|usual|"
                 r"expected|planned|reported|early|late|a\s+result|of|if|though)\b)(?:(?:its|their|his|her|the|a|an|son|sa|"
                 r"new|nouveau|nouvelle|first|premier|première)\s+)*(?P<r>[^,.;()\"]{2,60}?)(?=\s*(?:[,.;()]|$"
-                r"|\b(?:at|of|for|in|on|after|following|and|to|chez|de|d['’]|à|pour|avec|where|qui|who|with|"
-                r"from|since|under|reporting)\b))", re.IGNORECASE)
+                r"|\b(?:at|(?-i:of\s+[A-Z])|for|in|on|after|following|and|to|chez|de|d['’]|à|pour|avec|where|qui|"
+                r"who|with|from|since|under|reporting)\b))", re.IGNORECASE)
 _TITLE = re.compile(r"^(?:the\s+|a\s+|an\s+|l['’]|le\s+|la\s+|un\s+|une\s+)?(?:(?:former|ex-|ancien|ancienne|"
                     r"then|longtime)\s*)?(?:\w+['’]s\s+)?(?P<r>(?:(?:top|senior|principal|distinguished|lead|"
                     r"staff|chief|vice|head|former)\s+)*(?:head|lead|leader|chief|director|president|vp|manager|"

@@ -4,21 +4,27 @@ from, where to, when, and how sure. `extract` runs it over an article's sentence
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from bot.news.dates import date_near, status_of
+from bot.news.dates import date_in, status_of
 from bot.news.lexicon import (
     AUX,
+    BARE_LEAVE,
     CALLED,
     CLAUSE_BREAK,
     COMPANIONS,
+    CONTINUES,
+    EPITHETS,
     FROM_WORDS,
+    GROUP,
+    INCLUDING,
     LEADERS,
     LIST_SEP,
     NEGATED,
     NOT_A_MOVE,
     NTH,
     RELATIVE,
+    TEMPORAL,
     THE_COMPANY,
     TO_WORDS,
     TRIGGERS,
@@ -28,6 +34,8 @@ from bot.news.roles import clean_role, named_role, role_after_name, role_as
 from bot.text import fold
 
 _OF = frozenset(fold("from depuis ex former formerly of at de d chez").split())
+_EARLIER = frozenset(fold("previously formerly once earlier auparavant précédemment autrefois").split())
+_TO_AFTER_LEAVE = TO_WORDS - {"at", "chez"}  # "left his job at Apple", "met fin à douze ans chez Meta": where they were
 _HE = frozenset(["he", "she", "il", "elle"])
 _THEY = frozenset(["they", "ils", "elles"])
 _PREPOSITIONS = frozenset(fold("in from at of with into for to by de d chez dans par pour sur en").split())
@@ -50,7 +58,7 @@ class Found:
     to_org: str | None = None
     to_team: str | None = None
     to_role: str | None = None
-    date: str | None = None
+    date: str | None = None              # as the text gives it; None: the publication date stands in
     status: str = "reported"
     evidence: str = ""
     background: bool = False
@@ -65,6 +73,8 @@ class Context:
     main_org: str | None = None          # the story's first org: what "the company" means
     following: str = ""                  # the next sentences (a status said on record; a new company's name)
     last_people: list[Mention] = field(default_factory=list)  # whom "he", "she", "they" refer to
+    group: Found | None = None           # the last sentence's move: "Parmi eux, X, Y et Z" / "Ainsi que X" add people
+    found: list[Found] = field(default_factory=list)  # the story's moves so far: "He is joined by X"
 
 
 @dataclass
@@ -93,7 +103,7 @@ class SentenceReader:
             lo = max([self._word_at(found[n - 1].end()) if n else 0] + [b for b in breaks if b <= ti])
             hi = min([self._word_at(found[n + 1].start()) if n + 1 < len(found) else len(self.ws)]
                      + [b for b in breaks if b >= tj])
-            kind = next(k for k in ("join", "leave", "hire", "lose") if m.group(k))
+            kind = next(k for k in ("join", "leave", "hire", "lose", "follow") if m.group(k))
             self.verbs.append(_Verb(kind, ti, tj, lo, hi, m))
 
     def _word_at(self, pos: int) -> int:
@@ -109,15 +119,53 @@ class SentenceReader:
         return self.text[start:self.ws[j].start] if j < len(self.ws) else self.text[start:]
 
     def moves(self) -> list[Found]:
-        out: list[Found] = []
+        out: list[Found] = self._named_group()
+        self.ctx.found.extend(out)
         previous: tuple[list[Mention], bool] = ([], False)
+        self.group: Found | None = None
         for verb in self.verbs:
-            read = {"hire": self._hire, "lose": self._lose}.get(verb.kind, self._arrive_or_leave)
+            read = {"hire": self._hire, "lose": self._lose, "follow": self._follow}.get(verb.kind,
+                                                                                        self._arrive_or_leave)
             found, previous = read(verb, previous)
             out.extend(found)
+            self.ctx.found.extend(found)  # (the story's moves so far, this sentence's included)
             if found:
                 self.subjects = previous[0]
         return out
+
+    def _named_group(self) -> list[Found]:
+        """The people a sentence lists right after a group's move ("Parmi eux, X, accompagné de Y et Z")."""
+        group = self.ctx.group
+        if group is None or not (GROUP.match(self.text) or CONTINUES.match(self.text)):
+            return []
+        people = [m for m in self.mentions if _is_person(m)]
+        when = date_in(self.text, 0, len(self.text), self.ctx.published) or group.date  # "débauchés dès juin 2023"
+        return [replace(group, person=p.name, person_known=p.known, evidence=f"{group.evidence} {self.text}",
+                        date=when) for p in people]
+
+    def _group_move(self, verb: _Verb, to: Place | None, frm: Place | None) -> list[Found]:
+        """A move whose subject is a group ("four Apple researchers have joined Meta"): its people named after
+        "including" / "notamment" in the sentence, or kept for the next sentence to name."""
+        if (to is None and frm is None) or NEGATED.search(self._between(verb.lo, verb.ti)) or self._background(verb):
+            return []
+        template = Found(person="", person_known=False, from_org=frm[0] if frm else None,
+                         from_team=frm[1] if frm else None, to_org=to[0] if to else None,
+                         to_team=to[1] if to else None, evidence=self.text,
+                         date=date_in(self.text, verb.match.start(), self._end(verb), self.ctx.published,
+                                      self.ws[verb.lo].start if verb.lo < len(self.ws) else 0),
+                         status=status_of(self.text))
+        found = INCLUDING.search(self.text, self.ws[verb.lo].start if verb.lo < len(self.ws) else 0)
+        if found:
+            start = self._word_at(found.end())
+            first = next((m for m in self.mentions if m.i >= start and m.kind == "person"), None)
+            if first is not None and first.i - start <= 3:
+                people = [m for m in self._list_forward(first, len(self.ws)) if _is_person(m)]
+                return [replace(template, person=p.name, person_known=p.known) for p in people]
+        earlier = self.group  # "quitter leur unité AFM pour rejoindre Meta": one move, told by two verbs
+        self.group = template if earlier is None else replace(
+            template, from_org=template.from_org or earlier.from_org, from_team=template.from_team or earlier.from_team,
+            to_org=template.to_org or earlier.to_org, to_team=template.to_team or earlier.to_team)
+        return []
 
     # -- subjects and objects ---------------------------------------------------------------------------------
 
@@ -132,10 +180,11 @@ class SentenceReader:
             and not NEGATED.search(gap)
 
     def _person_before(self, verb: _Verb) -> Mention | None:
-        """The nearest person before the verb in its clause, if only auxiliaries stand between."""
-        for m in reversed([m for m in self.mentions if verb.lo <= m.i and m.j <= verb.ti]):
-            if m.kind == "person":
-                return m if self._gap_ok(self._between(m.j, verb.ti)) else None
+        """The nearest person before the verb in its clause with only auxiliaries between (appositions aside, and
+        the people named inside them: "X, a co-founder of Y's startup, has left"); not "Elon Musk's company"."""
+        for m in reversed([m for m in self.mentions if verb.lo <= m.i and m.j <= verb.ti and m.kind == "person"]):
+            if self._gap_ok(self._between(m.j, verb.ti)):
+                return None if m.possessive else m
         return None
 
     def _list_back(self, last: Mention, lo: int) -> list[Mention]:
@@ -174,16 +223,25 @@ class SentenceReader:
         pronoun = before[pronoun_at] if pronoun_at is not None else None
         if pronoun in _HE | _THEY and self._gap_ok(" ".join(before[pronoun_at + 1:])):
             i = verb.lo + pronoun_at
-            if pronoun in _THEY:
-                return previous[0] or [m for m in self.ctx.last_people if _is_person(m)], background or previous[1]
-            here = [m for m in self.mentions if m.j <= i and m.kind == "person" and _is_person(m)]
-            background = background or (i > 0 and self._folded(i - 1) in RELATIVE)
+            here = [m for m in self.mentions if m.j <= i and m.kind == "person" and _is_person(m) and not m.possessive]
+            if pronoun in _THEY:  # "X and Y said they were leaving", else the previous verb's or sentence's people
+                listed = self._list_back(here[-1], verb.lo) if here else []
+                return (listed if len(listed) > 1 else previous[0] or [m for m in self.ctx.last_people
+                                                                        if _is_person(m)]), background or previous[1]
+            background = background or any(self._folded(i - k) in TEMPORAL for k in (1, 2))  # "après qu'il a"
             return (here[-1:] or [m for m in self.ctx.last_people[:1] if _is_person(m)]), background
-        if previous[0] and verb.lo > 0 and self._folded(verb.ti - 1) in _CONNECTORS | AUX and not any(
+        if previous[0] and verb.lo > 0 and self._continues(verb) and not any(
                 m.kind == "person" for m in self.mentions if verb.lo <= m.i < verb.ti):
             same_clause = "," not in self._between(verb.lo, verb.ti)  # "who left X and joined Y": both recalled
             return previous[0], (previous[1] and same_clause) or background
         return [], background
+
+    def _continues(self, verb: _Verb) -> bool:
+        """The verb goes on from the previous one: "quitte Apple pour rejoindre", "and then promptly returned"."""
+        i = verb.ti - 1
+        while i > verb.lo and (self._folded(i).endswith(("ly", "ment")) and self._folded(i) not in _CONNECTORS):
+            i -= 1
+        return self._folded(i) in _CONNECTORS | AUX
 
     # -- places ---------------------------------------------------------------------------------------------
 
@@ -191,8 +249,8 @@ class SentenceReader:
         """Orgs and teams after the verb in the clause; a leader's name in a possessive stands for the org ("le
         projet de Zuckerberg"); "the company" right after the verb is the story's own org."""
         out = []
-        if 0 < tj < len(self.ws) and THE_COMPANY.match(self.text, self.ws[tj - 1].end):
-            org = self._the_company(tj)
+        if 0 < tj < len(self.ws) and (the := THE_COMPANY.match(self.text, self.ws[tj - 1].end)):
+            org = self.ctx.main_org if the.group("epithet") else self._the_company(tj)
             if org:
                 out.append(Mention("org", org, tj, tj + 1, True))
         for m in self.mentions:
@@ -233,8 +291,9 @@ class SentenceReader:
             if m.kind == "team" and m.org == to_org:
                 continue
             direct = m.i - verb.tj <= 3 and all(self._folded(i) not in FROM_WORDS for i in range(verb.tj, m.i))
-            if self._preceded_by(m, FROM_WORDS) or (verb.kind == "leave" and frm is None and direct and
-                                                     not self._preceded_by(m, TO_WORDS - {"at"}, 1)):
+            first_after_leave = verb.kind == "leave" and frm is None and not self._after_for(verb.tj, m)
+            if self._preceded_by(m, FROM_WORDS) or (first_after_leave and not self._preceded_by(m, _TO_AFTER_LEAVE, 1)
+                                                     and (direct or m.known)):
                 frm = frm or self._place(m, places)
                 continue
             near = m.known or m.i - verb.tj <= 2 or self._preceded_by(m, TO_WORDS, 1)
@@ -259,13 +318,13 @@ class SentenceReader:
 
     def _after_for(self, tj: int, m: Mention) -> bool:
         """A place after "for"/"pour"/"to join" once the verb is "leave": where they went."""
-        return any(self._folded(i) in ("for", "pour", "to", "chez", "rejoindre", "join") for i in range(tj, m.i))
+        return any(self._folded(i) in ("for", "pour", "to", "rejoindre", "join") for i in range(tj, m.i))
 
     def _from_near(self, lo: int, hi: int, exclude: str | None) -> Place | None:
         """Where the people came from, when the clause says so around them: "Apple researchers X", "X, qui
         dirigeait l'équipe AFM d'Apple", "X from OpenAI"."""
         places = [m for m in self.mentions if lo <= m.i < hi and m.kind in ("org", "team") and m.known
-                  and not self._preceded_by(m, frozenset({"by", "par"}), 1)]
+                  and not self._preceded_by(m, frozenset({"by", "par"}), 1) and not self._preceded_by(m, _EARLIER, 3)]
         for m in places:
             org, team = self._place(m, places)
             if org and org != exclude:
@@ -280,20 +339,35 @@ class SentenceReader:
     def _arrive_or_leave(self, verb: _Verb, previous: tuple[list[Mention], bool]
                          ) -> tuple[list[Found], tuple[list[Mention], bool]]:
         people, background = self._subjects(verb, previous)
-        if not people:
-            return [], previous
+        if people and verb.kind == "join" and self._folded(verb.tj) in ("by", "par"):
+            return self._joined_by(verb, people[0]), previous
         to, frm = self._destination(verb)
+        if not people:
+            return self._group_move(verb, to, frm), previous
         if frm is None and self._here(people[0]) and people[0].i >= verb.lo:  # (a subject of this clause)
             frm = self._from_near(verb.lo, verb.ti, to[0] if to else None)
         role = role_as(self.text, verb.match.end(), self._end(verb))
-        return (self._found(people, frm, to, role, verb, background),
+        bare = verb.kind == "leave" and to is None and frm is None and bool(BARE_LEAVE.match(self.text,
+                                                                                               verb.match.end()))
+        return (self._found(people, frm, to, role, verb, background, bare=bare),
                 (people, background))
+
+    def _joined_by(self, verb: _Verb, host: Mention) -> list[Found]:
+        """"He is joined by X": X makes the move the story gave him."""
+        move = next((f for f in reversed(self.ctx.found) if f.person == host.name and f.to_org), None)
+        first = next((m for m in self.mentions if m.kind == "person" and 0 <= m.i - verb.tj <= 2), None)
+        if move is None or first is None:
+            return []
+        return [replace(move, person=p.name, person_known=p.known, from_role=None, to_role=None, evidence=self.text)
+                for p in self._list_forward(first, verb.hi) if _is_person(p)]
 
     def _org_before(self, verb: _Verb) -> Mention | None:
         """The org that hires: the nearest before the verb that no preposition governs ("Meta invested in Scale AI
         and brought in X": Meta), or "it" / "the company" for the story's own org ("It also named X")."""
         before = [self._folded(i) for i in range(verb.lo, verb.ti) if self._folded(i) not in AUX]
-        if self.ctx.main_org and before and (before[-1] == "it" or before[-2:] == ["the", "company"]):
+        if self.ctx.main_org and before and (before[-1] == "it" or before[-2:] == ["the", "company"] or (
+                len(before) <= 6 and before[0] in ("the", "le", "la", "l") and EPITHETS & set(before)
+                and not any(m.known and m.kind != "team" for m in self.mentions if verb.lo <= m.i < verb.ti))):
             return Mention("org", self.ctx.main_org, verb.ti - 1, verb.ti, True)
         for m in reversed([m for m in self.mentions if verb.lo <= m.i and m.j <= verb.ti]):
             leader = LEADERS.get(fold(m.name).split()[-1]) if m.kind != "team" else None
@@ -309,7 +383,10 @@ class SentenceReader:
     def _hire(self, verb: _Verb, previous: tuple[list[Mention], bool]
               ) -> tuple[list[Found], tuple[list[Mention], bool]]:
         background = self._background(verb)
-        subject = None if self._person_before(verb) else self._org_before(verb)
+        person = self._person_before(verb)
+        leader = LEADERS.get(fold(person.name).split()[-1]) if person else None  # "Zuckerberg a embauché X"
+        subject = Mention("org", leader, person.i, person.j, True) if person and leader else (
+            None if person else self._org_before(verb))
         if subject is not None:
             to = self._place(subject, [m for m in self.mentions if m.i >= subject.j])
             objects = [m for m in self.mentions if verb.tj <= m.i < verb.hi and m.kind == "person"
@@ -361,6 +438,21 @@ class SentenceReader:
         i = subject.i if self._here(subject) and subject.i < verb.ti else verb.ti
         return self.ws[i].start if i < len(self.ws) else len(self.text)
 
+    def _follow(self, verb: _Verb, previous: tuple[list[Mention], bool]
+                ) -> tuple[list[Found], tuple[list[Mention], bool]]:
+        """"X left in 2024, followed by Y and Z": they left the org X left, at their own date."""
+        departure = next((f for f in reversed(self.ctx.found) if f.to_org is None), None)
+        if departure is None or departure.background:
+            return [], previous
+        if re.search(r"\b(?:by|par|de)$", verb.match.group()):
+            first = next((m for m in self.mentions if m.kind == "person" and 0 <= m.i - verb.tj <= 3), None)
+            people = [m for m in self._list_forward(first, verb.hi) if _is_person(m)] if first else []
+        else:  # "Jimmy Ba followed."
+            people = self._subjects(verb, previous)[0]
+        when = date_in(self.text, verb.match.start(), self._end(verb), self.ctx.published)
+        return [replace(departure, person=p.name, person_known=p.known, from_role=None, date=when,
+                        evidence=self.text) for p in people], (people, False)
+
     def _from_each(self, people: list[Mention], tj: int, hi: int, exclude: str) -> list[Place | None]:
         """Where each person of a hired list came from: "from X" after the name, or a description before it
         ("OpenAI researcher Y"); else the description before the whole list ("Apple researchers X and Y")."""
@@ -380,13 +472,15 @@ class SentenceReader:
         return [m for m in self.mentions if lo <= m.i < hi and m.kind in ("org", "team") and m.known]
 
     def _found(self, people: list[Mention], frm: list[Place | None] | Place | None, to: Place | None,
-               to_role: str | None, verb: _Verb, background: bool) -> list[Found]:
+               to_role: str | None, verb: _Verb, background: bool, bare: bool = False) -> list[Found]:
+        """One move a person; `bare`: a departure that names no org ("left in August"), kept for the people on
+        record, whose org the record gives (see `extract.resolve`)."""
         froms = frm if isinstance(frm, list) else [frm] * len(people)
         out = []
         for p, frm in zip(people, froms, strict=True):
             if to and frm and frm[0] == to[0] and (to[1] is None or frm[1] == to[1]):
                 frm = None  # the org named twice, or a move within one org: not where they came from
-            if to is None and frm is None:
+            if to is None and frm is None and not (bare and p.known):
                 continue
             surname = fold(p.name).split()[-1]
             about = re.search(rf"^\W*(?:he|she|il|elle|they|ils)\b|\b{re.escape(surname)}\b",
@@ -395,8 +489,8 @@ class SentenceReader:
                 person=p.name, person_known=p.known, from_org=frm[0] if frm else None,
                 from_team=frm[1] if frm else None, from_role=role_after_name(self.text[self.ws[p.j - 1].end:]),
                 to_org=to[0] if to else None, to_team=to[1] if to else None, to_role=clean_role(to_role),
-                date=date_near(self.text, verb.match.start(), self._end(verb), self.ctx.published,
-                               self._start_of(people[0], verb)),
+                date=date_in(self.text, verb.match.start(), self._end(verb), self.ctx.published,
+                             self._start_of(people[0], verb), self.ws[verb.lo].start if verb.lo < len(self.ws) else 0),
                 status=status_of(self.text, self.ctx.following if about else ""), evidence=self.text,
                 background=background))
         return out
