@@ -17,8 +17,8 @@ from bot.store.news import UnknownCandidate
 
 URL = "https://news.example/raman-meta"
 STORY = ("Meta hires Apple researcher\n"
-         "Priya Raman, a researcher on Apple's foundation models team, has joined Meta Superintelligence Labs, "
-         "the company confirmed on Monday.")
+         "Priya Raman has left Apple's Foundation Models team for Meta Superintelligence Labs, the company "
+         "confirmed on Monday.")
 runner = CliRunner()
 
 

@@ -21,8 +21,8 @@ ARTICLE = """<!doctype html><html lang="en"><head><title>Meta hires Apple resear
 <meta property="og:site_name" content="Test AI News">
 <meta property="article:published_time" content="2025-08-04T09:00:00Z"></head><body>
 <nav><a href="/">Home</a> <a href="/ai">AI</a></nav><article><h1>Meta hires Apple researcher Priya Raman</h1>
-<p>Priya Raman, a researcher on Apple's foundation models team, has joined Meta Superintelligence Labs, the company
-confirmed on Monday.</p>
+<p>Priya Raman has left Apple's Foundation Models team for Meta Superintelligence Labs, the company confirmed on
+Monday.</p>
 <p>Raman worked on the models that power Apple Intelligence features for three years before the move, and her
 arrival adds to a summer of hiring at the lab.</p>
 <p>Apple declined to comment on the departure when asked about it on Monday afternoon.</p></article>
