@@ -143,3 +143,13 @@ async def test_an_edit_of_a_candidate_decided_meanwhile_is_not_recorded(engine: 
     late = await review.accept(proposal.candidate.id, "discord:2", edited)
     assert not late.changed and late.recorded is None and late.candidate.decided_by == "discord:1"
     assert [m.to_org for m in await engine.store.moves_of_person("Priya Raman")] == ["Meta"]
+
+
+async def test_a_candidate_without_its_origin_asks_for_an_edit(engine: Engine) -> None:
+    review = Review(engine)
+    text = "Priya Raman has joined Meta Superintelligence Labs, the company confirmed on Monday."
+    [proposal] = await review.propose(story(text=text), guild_id=7)
+    assert proposal.candidate.from_org is None
+    with pytest.raises(MoveInputError, match="does not say which org they left; use Edit"):
+        await review.accept(proposal.candidate.id, "cli")
+    assert (await engine.store.candidate(proposal.candidate.id)).state == "pending"

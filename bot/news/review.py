@@ -101,8 +101,10 @@ class Review:
         """The typed move a candidate stands for, its articles as sources (with what is known of them); the
         article's publication date stands in for a date the story does not give."""
         date = candidate.date or candidate.article.published
-        if not date:
-            raise MoveInputError(["date: the article gives no date; use Edit to type it"])
+        missing = [*([] if candidate.from_org else ["from: the story does not say which org they left"]),
+                   *([] if date else ["date: the article gives no date"])]
+        if missing:
+            raise MoveInputError([f"{m}; use Edit to type it" for m in missing])
         sources = [s.url for s in candidate.sources] or [candidate.article.url]
         details = {s.url: {"title": s.title, "publisher": s.publisher, "published": s.published}
                    for s in candidate.sources}
