@@ -322,3 +322,20 @@ def test_french_departures(extract):
     found = extract("Zuckerberg a embauché Alexandr Wang, ancien patron de Scale AI.")
     assert [(c.person, c.from_org, c.to_org) for c in found] == [("Alexandr Wang", "Scale AI", "Meta")]
     assert pairs(extract("Yann LeCun quittera Meta à la fin de l'année.")) == {("Yann LeCun", None)}
+
+
+def test_real_story_phrasings(extract):
+    found = extract("Jason Wei, chercheur chez OpenAI, a rejoint le laboratoire de superintelligence de Meta en "
+                    "juillet. Zhiqing Sun, également chercheur à OpenAI, a fait de même, tout comme Hyung Won Chung. "
+                    "Hongyu Ren a également été recruté par Meta.", published="2025-12-20")
+    assert {(c.person, c.to_org) for c in found} == {
+        (p, "Meta") for p in ("Jason Wei", "Zhiqing Sun", "Hyung Won Chung", "Hongyu Ren")}
+    found = extract("The exit of Barret Zoph, along with fellow co-founder Luke Metz and senior researcher Sam "
+                    "Schoenholz, all of whom departed to rejoin their former employer, OpenAI, hit the startup.")
+    assert pairs(found) == set()  # recalled in a relative clause, and not on record here: not proposed as new
+    found = extract("Barret Zoph, along with fellow co-founder Luke Metz and senior researcher Sam Schoenholz, "
+                    "departed to rejoin their former employer, OpenAI.")
+    assert pairs(found) == {(p, "OpenAI") for p in ("Barret Zoph", "Luke Metz", "Sam Schoenholz")}
+    found = extract("The move also saw co-founder Andrew Tulloch leave for Meta. Yann LeCun is also exiting, as "
+                    "noted in posts on X.")
+    assert [(c.person, c.to_org, c.to_role) for c in found] == [("Andrew Tulloch", "Meta", None)]

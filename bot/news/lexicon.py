@@ -27,12 +27,12 @@ _JOIN = (r"(?P<venture>" + _VENTURE + r")|join(?:s|ed|ing)?|re-?join(?:s|ed|ing)
          r"|(?:moves?|moved|moving|heads?|headed|heading|defect(?:s|ed|ing)?"
          r"|returns?|returned|returning|decamp(?:s|ed)?|jump(?:s|ed)|jumping|switch(?:es|ed))\s+(?:back\s+)?to"
          r"|(?:started|starts|starting|landed|lands)\s+at|signed\s+(?:on\s+)?with"
-         r"|(?:co-?)?found(?:s|ed|ing)|co-?found|to\s+found"
+         r"|(?:co-?)?found(?:s|ed|ing)|co-?found|to\s+found|(?P<launch>launch(?:es|ed))"
          r"|rejoin(?:t|s|dre|drait|draient|gnent|gnant|dra|dront)|rejoint(?:e|s|es)?"
          r"|(?:part(?:ent|i|is|ie|ies|ir|ira|iront|ait)?|pass(?:e|ent|é|ée|és|ées|er)|arriv(?:e|ent|é|ée|és|ées)"
          r"|atterri(?:t|ssent)?|file(?:nt)?|retourn(?:e|ent|é|ée)|revien(?:t|nent)|reven(?:u|ue|us))\s+chez"
          r"|(?:co-?)?fond(?:é|ée|és|er|e)")
-_LEAVE = (r"leav(?:es|ing)|left|depart(?:s|ed|ing)?|exit(?:s|ed|ing)?|quit(?:s|ting)?|abandon(?:s|ed|ing)?"
+_LEAVE = (r"leav(?:e|es|ing)|left|depart(?:s|ed|ing)?|exit(?:s|ed|ing)?|quit(?:s|ting)?|abandon(?:s|ed|ing)?"
           r"|defect(?:s|ed|ing)?|(?:moves?|moved|moving|switch(?:es|ed|ing)?|jump(?:s|ed|ing)?)\s+from"
           r"|(?:steps?|stepped|stepping)"
           r"\s+down(?:\s+from)?|resign(?:s|ed|ing)?(?:\s+from)?"
@@ -44,7 +44,8 @@ _HIRE = (r"hir(?:es|ed|ing)|poach(?:es|ed|ing)?|tap(?:s|ped)|recruit(?:s|ed)|lur
 # LOSE: an org (before) loses a person (after) "to" another: "Apple has lost another researcher, X, to Meta"
 _LOSE = r"lost|loses|losing|perd(?:u|ent)?|perdre"
 # FOLLOW: "X left in 2024, followed by Y and Z": they left the same way
-_FOLLOW = r"followed\s+by|suivie?s?\s+(?:par|de)|followed(?=\s*[.,;]|\s*$)|(?:a|ont)\s+suivi(?=\s*[.,;])"
+_FOLLOW = (r"followed\s+by|suivie?s?\s+(?:par|de)|followed(?=\s*[.,;]|\s*$)|(?:a|ont)\s+suivi(?=\s*[.,;])"
+           r"|(?:a|ont)\s+fait\s+de\s+même|did\s+the\s+same|followed\s+suit")
 TRIGGERS = re.compile(rf"\b(?:(?P<join>{_JOIN})|(?P<leave>{_LEAVE})|(?P<hire>{_HIRE})|(?P<lose>{_LOSE})"
                       rf"|(?P<follow>{_FOLLOW}))\b", re.IGNORECASE)
 # what may follow a leaving verb that names no org, for it to still be a departure: "left in August", "quitte en
@@ -64,9 +65,9 @@ AUX = _words("has have had is are was were will would be been being has also too
                 "les deux trois ensuite lundi mardi mercredi jeudi vendredi samedi dimanche monday tuesday "
                 "wednesday thursday friday saturday sunday this week month ce cette semaine mois previously earlier "
                 "originally eventually subsequently briefly soon later auparavant précédemment depuis lors ainsi donc "
-                "thus therefore finalement quant ve re ll")
-RELATIVE = _words("who which that qui lequel laquelle after since before when once until après avant depuis lorsqu "
-                  "quand whose dont")
+                "thus therefore finalement quant ve re ll été")
+RELATIVE = _words("whom who which that qui lequel laquelle after since before when once until après avant depuis "
+                  "lorsqu quand whose dont")
 # a verb these precede is not a move that happened: "declined to join", "n'a pas rejoint", "in talks to join"
 NEGATED = re.compile(r"\b(?:not|no|none|nobody|aucun|aucune|n['’]t|never|declined|refused|rejected|turned\s+down|"
                      r"tried|trying|attempted|failed|"
@@ -76,7 +77,8 @@ NEGATED = re.compile(r"\b(?:not|no|none|nobody|aucun|aucune|n['’]t|never|decli
 CLAUSE_BREAK = re.compile(r";|\s[—–]\s|\b(?:but|while|whereas|however|meanwhile|mais|tandis|alors\s+que|"
                           r"cependant|pendant\s+que)\b", re.IGNORECASE)
 # between two people of one list: "X, Y and Z", "X from Scale AI, Y, and former GitHub CEO Z", "X, qui ..., et Y"
-_DESCRIBED = (r"(?:(?:former|ex-|ancien(?:ne)?|[A-Z][\w.&-]*(?:['’]s)?|researchers?|engineers?|scientists?|ceo|cto|"
+_DESCRIBED = (r"(?:(?:former|ex-|ancien(?:ne)?|fellow|senior|junior|staff|principal|distinguished|top|longtime|key|"
+              r"veteran|prominent|star|lead|research|ai|[A-Z][\w.&-]*(?:['’]s)?|researchers?|engineers?|scientists?|ceo|cto|"
               r"coo|co-?founder|founder|executive|head|vp|president|chief|officer|director|lead|leader|"
               r"chercheur(?:se)?s?|ingénieur(?:e)?s?|cofondat(?:eur|rice)|fondat(?:eur|rice)|patron)\s+){0,5}")
 LIST_SEP = re.compile(r"^\s*(?:(?:from|of|at|de|d['’]|chez)\s+[^,;]{1,40}?)?\s*(?:,\s*)?(?:(?:and|et|&|as\s+well\s+as|"
@@ -90,6 +92,9 @@ THE_COMPANY = re.compile(r"\s*(?:the\s+(?:company|startup|firm|group|lab)|l['’
                          r"parent)|le\s+(?:géant|mastodonte|propriétaire)\s+(?:[a-zé-]+\s+){0,2}))\b"
                          r"(?!\s+(?:de|d['’]|du|of)\b)", re.IGNORECASE)
 # "X is the fourth Apple researcher to join Meta", "X devient le dernier chercheur d'Apple à rejoindre Meta"
+# "X, Y and Z, all of whom departed": the people before
+OF_WHOM = re.compile(r"^[\s,]*(?:all|both|each|two|three|four|five)\s+of\s+whom\s*$"
+                     r"|^[\s,]*(?:qui|dont)\s+(?:tous|les\s+(?:deux|trois))\s*$", re.IGNORECASE)
 NTH = re.compile(r"^[\s,]*(?:(?:who|qui)\s+)?(?:is|was|becomes|became|has\s+become|est|devient|serait|would\s+be|"
                  r"était|a\s+été)\s+(?:the|le|la|l['’]|one\s+of\s+the|among\s+the|l['’]une?\s+des|parmi\s+les)\s*"
                  r"[^,;]{0,80}?\b(?:to|à)(?:\s+be|\s+être)?\s*$", re.IGNORECASE)

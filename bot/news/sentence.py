@@ -23,6 +23,7 @@ from bot.news.lexicon import (
     NEGATED,
     NOT_A_MOVE,
     NTH,
+    OF_WHOM,
     RELATIVE,
     TEMPORAL,
     THE_COMPANY,
@@ -36,6 +37,7 @@ from bot.text import fold
 _OF = frozenset(fold("from depuis ex former formerly of at de d chez").split())
 _EARLIER = frozenset(fold("previously formerly once earlier auparavant précédemment autrefois").split())
 _TO_AFTER_LEAVE = TO_WORDS - {"at", "chez"}  # "left his job at Apple", "met fin à douze ans chez Meta": where they were
+_LIKE = re.compile(r"[\s,]*(?:tout\s+comme|just\s+like|as\s+did|like|de\s+même\s+que)\s+", re.IGNORECASE)
 _HE = frozenset(["he", "she", "il", "elle"])
 _THEY = frozenset(["they", "ils", "elles"])
 _PREPOSITIONS = frozenset(fold("in from at of with into for to by de d chez dans par pour sur en").split())
@@ -173,7 +175,7 @@ class SentenceReader:
         """Only auxiliaries and adverbs between a subject and its verb (appositions and companions taken out):
         anything else is another clause."""
         gap = COMPANIONS.sub(" ", _APPOSITION.sub(" ", gap))
-        if NTH.match(gap):
+        if NTH.match(gap) or OF_WHOM.match(gap):
             return True
         gap_words = fold(gap).split()
         return len(gap_words) <= limit and all(w in AUX or w in RELATIVE for w in gap_words) \
@@ -287,17 +289,18 @@ class SentenceReader:
         places = self._places(verb.tj, verb.hi)
         to = frm = None
         to_org = None
+        launch = bool(verb.match.group("launch"))  # "launched Thinking Machines Lab", not "launched Claude Code"
         for m in places:
-            if m.kind == "team" and m.org == to_org:
+            if (m.kind == "team" and m.org == to_org) or (launch and (m.kind != "org" or m.i - verb.tj > 1)):
                 continue
-            direct = m.i - verb.tj <= 3 and all(self._folded(i) not in FROM_WORDS for i in range(verb.tj, m.i))
+            direct = m.i - verb.tj <= 3 and all(self._folded(i) not in ("from", "depuis") for i in range(verb.tj, m.i))
             first_after_leave = verb.kind == "leave" and frm is None and not self._after_for(verb.tj, m)
-            if self._preceded_by(m, FROM_WORDS) or (first_after_leave and not self._preceded_by(m, _TO_AFTER_LEAVE, 1)
+            if self._from_word_before(m) or (first_after_leave and not self._preceded_by(m, _TO_AFTER_LEAVE, 1)
                                                      and (direct or m.known)):
                 frm = frm or self._place(m, places)
                 continue
             near = m.known or m.i - verb.tj <= 2 or self._preceded_by(m, TO_WORDS, 1)
-            goes = ((verb.kind == "join" and (direct or self._preceded_by(m, TO_WORDS, 3)))
+            goes = ((verb.kind == "join" and (direct or self._preceded_by(m, TO_WORDS, 3) or self._owned_by(verb, m)))
                     or (verb.kind == "leave" and self._after_for(verb.tj, m)))
             if to is None and near and goes:
                 to = self._place(m, places)
@@ -305,6 +308,18 @@ class SentenceReader:
         if to is None and verb.match.group("venture"):
             to = self._named_later(verb)
         return to, frm
+
+    def _from_word_before(self, m: Mention) -> bool:
+        """"from OpenAI", "depuis Apple", "former OpenAI researcher" (but not "their former employer, OpenAI")."""
+        return self._folded(m.i - 1) in FROM_WORDS or (
+            self._folded(m.i - 2) in ("from", "depuis") and self._folded(m.i - 1) in ("the", "la", "le", "l"))
+
+    def _owned_by(self, verb: _Verb, m: Mention) -> bool:
+        """"a rejoint le laboratoire de superintelligence de Meta", "joined the research team of Meta": a known
+        org closing a short noun phrase right after the verb, with nothing else named between."""
+        return m.known and m.i - verb.tj <= 7 and self._folded(m.i - 1) in ("de", "d", "of", "du") and not any(
+            verb.tj <= o.i < m.i for o in self.mentions) and not any(
+            self._folded(i) in FROM_WORDS | TO_WORDS for i in range(verb.tj, m.i))
 
     def _named_later(self, verb: _Verb) -> Place | None:
         """A new company named after the verb, here or in the next sentences ("sa société, baptisée X")."""
@@ -440,17 +455,24 @@ class SentenceReader:
 
     def _follow(self, verb: _Verb, previous: tuple[list[Mention], bool]
                 ) -> tuple[list[Found], tuple[list[Mention], bool]]:
-        """"X left in 2024, followed by Y and Z": they left the org X left, at their own date."""
-        departure = next((f for f in reversed(self.ctx.found) if f.to_org is None), None)
-        if departure is None or departure.background:
+        """"X left in 2024, followed by Y and Z": they left the org X left; "Y a fait de même, tout comme Z": they
+        made X's move. Each at the date this sentence gives, if any."""
+        same = bool(re.search(r"m[eê]me|same|suit", verb.match.group(), re.IGNORECASE))
+        model = next((f for f in reversed(self.ctx.found) if same or f.to_org is None), None)
+        if model is None or model.background:
             return [], previous
         if re.search(r"\b(?:by|par|de)$", verb.match.group()):
             first = next((m for m in self.mentions if m.kind == "person" and 0 <= m.i - verb.tj <= 3), None)
             people = [m for m in self._list_forward(first, verb.hi) if _is_person(m)] if first else []
-        else:  # "Jimmy Ba followed."
+        else:  # "Jimmy Ba followed.", "Zhiqing Sun a fait de même, tout comme Hyung Won Chung"
             people = self._subjects(verb, previous)[0]
+            like = _LIKE.match(self.text, verb.match.end())
+            if people and like:
+                first = next((m for m in self.mentions if m.kind == "person" and m.i == self._word_at(like.end())),
+                             None)
+                people += [m for m in self._list_forward(first, len(self.ws)) if _is_person(m)] if first else []
         when = date_in(self.text, verb.match.start(), self._end(verb), self.ctx.published)
-        return [replace(departure, person=p.name, person_known=p.known, from_role=None, date=when,
+        return [replace(model, person=p.name, person_known=p.known, from_role=None, date=when or model.date,
                         evidence=self.text) for p in people], (people, False)
 
     def _from_each(self, people: list[Mention], tj: int, hi: int, exclude: str) -> list[Place | None]:
