@@ -339,3 +339,31 @@ def test_real_story_phrasings(extract):
     found = extract("The move also saw co-founder Andrew Tulloch leave for Meta. Yann LeCun is also exiting, as "
                     "noted in posts on X.")
     assert [(c.person, c.to_org, c.to_role) for c in found] == [("Andrew Tulloch", "Meta", None)]
+
+
+def test_announced_departures_and_retirements(engine, extract):
+    found = extract("John Giannandrea, Apple's senior vice president of AI, is stepping down from his role. "
+                    "Giannandrea joined Apple in 2018 from Google.", published="2025-12-01")
+    assert [(c.person, c.from_org, c.to_org) for c in found] == [
+        ("John Giannandrea", "Apple", None), ("John Giannandrea", "Google", "Apple")]  # two moves, not one
+    found = extract("Joelle Pineau, the head of AI research at Meta, has announced her departure from the company.")
+    assert [(c.person, c.from_org, c.to_org) for c in found] == [("Joelle Pineau", "Meta", None)]
+    found = extract("Joelle Pineau, vice president for AI research at Meta, expressed her intentions to leave by "
+                    "the end of May.")
+    assert [(c.person, c.from_org, c.to_org) for c in found] == [("Joelle Pineau", "Meta", None)]
+    records = {"Yann LeCun": [_record("yann-lecun-ami-2025", "Yann LeCun", "Meta", "AMI", "2025-11")]}
+    article = article_from_text("Though LeCun stepped down from his directorial role in 2018, he continues to play a "
+                                "pivotal role as Meta's chief AI scientist. Yann LeCun spoke on Monday.",
+                                published="2025-04-01")
+    assert extract_candidates(article, engine.index, lambda name: records.get(name, ())) == []  # nothing from 2025
+
+
+def test_a_move_recalled_in_a_participle(engine):
+    records = {"Amar Subramanya": [_record("amar-subramanya-microsoft-2025", "Amar Subramanya", "Google",
+                                           "Microsoft", "2025-06")]}
+    article = article_from_text("Amar Subramanya spent 16 years at Google before briefly joining Microsoft's AI "
+                                "division.", published="2025-12-02")
+    found = extract_candidates(article, engine.index, lambda name: records.get(name, ()))
+    assert [(c.person, c.to_org, c.known_move_id) for c in found] == [
+        ("Amar Subramanya", "Microsoft", "amar-subramanya-microsoft-2025")]
+    assert extract_candidates(article, engine.index) == []  # recalled, and not on record: not proposed

@@ -99,17 +99,17 @@ def resolve(found: Sequence[Found], known_moves: KnownMoves, published: str | No
     merged: dict[tuple[str, str | None], Found] = {}
     for f in found:
         key = (f.person, f.to_org)
-        if f.to_org is None:  # a departure: folded into the same person's arrival when the story gives one
-            key = next((k for k in merged if k[0] == f.person and k[1] is not None), key)
-        elif (f.person, None) in merged:  # the arrival comes after the departure: it takes its place
-            merged[key] = _merge(merged.pop((f.person, None)), f)
+        if f.to_org is None:  # a departure: folded into the same person's arrival elsewhere, if the story gives one
+            key = next((k for k in merged if k[0] == f.person and k[1] is not None and k[1] != f.from_org), key)
+        elif (f.person, None) in merged and merged[(f.person, None)].from_org != f.to_org:
+            merged[key] = _merge(merged.pop((f.person, None)), f)  # the arrival comes after the departure
             continue
         merged[key] = _merge(merged[key], f) if key in merged else f
     out = []
     for f in merged.values():
         records = list(known_moves(f.person))
         if f.to_org is None and f.from_org is None:
-            f = _left_where(f, records)
+            f = _left_where(f if f.date else replace(f, date=published), records)
             if f is None:
                 continue
         move_id = _known_move(f, records)
@@ -124,6 +124,7 @@ def _left_where(f: Found, records: list[MoveRecord]) -> Found | None:
     """A departure that names no org ("Kosic left in 2024"): the org the record says the person left that year,
     else the one the record says they are at; None for a person without a record."""
     year = (f.date or "")[:4]
+    records = [r for r in records if not f.date or r.date[:len(f.date)] <= f.date]  # none the story could not know
     same = next((r for r in records if year and r.date[:4] == year and r.from_org), None)
     if same is not None:
         return replace(f, from_org=same.from_org, from_team=same.from_team)

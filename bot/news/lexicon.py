@@ -33,7 +33,8 @@ _JOIN = (r"(?P<venture>" + _VENTURE + r")|join(?:s|ed|ing)?|re-?join(?:s|ed|ing)
          r"|atterri(?:t|ssent)?|file(?:nt)?|retourn(?:e|ent|é|ée)|revien(?:t|nent)|reven(?:u|ue|us))\s+chez"
          r"|(?:co-?)?fond(?:é|ée|és|er|e)")
 _LEAVE = (r"leav(?:e|es|ing)|left|depart(?:s|ed|ing)?|exit(?:s|ed|ing)?|quit(?:s|ting)?|abandon(?:s|ed|ing)?"
-          r"|defect(?:s|ed|ing)?|(?:moves?|moved|moving|switch(?:es|ed|ing)?|jump(?:s|ed|ing)?)\s+from"
+          r"|defect(?:s|ed|ing)?|announc(?:es|ed|ing)\s+(?:his|her|their)\s+(?:departure|exit|resignation)"
+          r"|(?:a|ont|annonce|annoncé)\s+(?:annoncé\s+)?(?:son|leur)\s+départ|(?:moves?|moved|moving|switch(?:es|ed|ing)?|jump(?:s|ed|ing)?)\s+from"
           r"|(?:steps?|stepped|stepping)"
           r"\s+down(?:\s+from)?|resign(?:s|ed|ing)?(?:\s+from)?"
           r"|quitt(?:e|ent|é|ée|és|ées|er|erait|eraient|era|eront)|démissionn(?:e|é|ée)\s+de|met(?:tre|tra|)\s+fin\s+à")
@@ -50,7 +51,8 @@ TRIGGERS = re.compile(rf"\b(?:(?P<join>{_JOIN})|(?P<leave>{_LEAVE})|(?P<hire>{_H
                       rf"|(?P<follow>{_FOLLOW}))\b", re.IGNORECASE)
 # what may follow a leaving verb that names no org, for it to still be a departure: "left in August", "quitte en
 # juillet", "has left, he said" (not "left the stage", "left open")
-BARE_LEAVE = re.compile(r"\s*(?:$|[,.;:]|(?:in|on|last|this|earlier|after|following|due|for\s+personal|en|le|la|"
+BARE_LEAVE = re.compile(r"\s*(?:$|[,.;:]|from\s+(?:his|her|their|its)\s+(?:role|position|post|job|duties)|(?:in|on|by|"
+                        r"last|this|earlier|after|following|due|for\s+personal|en|le|la|"
                         r"cette|début|fin|au|à\s+la\s+fin|to\s+(?:start|found|launch|pursue|join|focus|spend))\b)",
                         re.IGNORECASE)
 NOT_A_MOVE = re.compile(r"\s*(?:forces|hands|the\s+(?:race|fray|call|chorus|debate|ranks\s+of\s+critics))\b"
@@ -95,6 +97,10 @@ THE_COMPANY = re.compile(r"\s*(?:the\s+(?:company|startup|firm|group|lab)|l['’
 # "X, Y and Z, all of whom departed": the people before
 OF_WHOM = re.compile(r"^[\s,]*(?:all|both|each|two|three|four|five)\s+of\s+whom\s*$"
                      r"|^[\s,]*(?:qui|dont)\s+(?:tous|les\s+(?:deux|trois))\s*$", re.IGNORECASE)
+# an announced intention is a reported departure: "X expressed her intentions to leave", "X a annoncé son intention de"
+INTENT = re.compile(r"^[\s,]*(?:has\s+|a\s+)?(?:expressed|announced|declared|confirmed|signal(?:l)?ed|annoncé|"
+                    r"confirmé)\s+(?:her|his|their|son|sa|leur)\s+(?:intentions?|plans?|decision|décision)\s+(?:to|de|d['’])\s*$",
+                    re.IGNORECASE)
 NTH = re.compile(r"^[\s,]*(?:(?:who|qui)\s+)?(?:is|was|becomes|became|has\s+become|est|devient|serait|would\s+be|"
                  r"était|a\s+été)\s+(?:the|le|la|l['’]|one\s+of\s+the|among\s+the|l['’]une?\s+des|parmi\s+les)\s*"
                  r"[^,;]{0,80}?\b(?:to|à)(?:\s+be|\s+être)?\s*$", re.IGNORECASE)
@@ -147,6 +153,8 @@ WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 
 NOT_NAME = _words("""
 The A An This That These Those Its It He She They We I In On At As By For From With After Before Since During
 According Earlier Later Last Next Now Then Meanwhile However But And Or Also Both Their His Her Our Your Former Ex
+Though Although While When Because If Despite Yet Still Even Instead Today Yesterday Tomorrow Bien Quand Lorsque
+Puisque Malgré Pourtant Toutefois Cependant Ensuite Hier Désormais Aujourd
 Le La Les Un Une Des Du De Ce Cette Ces Il Elle Ils Elles Selon Chez Après Avant Depuis Pour Mais Et Ou Son Sa Ses
 Leur Dans Sur Par Lors Comme Ancien Ancienne Nouveau Nouvelle Dernier Selon Alors Ainsi Enfin Déjà Aussi
 Chief Officer Executive President Vice Head Director Manager Lead Senior Principal Staff Distinguished Engineer

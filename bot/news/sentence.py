@@ -18,6 +18,7 @@ from bot.news.lexicon import (
     FROM_WORDS,
     GROUP,
     INCLUDING,
+    INTENT,
     LEADERS,
     LIST_SEP,
     NEGATED,
@@ -175,7 +176,7 @@ class SentenceReader:
         """Only auxiliaries and adverbs between a subject and its verb (appositions and companions taken out):
         anything else is another clause."""
         gap = COMPANIONS.sub(" ", _APPOSITION.sub(" ", gap))
-        if NTH.match(gap) or OF_WHOM.match(gap):
+        if NTH.match(gap) or OF_WHOM.match(gap) or INTENT.match(gap):
             return True
         gap_words = fold(gap).split()
         return len(gap_words) <= limit and all(w in AUX or w in RELATIVE for w in gap_words) \
@@ -232,6 +233,12 @@ class SentenceReader:
                                                                         if _is_person(m)]), background or previous[1]
             background = background or any(self._folded(i - k) in TEMPORAL for k in (1, 2))  # "après qu'il a"
             return (here[-1:] or [m for m in self.ctx.last_people[:1] if _is_person(m)]), background
+        if self._folded(verb.ti - 1) in TEMPORAL | {"briefly", "later"} and (
+                verb.match.group().lower().endswith("ing") or self._folded(verb.ti - 1) == "avoir"):
+            # "X spent 16 years at Google before briefly joining Microsoft": X, recalled
+            first = next((m for m in self.mentions if m.kind == "person" and m.i < verb.ti and not m.possessive), None)
+            if first is not None and _is_person(first):
+                return [first], True
         if previous[0] and verb.lo > 0 and self._continues(verb) and not any(
                 m.kind == "person" for m in self.mentions if verb.lo <= m.i < verb.ti):
             same_clause = "," not in self._between(verb.lo, verb.ti)  # "who left X and joined Y": both recalled
@@ -294,9 +301,11 @@ class SentenceReader:
             if (m.kind == "team" and m.org == to_org) or (launch and (m.kind != "org" or m.i - verb.tj > 1)):
                 continue
             direct = m.i - verb.tj <= 3 and all(self._folded(i) not in ("from", "depuis") for i in range(verb.tj, m.i))
-            first_after_leave = verb.kind == "leave" and frm is None and not self._after_for(verb.tj, m)
-            if self._from_word_before(m) or (first_after_leave and not self._preceded_by(m, _TO_AFTER_LEAVE, 1)
-                                                     and (direct or m.known)):
+            # a leaving verb's first org before any "for"/"to": where they were (not past a comma: another clause)
+            first_after_leave = (verb.kind == "leave" and frm is None and not self._after_for(verb.tj, m)
+                                 and not self._preceded_by(m, _TO_AFTER_LEAVE, 1)
+                                 and (direct or (m.known and "," not in self._between(verb.tj, m.i))))
+            if self._from_word_before(m) or first_after_leave:
                 frm = frm or self._place(m, places)
                 continue
             near = m.known or m.i - verb.tj <= 2 or self._preceded_by(m, TO_WORDS, 1)
@@ -332,8 +341,11 @@ class SentenceReader:
         return None
 
     def _after_for(self, tj: int, m: Mention) -> bool:
-        """A place after "for"/"pour"/"to join" once the verb is "leave": where they went."""
-        return any(self._folded(i) in ("for", "pour", "to", "rejoindre", "join") for i in range(tj, m.i))
+        """A place after "for"/"pour"/"to join", or right after "to", once the verb is "leave": where they went
+        ("moved from Google to Apple"; not "to play a role as Meta's chief scientist")."""
+        between = [self._folded(i) for i in range(tj, m.i)]
+        return self._folded(m.i - 1) == "to" or any(w in ("for", "pour", "rejoindre", "join") for w in between) or (
+            "to" in between and self._folded(m.i - 1) in ("at", "with"))  # "left to take senior jobs at Anysphere"
 
     def _from_near(self, lo: int, hi: int, exclude: str | None) -> Place | None:
         """Where the people came from, when the clause says so around them: "Apple researchers X", "X, qui
