@@ -17,8 +17,9 @@ from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from bot.news.article import Article
+from bot.news.clause import Context, Found
 from bot.news.mentions import MentionFinder, sentences
-from bot.news.sentence import Context, Found, SentenceReader
+from bot.news.sentence import SentenceReader
 from bot.records import MoveRecord
 from bot.search import NameIndex
 
