@@ -367,3 +367,22 @@ def test_a_move_recalled_in_a_participle(engine):
     assert [(c.person, c.to_org, c.known_move_id) for c in found] == [
         ("Amar Subramanya", "Microsoft", "amar-subramanya-microsoft-2025")]
     assert extract_candidates(article, engine.index) == []  # recalled, and not on record: not proposed
+
+
+def test_french_gerunds_new_hires_and_governed_orgs(extract):
+    found = extract("Meta vient de marquer un point en débauchant trois chercheurs de chez OpenAI : Lucas Beyer, "
+                    "Alexander Kolesnikov et Xiaohua Zhai.")
+    assert {(c.person, c.from_org, c.to_org) for c in found} == {
+        (p, "OpenAI", "Meta") for p in ("Lucas Beyer", "Alexander Kolesnikov", "Xiaohua Zhai")}
+    found = extract("Meta a lancé ses Superintelligence Labs. Parmi les nouvelles recrues figurent Jack Rae, qui "
+                    "dirigeait le pré-entraînement de Gemini ; Jiahui Yu ; et Joel Pobar.")
+    assert pairs(found) == {("Jack Rae", "Meta"), ("Jiahui Yu", "Meta"), ("Joel Pobar", "Meta")}
+    found = extract("Récemment, Meta a investi 14 milliards de dollars dans la startup Scale AI et a nommé son PDG "
+                    "Alexander Wang pour diriger la nouvelle équipe.")
+    assert [(c.person, c.to_org) for c in found] == [("Alexandr Wang", "Meta")]
+
+
+def test_an_old_departure_does_not_date_a_new_arrival(extract):
+    found = extract("Sir Jony Ive rejoint OpenAI. Sir Jony Ive a quitté Apple en 2019 pour lancer sa propre société.",
+                    published="2025-05-22")
+    assert [(c.person, c.from_org, c.to_org, c.date) for c in found] == [("Jony Ive", "Apple", "OpenAI", "2025-05-22")]

@@ -225,7 +225,8 @@ class Clause:
             leading = [m for m in self._known_places(start, p.i) if not (k and self._preceded_by(m, _OF))]
             own = next((self._place(m, self.mentions) for m in trailing + leading[::-1]
                         if (m.org or m.name) != exclude), None)
-            shared = out[0] if out and self._between(people[0].j, p.i).strip(" ,").lower() in ("and", "et") else None
+            plain = out and self._between(people[k - 1].j, p.i).strip(" ,").lower() in ("and", "et", "")
+            shared = out[-1] if plain else None  # "Apple researchers X, Y and Z": one description for all
             out.append(own or shared)
         return out
 

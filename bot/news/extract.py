@@ -103,9 +103,9 @@ def resolve(found: Sequence[Found], known_moves: KnownMoves, published: str | No
         if f.to_org is None:  # a departure: folded into the same person's arrival elsewhere, if the story gives one
             key = next((k for k in merged if k[0] == f.person and k[1] is not None and k[1] != f.from_org), key)
         elif (f.person, None) in merged and merged[(f.person, None)].from_org != f.to_org:
-            merged[key] = _merge(merged.pop((f.person, None)), f)  # the arrival comes after the departure
+            merged[key] = _merge(merged.pop((f.person, None)), f, published)  # the arrival after the departure
             continue
-        merged[key] = _merge(merged[key], f) if key in merged else f
+        merged[key] = _merge(merged[key], f, published) if key in merged else f
     out = []
     for f in merged.values():
         records = list(known_moves(f.person))
@@ -133,13 +133,18 @@ def _left_where(f: Found, records: list[MoveRecord]) -> Found | None:
     return replace(f, from_org=latest.to_org, from_team=latest.to_team) if latest else None
 
 
-def _merge(a: Found, b: Found) -> Found:
+def _merge(a: Found, b: Found, published: str | None = None) -> Found:
     """One move told twice: the first telling's evidence (unless it was only background), every field either gives,
     the more precise date, and 'confirmed' if either is."""
     first, second = (b, a) if a.background and not b.background else (a, b)
     values = {name: getattr(first, name) or getattr(second, name)
               for name in ("from_org", "from_team", "from_role", "to_org", "to_team", "to_role")}
     dates = [d for d in (first.date, second.date) if d]
+    if (a.to_org is None) != (b.to_org is None):  # a departure and the arrival: the arrival's date, else the
+        arrival, departure = (b, a) if a.to_org is None else (a, b)  # departure's if of the story's year
+        recent = departure.evidence == arrival.evidence or (departure.date and published
+                                                             and departure.date[:4] == published[:4])
+        dates = [d for d in ([arrival.date] if arrival.date else [departure.date] if recent else []) if d]
     return replace(first, **values, date=max(dates, key=len) if dates else None,  # the more precise
                    status="confirmed" if "confirmed" in (a.status, b.status) else "reported",
                    background=a.background and b.background)

@@ -40,7 +40,7 @@ _LEAVE = (r"leav(?:e|es|ing)|left|depart(?:s|ed|ing)?|exit(?:s|ed|ing)?|quit(?:s
           r"|quitt(?:e|ent|é|ée|és|ées|er|erait|eraient|era|eront)|démissionn(?:e|é|ée)\s+de|met(?:tre|tra|)\s+fin\s+à")
 _HIRE = (r"hir(?:es|ed|ing)|poach(?:es|ed|ing)?|tap(?:s|ped)|recruit(?:s|ed)|lur(?:es|ed)|snag(?:s|ged)"
          r"|(?:brings|brought)\s+(?:in|on)|appoint(?:s|ed)|named|names|nam(?:é|ée|és|ées)|nomm(?:e|é|ée|és|ées)"
-         r"|recrut(?:e|ent|é|ée|és|ées|er)|débauch(?:e|ent|é|ée|és|ées|er)|embauch(?:e|ent|é|ée|és|ées|er)"
+         r"|recrut(?:e|ent|é|ée|és|ées|er|ant)|débauch(?:e|ent|é|ée|és|ées|er|ant)|embauch(?:e|ent|é|ée|és|ées|er|ant)"
          r"|s['’]offre|s['’]est\s+offert|attir(?:e|é|ée|és)")
 # LOSE: an org (before) loses a person (after) "to" another: "Apple has lost another researcher, X, to Meta"
 _LOSE = r"lost|loses|losing|perd(?:u|ent)?|perdre"
@@ -107,6 +107,10 @@ NTH = re.compile(r"^[\s,]*(?:(?:who|qui)\s+)?(?:is|was|becomes|became|has\s+beco
 # the people of a move whose subject is a group: "Parmi eux, X, Y et Z", "four researchers, including X and Y, have"
 GROUP = re.compile(r"^\W*(?:among\s+them|parmi\s+(?:eux|elles|lesquels|lesquelles)|they\s+(?:include|are)|"
                    r"those\s+include|il\s+s['’]agit\s+de)\b", re.IGNORECASE)
+# the people a story lists as an org's new hires: "Parmi les nouvelles recrues figurent X, Y", "New hires include X"
+RECRUITS = re.compile(r"^\W*(?:parmi\s+(?:les|ses)\s+(?:nouvelles\s+|dernières\s+)?recrues|among\s+(?:the|its|their)\s+"
+                      r"(?:new\s+|latest\s+|recent\s+)?(?:hires|recruits)|(?:the|its)\s+(?:new\s+|latest\s+)?(?:hires|"
+                      r"recruits)\s+include)\b", re.IGNORECASE)
 # a sentence that adds people to the previous one's move: "Ainsi que X et Y, débauchés dès juin 2023"
 CONTINUES = re.compile(r"^\W*(?:ainsi\s+que|as\s+well\s+as|along\s+with|de\s+même\s+que|tout\s+comme)\b",
                        re.IGNORECASE)
@@ -154,7 +158,7 @@ NOT_NAME = _words("""
 The A An This That These Those Its It He She They We I In On At As By For From With After Before Since During
 According Earlier Later Last Next Now Then Meanwhile However But And Or Also Both Their His Her Our Your Former Ex
 Though Although While When Because If Despite Yet Still Even Instead Today Yesterday Tomorrow Bien Quand Lorsque
-Puisque Malgré Pourtant Toutefois Cependant Ensuite Hier Désormais Aujourd
+Puisque Malgré Pourtant Toutefois Cependant Ensuite Hier Désormais Aujourd Récemment Recently Finalement Officiellement
 Le La Les Un Une Des Du De Ce Cette Ces Il Elle Ils Elles Selon Chez Après Avant Depuis Pour Mais Et Ou Son Sa Ses
 Leur Dans Sur Par Lors Comme Ancien Ancienne Nouveau Nouvelle Dernier Selon Alors Ainsi Enfin Déjà Aussi
 Chief Officer Executive President Vice Head Director Manager Lead Senior Principal Staff Distinguished Engineer

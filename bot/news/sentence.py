@@ -23,6 +23,7 @@ from bot.news.lexicon import (
     NEGATED,
     NTH,
     OF_WHOM,
+    RECRUITS,
     RELATIVE,
     TEMPORAL,
 )
@@ -61,11 +62,14 @@ class SentenceReader(Clause):
     def _named_group(self) -> list[Found]:
         """The people a sentence lists right after a group's move ("Parmi eux, X, accompagné de Y et Z")."""
         group = self.ctx.group
-        if group is None or not (GROUP.match(self.text) or CONTINUES.match(self.text)):
+        if RECRUITS.match(self.text) and self.ctx.main_org and (group is None or group.to_org is None):
+            group = Found(person="", person_known=False, to_org=self.ctx.main_org, evidence="",
+                          status=status_of(self.text, self.ctx.following))  # "Parmi les nouvelles recrues figurent"
+        elif group is None or not (GROUP.match(self.text) or CONTINUES.match(self.text)):
             return []
         people = [m for m in self.mentions if _is_person(m)]
         when = date_in(self.text, 0, len(self.text), self.ctx.published) or group.date  # "débauchés dès juin 2023"
-        return [replace(group, person=p.name, person_known=p.known, evidence=f"{group.evidence} {self.text}",
+        return [replace(group, person=p.name, person_known=p.known, evidence=f"{group.evidence} {self.text}".strip(),
                         date=when) for p in people]
 
     def _group_move(self, verb: Verb, to: Place | None, frm: Place | None) -> list[Found]:
@@ -207,16 +211,32 @@ class SentenceReader(Clause):
                 len(before) <= 6 and before[0] in ("the", "le", "la", "l") and EPITHETS & set(before)
                 and not any(m.known and m.kind != "team" for m in self.mentions if verb.lo <= m.i < verb.ti))):
             return Mention("org", self.ctx.main_org, verb.ti - 1, verb.ti, True)
+        if re.search(r"(?:ant|ing)$", verb.match.group()) and self._folded(verb.ti - 1) in ("en", "by"):
+            # "Meta vient de marquer un point en débauchant X": the sentence's subject
+            return next((m for m in self.mentions if m.kind == "org" and m.known and not m.possessive
+                         and m.i < verb.ti), None)
         for m in reversed([m for m in self.mentions if verb.lo <= m.i and m.j <= verb.ti]):
             leader = LEADERS.get(fold(m.name).split()[-1]) if m.kind != "team" else None
             if (leader and m.kind == "person") or (m.kind == "org" and not m.known and leader):
                 m = Mention("org", leader, m.i, m.j, True)  # "Zuckerberg personally recruited X": Meta
             if m.kind == "person" and not self._gap_ok(self._between(m.j, verb.ti), 12):
                 return None
-            if m.kind in ("org", "team") and m.known and not self._preceded_by(m, _PREPOSITIONS, 1):
+            if m.kind in ("org", "team") and m.known and not self._governed(m):
                 gap = self._between(m.j, verb.ti)
-                return m if len(fold(gap).split()) <= 10 and not NEGATED.search(gap) else None
+                first = not any(o.i < m.i for o in self.mentions if o.i >= verb.lo and o.known)  # the clause subject
+                return m if len(fold(gap).split()) <= (14 if first else 10) and not NEGATED.search(gap) else None
         return None
+
+    def _governed(self, m: Mention) -> bool:
+        """A preposition governs the org ("in Scale AI", "dans la startup Scale AI"): it does not hire."""
+        for k in range(1, 4):
+            word = self._folded(m.i - k)
+            if word in _PREPOSITIONS:
+                return True
+            if word not in ("the", "la", "le", "l", "les", "startup", "start", "up", "company", "firm", "lab",
+                            "societe", "entreprise", "its", "their", "sa", "son", "ses"):
+                return False
+        return False
 
     def _hire(self, verb: Verb, previous: tuple[list[Mention], bool]
               ) -> tuple[list[Found], tuple[list[Mention], bool]]:
