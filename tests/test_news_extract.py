@@ -386,3 +386,16 @@ def test_an_old_departure_does_not_date_a_new_arrival(extract):
     found = extract("Sir Jony Ive rejoint OpenAI. Sir Jony Ive a quitté Apple en 2019 pour lancer sa propre société.",
                     published="2025-05-22")
     assert [(c.person, c.from_org, c.to_org, c.date) for c in found] == [("Jony Ive", "Apple", "OpenAI", "2025-05-22")]
+
+
+def test_the_hiring_org_is_the_subject_not_its_acquisition(extract):
+    found = extract("OpenAI is acquiring Statsig for $1.1 billion and hiring founder Vijaye Raji as its CTO of "
+                    "Applications.")
+    assert [(c.person, c.to_org) for c in found] == [("Vijaye Raji", "OpenAI")]
+    found = extract("Meta is hiring Daniel Gross, the CEO of the startup Safe Superintelligence (SSI), along with his "
+                    "partner and former GitHub CEO Nat Friedman.")
+    assert [(c.person, c.from_org, c.to_org) for c in found] == [
+        ("Daniel Gross", "Safe Superintelligence", "Meta"), ("Nat Friedman", None, "Meta")]
+    found = extract("Meta has roped in Daniel Gross. Gross's new role at Meta was confirmed by Ilya Sutskever, "
+                    "revealing that Gross had resigned as its CEO.")
+    assert [(c.person, c.to_org) for c in found] == [("Daniel Gross", "Meta")]

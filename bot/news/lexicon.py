@@ -38,8 +38,8 @@ _LEAVE = (r"leav(?:e|es|ing)|left|depart(?:s|ed|ing)?|exit(?:s|ed|ing)?|quit(?:s
           r"|(?:steps?|stepped|stepping)"
           r"\s+down(?:\s+from)?|resign(?:s|ed|ing)?(?:\s+from)?"
           r"|quitt(?:e|ent|é|ée|és|ées|er|erait|eraient|era|eront)|démissionn(?:e|é|ée)\s+de|met(?:tre|tra|)\s+fin\s+à")
-_HIRE = (r"hir(?:es|ed|ing)|poach(?:es|ed|ing)?|tap(?:s|ped)|recruit(?:s|ed)|lur(?:es|ed)|snag(?:s|ged)"
-         r"|(?:brings|brought)\s+(?:in|on)|appoint(?:s|ed)|named|names|nam(?:é|ée|és|ées)|nomm(?:e|é|ée|és|ées)"
+_HIRE = (r"hir(?:e|es|ed|ing)|poach(?:es|ed|ing)?|tap(?:s|ped)|recruit(?:s|ed|ing)?|lur(?:e|es|ed)|snag(?:s|ged)"
+         r"|(?:bring|brings|brought|bringing|rope|ropes|roped|roping)\s+(?:in|on)|appoint(?:s|ed|ing)?|named|names|nam(?:é|ée|és|ées)|nomm(?:e|é|ée|és|ées)"
          r"|recrut(?:e|ent|é|ée|és|ées|er|ant)|débauch(?:e|ent|é|ée|és|ées|er|ant)|embauch(?:e|ent|é|ée|és|ées|er|ant)"
          r"|s['’]offre|s['’]est\s+offert|attir(?:e|é|ée|és)")
 # LOSE: an org (before) loses a person (after) "to" another: "Apple has lost another researcher, X, to Meta"
@@ -79,13 +79,14 @@ NEGATED = re.compile(r"\b(?:not|no|none|nobody|aucun|aucune|n['’]t|never|decli
 CLAUSE_BREAK = re.compile(r";|\s[—–]\s|\b(?:but|while|whereas|however|meanwhile|mais|tandis|alors\s+que|"
                           r"cependant|pendant\s+que)\b", re.IGNORECASE)
 # between two people of one list: "X, Y and Z", "X from Scale AI, Y, and former GitHub CEO Z", "X, qui ..., et Y"
-_DESCRIBED = (r"(?:(?:former|ex-|ancien(?:ne)?|fellow|senior|junior|staff|principal|distinguished|top|longtime|key|"
+_DESCRIBED = (r"(?:(?:former|ex-|ancien(?:ne)?|his|her|their|partner|partners|colleague|collaborator|business|and|"
+              r"fellow|senior|junior|staff|principal|distinguished|top|longtime|key|"
               r"veteran|prominent|star|lead|research|ai|[A-Z][\w.&-]*(?:['’]s)?|researchers?|engineers?|scientists?|ceo|cto|"
               r"coo|co-?founder|founder|executive|head|vp|president|chief|officer|director|lead|leader|"
-              r"chercheur(?:se)?s?|ingénieur(?:e)?s?|cofondat(?:eur|rice)|fondat(?:eur|rice)|patron)\s+){0,5}")
+              r"chercheur(?:se)?s?|ingénieur(?:e)?s?|cofondat(?:eur|rice)|fondat(?:eur|rice)|patron)\s+){0,7}")
 LIST_SEP = re.compile(r"^\s*(?:(?:from|of|at|de|d['’]|chez)\s+[^,;]{1,40}?)?\s*(?:,\s*)?(?:(?:and|et|&|as\s+well\s+as|"
                       rf"ainsi\s+que|along\s+with|plus)\s+)?{_DESCRIBED}$"
-                      r"|^\s*,[^,;]{1,140},\s*(?:and|et|ainsi\s+que)?\s*$")
+                      rf"|^\s*,[^,;]{{1,140}},\s*(?:(?:and|et|ainsi\s+que|along\s+with|as\s+well\s+as)\s+{_DESCRIBED})?$")
 
 CALLED = re.compile(r"\b(?:called|named|dubbed|baptisée?|appelée?|nommée?)\s+"
                     r"(?P<name>[A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*){0,3})")

@@ -187,7 +187,7 @@ class SentenceReader(Clause):
         if not people:
             return self._group_move(verb, to, frm), previous
         if frm is None and self._here(people[0]) and people[0].i >= verb.lo:  # (a subject of this clause)
-            frm = self._from_near(verb.lo, verb.ti, to[0] if to else None)
+            frm = self._from_near(self._phrase_start(people[0], verb.lo), verb.ti, to[0] if to else None)
         role = role_as(self.text, verb.match.end(), self._end(verb))
         bare = verb.kind == "leave" and to is None and frm is None and bool(BARE_LEAVE.match(self.text,
                                                                                                verb.match.end()))
@@ -215,7 +215,10 @@ class SentenceReader(Clause):
             # "Meta vient de marquer un point en débauchant X": the sentence's subject
             return next((m for m in self.mentions if m.kind == "org" and m.known and not m.possessive
                          and m.i < verb.ti), None)
-        for m in reversed([m for m in self.mentions if verb.lo <= m.i and m.j <= verb.ti]):
+        clause = [m for m in self.mentions if verb.lo <= m.i and m.j <= verb.ti]
+        first = next((m for m in clause if m.kind == "org" and m.known and not m.possessive and not self._governed(m)),
+                     None)  # "OpenAI is acquiring Statsig and hiring X": OpenAI, not the org it buys
+        for m in ([first] if first else []) + list(reversed(clause)):
             leader = LEADERS.get(fold(m.name).split()[-1]) if m.kind != "team" else None
             if (leader and m.kind == "person") or (m.kind == "org" and not m.known and leader):
                 m = Mention("org", leader, m.i, m.j, True)  # "Zuckerberg personally recruited X": Meta
@@ -223,9 +226,15 @@ class SentenceReader(Clause):
                 return None
             if m.kind in ("org", "team") and m.known and not self._governed(m):
                 gap = self._between(m.j, verb.ti)
-                first = not any(o.i < m.i for o in self.mentions if o.i >= verb.lo and o.known)  # the clause subject
-                return m if len(fold(gap).split()) <= (14 if first else 10) and not NEGATED.search(gap) else None
+                return m if len(fold(gap).split()) <= (14 if m is first else 10) and not NEGATED.search(gap) else None
         return None
+
+    def _phrase_start(self, subject: Mention, lo: int) -> int:
+        """Where the subject's noun phrase starts: a few words of description before the name ("Apple's top AI
+        executive Ruoming Pang"), not past a comma ("Gross's new role at Meta was confirmed, ..., Gross had")."""
+        start = max(lo, subject.i - 5)
+        commas = [i + 1 for i in range(start, subject.i) if "," in self._between(i + 1, i + 1)]
+        return commas[-1] if commas else start
 
     def _governed(self, m: Mention) -> bool:
         """A preposition governs the org ("in Scale AI", "dans la startup Scale AI"): it does not hire."""
@@ -267,7 +276,8 @@ class SentenceReader(Clause):
             if not near:
                 return [], (people, background)
             to = self._place(near[0], places)
-            frm = self._from_near(verb.lo, verb.ti, to[0])
+            frm = self._from_near(self._phrase_start(people[0], verb.lo), verb.ti, to[0]) if self._here(
+                people[0]) else None
             role = (named_role(self.text[verb.match.end():self.ws[near[0].i].start])
                     if _NAMING.match(verb.match.group()) else None)
         return self._found(people, frm, to, role, verb, background), (people, background)
