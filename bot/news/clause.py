@@ -221,7 +221,10 @@ class Clause:
         for k, p in enumerate(people):
             start = people[k - 1].j if k else tj
             end = people[k + 1].i if k + 1 < len(people) else hi
-            trailing = [m for m in self._known_places(p.j, end) if k + 1 == len(people) or self._preceded_by(m, _OF)]
+            aside = self._apposition_end(p, end)  # "X, the CEO of the startup SSI, and Y": SSI is X's
+            trailing = [m for m in self._known_places(p.j, end)
+                        if m.i < aside or k + 1 == len(people) or self._preceded_by(m, _OF)]
+            start = max([start] + [i + 1 for i in range(start, p.i) if "," in self._between(i + 1, i + 1)])
             leading = [m for m in self._known_places(start, p.i) if not (k and self._preceded_by(m, _OF))]
             own = next((self._place(m, self.mentions) for m in trailing + leading[::-1]
                         if (m.org or m.name) != exclude), None)
@@ -229,6 +232,12 @@ class Clause:
             shared = out[-1] if plain else None  # "Apple researchers X, Y and Z": one description for all
             out.append(own or shared)
         return out
+
+    def _apposition_end(self, p: Mention, end: int) -> int:
+        """The word after the comma that closes an apposition right after `p` (", the CEO of SSI,"), else `p.j`."""
+        if p.j >= len(self.ws) or "," not in self._between(p.j, p.j):
+            return p.j
+        return next((i for i in range(p.j + 1, end) if "," in self._between(i, i)), p.j)
 
     def _known_places(self, lo: int, hi: int) -> list[Mention]:
         return [m for m in self.mentions if lo <= m.i < hi and m.kind in ("org", "team") and m.known]
