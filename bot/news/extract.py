@@ -17,8 +17,9 @@ from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from bot.news.article import Article
+from bot.news.clause import Context, Found
 from bot.news.mentions import MentionFinder, sentences
-from bot.news.sentence import Context, Found, SentenceReader
+from bot.news.sentence import SentenceReader
 from bot.records import MoveRecord
 from bot.search import NameIndex
 
@@ -99,17 +100,17 @@ def resolve(found: Sequence[Found], known_moves: KnownMoves, published: str | No
     merged: dict[tuple[str, str | None], Found] = {}
     for f in found:
         key = (f.person, f.to_org)
-        if f.to_org is None:  # a departure: folded into the same person's arrival when the story gives one
-            key = next((k for k in merged if k[0] == f.person and k[1] is not None), key)
-        elif (f.person, None) in merged:  # the arrival comes after the departure: it takes its place
-            merged[key] = _merge(merged.pop((f.person, None)), f)
+        if f.to_org is None:  # a departure: folded into the same person's arrival elsewhere, if the story gives one
+            key = next((k for k in merged if k[0] == f.person and k[1] is not None and k[1] != f.from_org), key)
+        elif (f.person, None) in merged and merged[(f.person, None)].from_org != f.to_org:
+            merged[key] = _merge(merged.pop((f.person, None)), f, published)  # the arrival after the departure
             continue
-        merged[key] = _merge(merged[key], f) if key in merged else f
+        merged[key] = _merge(merged[key], f, published) if key in merged else f
     out = []
     for f in merged.values():
         records = list(known_moves(f.person))
         if f.to_org is None and f.from_org is None:
-            f = _left_where(f, records)
+            f = _left_where(f if f.date else replace(f, date=published), records)
             if f is None:
                 continue
         move_id = _known_move(f, records)
@@ -124,6 +125,7 @@ def _left_where(f: Found, records: list[MoveRecord]) -> Found | None:
     """A departure that names no org ("Kosic left in 2024"): the org the record says the person left that year,
     else the one the record says they are at; None for a person without a record."""
     year = (f.date or "")[:4]
+    records = [r for r in records if not f.date or r.date[:len(f.date)] <= f.date]  # none the story could not know
     same = next((r for r in records if year and r.date[:4] == year and r.from_org), None)
     if same is not None:
         return replace(f, from_org=same.from_org, from_team=same.from_team)
@@ -131,13 +133,18 @@ def _left_where(f: Found, records: list[MoveRecord]) -> Found | None:
     return replace(f, from_org=latest.to_org, from_team=latest.to_team) if latest else None
 
 
-def _merge(a: Found, b: Found) -> Found:
+def _merge(a: Found, b: Found, published: str | None = None) -> Found:
     """One move told twice: the first telling's evidence (unless it was only background), every field either gives,
     the more precise date, and 'confirmed' if either is."""
     first, second = (b, a) if a.background and not b.background else (a, b)
     values = {name: getattr(first, name) or getattr(second, name)
               for name in ("from_org", "from_team", "from_role", "to_org", "to_team", "to_role")}
     dates = [d for d in (first.date, second.date) if d]
+    if (a.to_org is None) != (b.to_org is None):  # a departure and the arrival: the arrival's date, else the
+        arrival, departure = (b, a) if a.to_org is None else (a, b)  # departure's if of the story's year
+        recent = departure.evidence == arrival.evidence or (departure.date and published
+                                                             and departure.date[:4] == published[:4])
+        dates = [d for d in ([arrival.date] if arrival.date else [departure.date] if recent else []) if d]
     return replace(first, **values, date=max(dates, key=len) if dates else None,  # the more precise
                    status="confirmed" if "confirmed" in (a.status, b.status) else "reported",
                    background=a.background and b.background)

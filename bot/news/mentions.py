@@ -146,7 +146,8 @@ class MentionFinder:
             text = " ".join(w.text for w in span)
             kinds = ["org", "team", "person"] if cap else ["team"]
             hits = self.index.exact(text, kinds)
-            if not hits and cap and n == limit and not _capitalised(ws[i + n].text if i + n < len(ws) else "x"):
+            if not hits and cap and n == limit and len(text) >= 4 and not _capitalised(
+                    ws[i + n].text if i + n < len(ws) else "x"):
                 hits = self.index.exact(text + " AI", ["org"])  # "Lepton's co-founders", "chez Mistral"
             if n == 1 and hits and not first.isupper():
                 hits = [h for h in hits if not h.spelling.isupper()]

@@ -8,7 +8,7 @@ import re
 from bot.news.lexicon import NEGATED
 
 _AS = re.compile(r"\b(?:as|comme|en\s+tant\s+que|au\s+poste\s+de)\s+(?!(?:part|well|soon|such|much|long|usual|"
-                r"expected|planned|reported|early|late|a\s+result|of|if|though)\b)(?:(?:its|their|his|her|the|a|an|son|sa|"
+                r"noted|seen|described|announced|mentioned|shown|confirmed|expected|planned|reported|early|late|a\s+result|of|if|though)\b)(?:(?:its|their|his|her|the|a|an|son|sa|"
                 r"new|nouveau|nouvelle|first|premier|première)\s+)*(?P<r>[^,.;()\"]{2,60}?)(?=\s*(?:[,.;()]|$"
                 r"|\b(?:at|(?-i:of\s+[A-Z])|for|in|on|after|following|and|to|chez|de|d['’]|à|pour|avec|where|qui|"
                 r"who|with|from|since|under|reporting)\b))", re.IGNORECASE)
