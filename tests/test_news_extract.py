@@ -399,3 +399,24 @@ def test_the_hiring_org_is_the_subject_not_its_acquisition(extract):
     found = extract("Meta has roped in Daniel Gross. Gross's new role at Meta was confirmed by Ilya Sutskever, "
                     "revealing that Gross had resigned as its CEO.")
     assert [(c.person, c.to_org) for c in found] == [("Daniel Gross", "Meta")]
+
+
+def test_french_departure_stories(engine, extract):
+    found = extract("Ke Yang, fraîchement nommé patron de la recherche IA chez Apple, vient de plier bagage pour "
+                    "filer chez Meta.")
+    assert pairs(found) == {("Ke Yang", "Meta")}  # named at Apple: who he is, not a move
+    found = extract("Ke Yang a hérité de la direction de l'équipe après le départ de Robby Walker. Ce dernier avait "
+                    "lui aussi quitté Apple.")
+    assert [(c.person, c.from_org, c.to_org) for c in found] == [("Robby Walker", "Apple", None)]
+    found = extract("Il rejoint dans la liste des fuites Sam Wiseman, ingénieur basé à New York parti chez "
+                    "Reflection AI, et Chong Wang, l'un des plus anciens chercheurs, parti chez Meta.")
+    assert pairs(found) == {("Sam Wiseman", "Reflection AI"), ("Chong Wang", "Meta")}
+    found = extract("Ke Yang, puisque c'est son nom, vient de donner sa démission de Cupertino pour voler vers "
+                    "l'entreprise de Mark Zuckerberg.")
+    assert [(c.person, c.from_org, c.to_org) for c in found] == [("Ke Yang", "Apple", "Meta")]
+    records = {"Ruoming Pang": [_record("ruoming-pang-meta-2025", "Ruoming Pang", "Apple", "Meta", "2025-07")]}
+    article = article_from_text("Parmi les départs récents, on compte Ruoming Pang, qui dirigeait l'équipe des modèles "
+                                "fondamentaux, et Priya Raman.", published="2025-10-16")
+    found = extract_candidates(article, engine.index, lambda name: records.get(name, ()))
+    assert [(c.person, c.from_org, c.to_org, c.known_move_id) for c in found] == [
+        ("Ruoming Pang", "Apple", None, "ruoming-pang-meta-2025")]  # a new name without a record: no org, dropped

@@ -30,16 +30,17 @@ _JOIN = (r"(?P<venture>" + _VENTURE + r")|join(?:s|ed|ing)?|re-?join(?:s|ed|ing)
          r"|(?:co-?)?found(?:s|ed|ing)|co-?found|to\s+found|(?P<launch>launch(?:es|ed))"
          r"|rejoin(?:t|s|dre|drait|draient|gnent|gnant|dra|dront)|rejoint(?:e|s|es)?"
          r"|(?:part(?:ent|i|is|ie|ies|ir|ira|iront|ait)?|pass(?:e|ent|é|ée|és|ées|er)|arriv(?:e|ent|é|ée|és|ées)"
-         r"|atterri(?:t|ssent)?|file(?:nt)?|retourn(?:e|ent|é|ée)|revien(?:t|nent)|reven(?:u|ue|us))\s+chez"
+         r"|atterri(?:t|ssent)?|file(?:nt|r)?|retourn(?:e|ent|é|ée)|revien(?:t|nent)|reven(?:u|ue|us))\s+chez"
          r"|(?:co-?)?fond(?:é|ée|és|er|e)")
 _LEAVE = (r"leav(?:e|es|ing)|left|depart(?:s|ed|ing)?|exit(?:s|ed|ing)?|quit(?:s|ting)?|abandon(?:s|ed|ing)?"
           r"|defect(?:s|ed|ing)?|announc(?:es|ed|ing)\s+(?:his|her|their)\s+(?:departure|exit|resignation)"
-          r"|(?:a|ont|annonce|annoncé)\s+(?:annoncé\s+)?(?:son|leur)\s+départ|(?:moves?|moved|moving|switch(?:es|ed|ing)?|jump(?:s|ed|ing)?)\s+from"
+          r"|(?:a|ont|annonce|annoncé)\s+(?:annoncé\s+)?(?:son|leur)\s+départ|donn(?:er|e|é|ant)\s+sa\s+démission"
+          r"|(?:moves?|moved|moving|switch(?:es|ed|ing)?|jump(?:s|ed|ing)?)\s+from"
           r"|(?:steps?|stepped|stepping)"
           r"\s+down(?:\s+from)?|resign(?:s|ed|ing)?(?:\s+from)?"
           r"|quitt(?:e|ent|é|ée|és|ées|er|erait|eraient|era|eront)|démissionn(?:e|é|ée)\s+de|met(?:tre|tra|)\s+fin\s+à")
 _HIRE = (r"hir(?:e|es|ed|ing)|poach(?:es|ed|ing)?|tap(?:s|ped)|recruit(?:s|ed|ing)?|lur(?:e|es|ed)|snag(?:s|ged)"
-         r"|(?:bring|brings|brought|bringing|rope|ropes|roped|roping)\s+(?:in|on)|appoint(?:s|ed|ing)?|named|names|nam(?:é|ée|és|ées)|nomm(?:e|é|ée|és|ées)"
+         r"|(?:bring|brings|brought|bringing|rope|ropes|roped|roping)\s+(?:in|on)|appoint(?:s|ed|ing)?|named|names|nam(?:é|ée|és|ées)|nomm(?:e|é|ée|és|ées|er|ant)"
          r"|recrut(?:e|ent|é|ée|és|ées|er|ant)|débauch(?:e|ent|é|ée|és|ées|er|ant)|embauch(?:e|ent|é|ée|és|ées|er|ant)"
          r"|s['’]offre|s['’]est\s+offert|attir(?:e|é|ée|és)")
 # LOSE: an org (before) loses a person (after) "to" another: "Apple has lost another researcher, X, to Meta"
@@ -67,7 +68,7 @@ AUX = _words("has have had is are was were will would be been being has also too
                 "les deux trois ensuite lundi mardi mercredi jeudi vendredi samedi dimanche monday tuesday "
                 "wednesday thursday friday saturday sunday this week month ce cette semaine mois previously earlier "
                 "originally eventually subsequently briefly soon later auparavant précédemment depuis lors ainsi donc "
-                "thus therefore finalement quant ve re ll été")
+                "thus therefore finalement quant ve re ll été décidé choisi opted opté chose")
 RELATIVE = _words("whom who which that qui lequel laquelle after since before when once until après avant depuis "
                   "lorsqu quand whose dont")
 # a verb these precede is not a move that happened: "declined to join", "n'a pas rejoint", "in talks to join"
@@ -112,6 +113,9 @@ GROUP = re.compile(r"^\W*(?:among\s+them|parmi\s+(?:eux|elles|lesquels|lesquelle
 RECRUITS = re.compile(r"^\W*(?:parmi\s+(?:les|ses)\s+(?:nouvelles\s+|dernières\s+)?recrues|among\s+(?:the|its|their)\s+"
                       r"(?:new\s+|latest\s+|recent\s+)?(?:hires|recruits)|(?:the|its)\s+(?:new\s+|latest\s+)?(?:hires|"
                       r"recruits)\s+include)\b", re.IGNORECASE)
+# the people a story lists as departures: "Parmi les départs récents, on compte X, Y et Z", "Other departures include"
+DEPARTURES = re.compile(r"^\W*(?:parmi\s+les\s+(?:autres\s+)?(?:départs|partants)|(?:other\s+|recent\s+)?departures\s+"
+                        r"include|among\s+(?:the\s+)?(?:other\s+)?departures)\b", re.IGNORECASE)
 # a sentence that adds people to the previous one's move: "Ainsi que X et Y, débauchés dès juin 2023"
 CONTINUES = re.compile(r"^\W*(?:ainsi\s+que|as\s+well\s+as|along\s+with|de\s+même\s+que|tout\s+comme)\b",
                        re.IGNORECASE)

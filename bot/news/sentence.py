@@ -13,6 +13,7 @@ from bot.news.lexicon import (
     BARE_LEAVE,
     COMPANIONS,
     CONTINUES,
+    DEPARTURES,
     EPITHETS,
     FROM_WORDS,
     GROUP,
@@ -38,6 +39,7 @@ _PREPOSITIONS = frozenset(fold("in from at of with into for to by de d chez dans
 _CONNECTORS = frozenset(["and", "et", "to", "pour", "then", "puis", "before", "avant"])
 # an apposition: "(...)", ", ... ,", "— ... —", or ", an OpenAI co-founder" up to its "who"
 _APPOSITION = re.compile(r"\([^()]*\)|,[^,]*,|—[^—]*—|,[^,]*?(?=\b(?:who|qui)\b)")
+_PARTICIPLE = re.compile(r"\w+(?:i|ie|is|ies|é|ée|és|ées|ed)\b", re.IGNORECASE)
 _NAMING = re.compile(r"^(?:nam|nomm|appoint)", re.IGNORECASE)
 
 
@@ -62,6 +64,9 @@ class SentenceReader(Clause):
     def _named_group(self) -> list[Found]:
         """The people a sentence lists right after a group's move ("Parmi eux, X, accompagné de Y et Z")."""
         group = self.ctx.group
+        if DEPARTURES.match(self.text):  # each a departure whose org the record gives (see `extract.resolve`)
+            return [Found(person=p.name, person_known=True, evidence=self.text, status=status_of(self.text))
+                    for p in self.mentions if _is_person(p) and p.known]
         if RECRUITS.match(self.text) and self.ctx.main_org and (group is None or group.to_org is None):
             group = Found(person="", person_known=False, to_org=self.ctx.main_org, evidence="",
                           status=status_of(self.text, self.ctx.following))  # "Parmi les nouvelles recrues figurent"
@@ -110,9 +115,11 @@ class SentenceReader(Clause):
     def _person_before(self, verb: Verb) -> Mention | None:
         """The nearest person before the verb in its clause with only auxiliaries between (appositions aside, and
         the people named inside them: "X, a co-founder of Y's startup, has left"); not "Elon Musk's company"."""
+        participle = bool(_PARTICIPLE.match(verb.match.group()))
         for m in reversed([m for m in self.mentions if verb.lo <= m.i and m.j <= verb.ti and m.kind == "person"]):
-            if self._gap_ok(self._between(m.j, verb.ti)):
-                return None if m.possessive else m
+            gap = self._between(m.j, verb.ti)
+            if self._gap_ok(gap) or (participle and re.fullmatch(r"\s*,[^,;()]{1,80}", gap)):
+                return None if m.possessive else m  # (", ingénieur basé à New York parti chez X": a modifier)
         return None
 
     def _list_back(self, last: Mention, lo: int) -> list[Mention]:
@@ -149,6 +156,10 @@ class SentenceReader(Clause):
         before = [self._folded(i) for i in range(verb.lo, verb.ti)]
         pronoun_at = next((k for k in range(len(before) - 1, -1, -1) if before[k] not in AUX), None)
         pronoun = before[pronoun_at] if pronoun_at is not None else None
+        latter = pronoun in ("dernier", "derniere", "latter") and pronoun_at and before[pronoun_at - 1] in ("ce", "the")
+        if latter and self._gap_ok(" ".join(before[pronoun_at + 1:])):  # "Ce dernier avait quitté": the last named
+            here = [m for m in self.mentions if m.i < verb.lo + pronoun_at and _is_person(m) and not m.possessive]
+            return (here or [m for m in self.ctx.last_people if _is_person(m)])[-1:], background
         if pronoun in _HE | _THEY and self._gap_ok(" ".join(before[pronoun_at + 1:])):
             i = verb.lo + pronoun_at
             here = [m for m in self.mentions if m.j <= i and m.kind == "person" and _is_person(m) and not m.possessive]
@@ -270,9 +281,12 @@ class SentenceReader(Clause):
             people, background = self._subjects(verb, ([], False))
             if not people:
                 return [], previous
+            if _NAMING.match(verb.match.group()) and people[0].j <= verb.ti and self._here(people[0]) and \
+                    self._between(people[0].j, verb.ti).lstrip().startswith(","):
+                background = True  # "X, fraîchement nommé patron de la recherche chez Apple, ...": who X is
             places = self._places(verb.tj, verb.hi)
             by = [m for m in places if self._preceded_by(m, frozenset({"by", "par"}), 1)]
-            near = by or [m for m in places if m.i - verb.tj <= 8 and not self._preceded_by(m, FROM_WORDS)]
+            near = by or [m for m in places if m.i - verb.tj <= 8 and m.known and not self._preceded_by(m, FROM_WORDS)]
             if not near:
                 return [], (people, background)
             to = self._place(near[0], places)
@@ -333,9 +347,10 @@ class SentenceReader(Clause):
             surname = fold(p.name).split()[-1]
             about = re.search(rf"^\W*(?:he|she|il|elle|they|ils)\b|\b{re.escape(surname)}\b",
                               fold(self.ctx.following))
+            from_role = role_after_name(self.text[self.ws[p.j - 1].end:]) if self._here(p) else None
             out.append(Found(
                 person=p.name, person_known=p.known, from_org=frm[0] if frm else None,
-                from_team=frm[1] if frm else None, from_role=role_after_name(self.text[self.ws[p.j - 1].end:]),
+                from_team=frm[1] if frm else None, from_role=from_role,
                 to_org=to[0] if to else None, to_team=to[1] if to else None, to_role=clean_role(to_role),
                 date=date_in(self.text, verb.match.start(), self._end(verb), self.ctx.published,
                              self._start_of(people[0], verb), self.ws[verb.lo].start if verb.lo < len(self.ws) else 0),
