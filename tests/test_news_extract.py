@@ -420,3 +420,11 @@ def test_french_departure_stories(engine, extract):
     found = extract_candidates(article, engine.index, lambda name: records.get(name, ()))
     assert [(c.person, c.from_org, c.to_org, c.known_move_id) for c in found] == [
         ("Ruoming Pang", "Apple", None, "ruoming-pang-meta-2025")]  # a new name without a record: no org, dropped
+
+
+def test_career_sentences(extract):
+    found = extract("Andrej Karpathy — OpenAI co-founder, former Tesla AI director — is joining Anthropic. He left "
+                    "OpenAI again in February 2024 to found Eureka Labs. Karpathy started this week at Anthropic.",
+                    published="2026-05-21")
+    assert [(c.person, c.to_org, c.date) for c in found] == [
+        ("Andrej Karpathy", "Anthropic", "2026-05-21"), ("Andrej Karpathy", "Eureka Labs", "2024-02")]

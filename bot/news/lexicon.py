@@ -26,7 +26,7 @@ _JOIN = (r"(?P<venture>" + _VENTURE + r")|join(?:s|ed|ing)?|re-?join(?:s|ed|ing)
          r"|(?:made|makes|making|make)\s+the\s+(?:switch|jump|move|leap)\s+to"
          r"|(?:moves?|moved|moving|heads?|headed|heading|defect(?:s|ed|ing)?"
          r"|returns?|returned|returning|decamp(?:s|ed)?|jump(?:s|ed)|jumping|switch(?:es|ed))\s+(?:back\s+)?to"
-         r"|(?:started|starts|starting|landed|lands)\s+at|signed\s+(?:on\s+)?with"
+         r"|(?:started|starts|starting|landed|lands)(?:\s+(?:this|last|next)\s+(?:week|month)|\s+on\s+\w+day)?\s+at|signed\s+(?:on\s+)?with"
          r"|(?:co-?)?found(?:s|ed|ing)|co-?found|to\s+found|(?P<launch>launch(?:es|ed))"
          r"|rejoin(?:t|s|dre|drait|draient|gnent|gnant|dra|dront)|rejoint(?:e|s|es)?"
          r"|(?:part(?:ent|i|is|ie|ies|ir|ira|iront|ait)?|pass(?:e|ent|é|ée|és|ées|er)|arriv(?:e|ent|é|ée|és|ées)"
@@ -77,7 +77,7 @@ NEGATED = re.compile(r"\b(?:not|no|none|nobody|aucun|aucune|n['’]t|never|decli
                      r"sought|seeking|wants?|wanted|hopes?|hoped|talks|considering|could|might|may|offered|"
                      r"pas|jamais|refusé|tenté|essayé|voulu|veut|pourrait|pourraient|discussions|envisage)\b",
                      re.IGNORECASE)
-CLAUSE_BREAK = re.compile(r";|\s[—–]\s|\b(?:but|while|whereas|however|meanwhile|mais|tandis|alors\s+que|"
+CLAUSE_BREAK = re.compile(r";|\b(?:but|while|whereas|however|meanwhile|mais|tandis|alors\s+que|"
                           r"cependant|pendant\s+que)\b", re.IGNORECASE)
 # between two people of one list: "X, Y and Z", "X from Scale AI, Y, and former GitHub CEO Z", "X, qui ..., et Y"
 _DESCRIBED = (r"(?:(?:former|ex-|ancien(?:ne)?|his|her|their|partner|partners|colleague|collaborator|business|and|"

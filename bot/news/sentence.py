@@ -182,7 +182,10 @@ class SentenceReader(Clause):
         return [], background
 
     def _continues(self, verb: Verb) -> bool:
-        """The verb goes on from the previous one: "quitte Apple pour rejoindre", "and then promptly returned"."""
+        """The verb goes on from the previous one: "quitte Apple pour rejoindre", "and then promptly returned",
+        "left in 2024 to found X"."""
+        if re.match(r"(?:to|pour)\s", verb.match.group(), re.IGNORECASE):
+            return True
         i = verb.ti - 1
         while i > verb.lo and (self._folded(i).endswith(("ly", "ment")) and self._folded(i) not in _CONNECTORS):
             i -= 1
