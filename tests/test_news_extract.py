@@ -343,9 +343,12 @@ def test_real_story_phrasings(extract):
 
 def test_announced_departures_and_retirements(engine, extract):
     found = extract("John Giannandrea, Apple's senior vice president of AI, is stepping down from his role. "
-                    "Giannandrea joined Apple in 2018 from Google.", published="2025-12-01")
+                    "Giannandrea joined Apple in 2023 from Google.", published="2025-12-01")
     assert [(c.person, c.from_org, c.to_org) for c in found] == [
         ("John Giannandrea", "Apple", None), ("John Giannandrea", "Google", "Apple")]  # two moves, not one
+    found = extract("John Giannandrea is stepping down from Apple. He joined Apple in 2018 from Google.",
+                    published="2025-12-01")
+    assert pairs(found) == {("John Giannandrea", None)}  # 2018, not on record here: history, not news
     found = extract("Joelle Pineau, the head of AI research at Meta, has announced her departure from the company.")
     assert [(c.person, c.from_org, c.to_org) for c in found] == [("Joelle Pineau", "Meta", None)]
     found = extract("Joelle Pineau, vice president for AI research at Meta, expressed her intentions to leave by "
@@ -424,7 +427,7 @@ def test_french_departure_stories(engine, extract):
 
 def test_career_sentences(extract):
     found = extract("Andrej Karpathy — OpenAI co-founder, former Tesla AI director — is joining Anthropic. He left "
-                    "OpenAI again in February 2024 to found Eureka Labs. Karpathy started this week at Anthropic.",
-                    published="2026-05-21")
+                    "OpenAI again in February 2024 to found Eureka Labs. Karpathy started this week at Anthropic. "
+                    "Karpathy co-founded OpenAI in 2015.", published="2026-05-21")
     assert [(c.person, c.to_org, c.date) for c in found] == [
         ("Andrej Karpathy", "Anthropic", "2026-05-21"), ("Andrej Karpathy", "Eureka Labs", "2024-02")]

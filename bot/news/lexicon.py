@@ -91,8 +91,8 @@ LIST_SEP = re.compile(r"^\s*(?:(?:from|of|at|de|d['’]|chez)\s+[^,;]{1,40}?)?\s
 
 CALLED = re.compile(r"\b(?:called|named|dubbed|baptisée?|appelée?|nommée?)\s+"
                     r"(?P<name>[A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*){0,3})")
-THE_COMPANY = re.compile(r"\s*(?:the\s+(?:company|startup|firm|group|lab)|l['’]entreprise|la\s+(?:société|start-up|"
-                         r"firme)|le\s+groupe|(?P<epithet>the\s+(?:[a-z-]+\s+){0,3}(?:giant|titan|behemoth|maker|owner|"
+THE_COMPANY = re.compile(r"\s*(?:the\s+(?:company|startup|firm|group|lab|organi[sz]ation)|l['’]entreprise|"
+                         r"la\s+(?:société|start-up|firme)|le\s+groupe|(?P<epithet>the\s+(?:[a-z-]+\s+){0,3}(?:giant|titan|behemoth|maker|owner|"
                          r"parent)|le\s+(?:géant|mastodonte|propriétaire)\s+(?:[a-zé-]+\s+){0,2}))\b"
                          r"(?!\s+(?:de|d['’]|du|of)\b)", re.IGNORECASE)
 # "X is the fourth Apple researcher to join Meta", "X devient le dernier chercheur d'Apple à rejoindre Meta"
@@ -115,7 +115,8 @@ RECRUITS = re.compile(r"^\W*(?:parmi\s+(?:les|ses)\s+(?:nouvelles\s+|dernières\
                       r"recruits)\s+include)\b", re.IGNORECASE)
 # the people a story lists as departures: "Parmi les départs récents, on compte X, Y et Z", "Other departures include"
 DEPARTURES = re.compile(r"^\W*(?:parmi\s+les\s+(?:autres\s+)?(?:départs|partants)|(?:other\s+|recent\s+)?departures\s+"
-                        r"include|among\s+(?:the\s+)?(?:other\s+)?departures)\b", re.IGNORECASE)
+                        r"include|among\s+(?:the\s+)?(?:other\s+|recent\s+)?(?:departures|exits))\b",
+                        re.IGNORECASE)
 # a sentence that adds people to the previous one's move: "Ainsi que X et Y, débauchés dès juin 2023"
 CONTINUES = re.compile(r"^\W*(?:ainsi\s+que|as\s+well\s+as|along\s+with|de\s+même\s+que|tout\s+comme)\b",
                        re.IGNORECASE)
