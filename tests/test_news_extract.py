@@ -431,3 +431,14 @@ def test_career_sentences(extract):
                     "Karpathy co-founded OpenAI in 2015.", published="2026-05-21")
     assert [(c.person, c.to_org, c.date) for c in found] == [
         ("Andrej Karpathy", "Anthropic", "2026-05-21"), ("Andrej Karpathy", "Eureka Labs", "2024-02")]
+
+
+def test_list_items_and_recalled_coordinations(extract):
+    found = extract("Four departures from Google DeepMind:\nNoam Shazeer (June 18): Transformer co-author, led Gemini's "
+                    "architecture, went to OpenAI\nJohn Jumper (June 20): Nobel laureate in Chemistry, joined "
+                    "Anthropic", published="2026-06-25")
+    assert pairs(found) == {("Noam Shazeer", "OpenAI"), ("John Jumper", "Anthropic")}
+    assert extract("The departures follow those of Noam Shazeer, who co-invented the Transformer and returned to "
+                   "found Character.AI.") == []
+    assert extract("It struck a deal with Google last year, when co-founder Noam Shazeer went back to Google.") == []
+    assert extract("Ba and Wu both went to the University of Toronto, and Wu previously worked at Google.") == []

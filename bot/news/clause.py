@@ -163,7 +163,8 @@ class Clause:
             if self._from_word_before(m) or first_after_leave:
                 frm = frm or self._place(m, places)
                 continue
-            near = m.known or m.i - verb.tj <= 2 or self._preceded_by(m, TO_WORDS, 1)
+            near = (m.known or m.i - verb.tj <= 2 or self._preceded_by(m, TO_WORDS, 1)) and (
+                direct or "," not in self._between(verb.tj, m.i))  # (past a comma: another clause's place)
             goes = ((verb.kind == "join" and (direct or self._preceded_by(m, TO_WORDS, 3) or self._owned_by(verb, m)))
                     or (verb.kind == "leave" and self._after_for(verb.tj, m)))
             if to is None and near and goes:

@@ -11,6 +11,7 @@ from bot.news.dates import date_in, status_of
 from bot.news.lexicon import (
     AUX,
     BARE_LEAVE,
+    BULLET,
     COMPANIONS,
     CONTINUES,
     DEPARTURES,
@@ -105,6 +106,8 @@ class SentenceReader(Clause):
     def _gap_ok(self, gap: str, limit: int = 6) -> bool:
         """Only auxiliaries and adverbs between a subject and its verb (appositions and companions taken out):
         anything else is another clause."""
+        if BULLET.match(gap) and not NEGATED.search(gap):  # "X (June 18): Transformer co-author, went to Y"
+            return True
         gap = COMPANIONS.sub(" ", _APPOSITION.sub(" ", gap))
         if NTH.match(gap) or OF_WHOM.match(gap) or INTENT.match(gap):
             return True
@@ -144,6 +147,13 @@ class SentenceReader(Clause):
         i = verb.ti - 1
         while i >= verb.lo and self._folded(i) in AUX and self._folded(i) not in RELATIVE:
             i -= 1
+        if self._folded(i) in ("and", "et"):  # "who co-invented the Transformer and returned to ...": still recalled
+            ends = {m.j - 1 for m in self.mentions if m.kind == "person"}
+            for j in range(i - 1, max(-1, i - 11), -1):
+                if j in ends:
+                    break
+                if self._folded(j) in RELATIVE:
+                    return True
         return i >= 0 and self._folded(i) in RELATIVE
 
     def _subjects(self, verb: Verb, previous: tuple[list[Mention], bool]) -> tuple[list[Mention], bool]:
@@ -152,7 +162,14 @@ class SentenceReader(Clause):
         background = self._background(verb)
         last = self._person_before(verb)
         if last is not None:
-            return [m for m in self._list_back(last, verb.lo) if _is_person(m)], background
+            people = [m for m in self._list_back(last, verb.lo) if _is_person(m)]
+            if people:  # "when co-founder Noam Shazeer went back to Google": recalled
+                i = people[0].i - 1
+                while i >= max(verb.lo, people[0].i - 4) and self._folded(i) not in TEMPORAL | {"when", "quand"}:
+                    i -= 1
+                background = background or (i >= verb.lo and self._folded(i) in TEMPORAL | {"when", "quand"}
+                                            and "," not in self._between(i + 1, people[0].i))
+            return people, background
         before = [self._folded(i) for i in range(verb.lo, verb.ti)]
         pronoun_at = next((k for k in range(len(before) - 1, -1, -1) if before[k] not in AUX), None)
         pronoun = before[pronoun_at] if pronoun_at is not None else None
