@@ -434,8 +434,8 @@ def test_career_sentences(extract):
 
 
 def test_list_items_and_recalled_coordinations(extract):
-    found = extract("Four departures from Google DeepMind:\nNoam Shazeer (June 18): Transformer co-author, led Gemini's "
-                    "architecture, went to OpenAI\nJohn Jumper (June 20): Nobel laureate in Chemistry, joined "
+    found = extract("Four departures from Google DeepMind:\nNoam Shazeer (June 18): Transformer co-author, led "
+                    "Gemini's architecture, went to OpenAI\nJohn Jumper (June 20): Nobel laureate in Chemistry, joined "
                     "Anthropic", published="2026-06-25")
     assert pairs(found) == {("Noam Shazeer", "OpenAI"), ("John Jumper", "Anthropic")}
     assert extract("The departures follow those of Noam Shazeer, who co-invented the Transformer and returned to "
