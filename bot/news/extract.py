@@ -116,6 +116,12 @@ def resolve(found: Sequence[Found], known_moves: KnownMoves, published: str | No
         move_id = _known_move(f, records)
         if move_id is None and (f.background or _history(f.date, published)):
             continue  # recalled, or long past: history, not news (unless on record, as a source for it)
+        record = next((r for r in records if r.id == move_id), None)
+        if record is not None and f.to_org is not None:  # the same move on record: what the story leaves out
+            f = replace(f, from_org=f.from_org or record.from_org,
+                        from_team=f.from_team or (record.from_team if (f.from_org or record.from_org) == record.from_org
+                                                  else None),
+                        to_team=f.to_team or record.to_team)
         out.append(Candidate(f.person, f.from_org, f.from_team, f.from_role, f.to_org, f.to_team, f.to_role,
                              f.date or published, f.status, f.evidence, move_id))
     return out
