@@ -444,3 +444,12 @@ def test_list_items_and_recalled_coordinations(extract):
                    "found Character.AI.") == []
     assert extract("It struck a deal with Google last year, when co-founder Noam Shazeer went back to Google.") == []
     assert extract("Ba and Wu both went to the University of Toronto, and Wu previously worked at Google.") == []
+
+
+def test_clauses_after_while_keep_their_own_subject(extract):
+    found = extract("John Peebles and Nan Du are said to be going to OpenAI, while Zhao is joining Anthropic.")
+    assert pairs(found) == {("John Peebles", "OpenAI"), ("Nan Du", "OpenAI")}
+    assert extract("Four Google DeepMind Researchers Exit in Six Days — Three Go to Anthropic") == []
+    found = extract("Apple's lead researcher for robotics, Jian Zhang, has departed the company to join Meta.")
+    assert [(c.person, c.from_org, c.to_org) for c in found] == [("Jian Zhang", "Apple", "Meta")]
+    assert extract("Yann LeCun a choisi de nommer Alexandre Lebrun, co-fondateur de Nabla, au poste de directeur.") == []

@@ -24,7 +24,7 @@ _VENTURE = (r"(?:launch(?:es|ed|ing)?|unveil(?:s|ed|ing)?|announc(?:es|ed|ing)|s
             r"société|entreprise|laboratoire)")
 _JOIN = (r"(?P<venture>" + _VENTURE + r")|join(?:s|ed|ing)?|re-?join(?:s|ed|ing)?"
          r"|(?:made|makes|making|make)\s+the\s+(?:switch|jump|move|leap)\s+to"
-         r"|went\s+(?:back\s+)?to|(?:moves?|moved|moving|heads?|headed|heading|defect(?:s|ed|ing)?"
+         r"|went\s+(?:back\s+)?to|(?:go|goes|going)\s+to|(?:moves?|moved|moving|heads?|headed|heading|defect(?:s|ed|ing)?"
          r"|returns?|returned|returning|decamp(?:s|ed)?|jump(?:s|ed)|jumping|switch(?:es|ed))\s+(?:back\s+)?to"
          r"|(?:started|starts|starting|landed|lands)(?:\s+(?:this|last|next)\s+(?:week|month)|\s+on\s+\w+day)?\s+at|signed\s+(?:on\s+)?with"
          r"|(?:co-?)?found(?:s|ed|ing)|co-?found|to\s+found|(?P<launch>launch(?:es|ed))"
@@ -99,6 +99,9 @@ THE_COMPANY = re.compile(r"\s*(?:the\s+(?:company|startup|firm|group|lab|organi[
 # "X, Y and Z, all of whom departed": the people before
 OF_WHOM = re.compile(r"^[\s,]*(?:all|both|each|two|three|four|five)\s+of\s+whom\s*$"
                      r"|^[\s,]*(?:qui|dont)\s+(?:tous|les\s+(?:deux|trois))\s*$", re.IGNORECASE)
+# hedged, but a move: "Peebles and Du are said to be going to OpenAI"
+HEDGED = re.compile(r"^\s*(?:is|are|was|were)\s+(?:said|reported|reportedly|expected|believed|understood|set|poised)"
+                    r"\s+to\s+(?:be\s+)?$", re.IGNORECASE)
 # an announced intention is a reported departure: "X expressed her intentions to leave", "X a annoncé son intention de"
 INTENT = re.compile(r"^[\s,]*(?:has\s+|a\s+)?(?:expressed|announced|declared|confirmed|signal(?:l)?ed|annoncé|"
                     r"confirmé)\s+(?:her|his|their|son|sa|leur)\s+(?:intentions?|plans?|decision|décision)\s+(?:to|de|d['’])\s*$",
@@ -110,7 +113,8 @@ NTH = re.compile(r"^[\s,]*(?:(?:who|qui)\s+)?(?:is|was|becomes|became|has\s+beco
                  r"[^,;]{0,80}?\b(?:to|à)(?:\s+be|\s+être)?\s*$", re.IGNORECASE)
 # the people of a move whose subject is a group: "Parmi eux, X, Y et Z", "four researchers, including X and Y, have"
 GROUP = re.compile(r"^\W*(?:among\s+them|parmi\s+(?:eux|elles|lesquels|lesquelles)|they\s+(?:include|are)|"
-                   r"those\s+include|il\s+s['’]agit\s+de)\b", re.IGNORECASE)
+                   r"those\s+include|il\s+s['’]agit\s+de|the\s+others\s+(?:are|include)|les\s+autres\s+sont)\b",
+                   re.IGNORECASE)
 # the people a story lists as an org's new hires: "Parmi les nouvelles recrues figurent X, Y", "New hires include X"
 RECRUITS = re.compile(r"^\W*(?:parmi\s+(?:les|ses)\s+(?:nouvelles\s+|dernières\s+)?recrues|among\s+(?:the|its|their)\s+"
                       r"(?:new\s+|latest\s+|recent\s+)?(?:hires|recruits)|(?:the|its)\s+(?:new\s+|latest\s+)?(?:hires|"
@@ -167,6 +171,7 @@ The A An This That These Those Its It He She They We I In On At As By For From W
 According Earlier Later Last Next Now Then Meanwhile However But And Or Also Both Their His Her Our Your Former Ex
 Though Although While When Because If Despite Yet Still Even Instead Today Yesterday Tomorrow Bien Quand Lorsque
 Puisque Malgré Pourtant Toutefois Cependant Ensuite Hier Désormais Aujourd Récemment Recently Finalement Officiellement
+One Two Three Four Five Six Seven Eight Nine Ten Days Weeks Months Years Hours Top Key New Big
 Le La Les Un Une Des Du De Ce Cette Ces Il Elle Ils Elles Selon Chez Après Avant Depuis Pour Mais Et Ou Son Sa Ses
 Leur Dans Sur Par Lors Comme Ancien Ancienne Nouveau Nouvelle Dernier Selon Alors Ainsi Enfin Déjà Aussi
 Chief Officer Executive President Vice Head Director Manager Lead Senior Principal Staff Distinguished Engineer

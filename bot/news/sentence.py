@@ -18,6 +18,7 @@ from bot.news.lexicon import (
     EPITHETS,
     FROM_WORDS,
     GROUP,
+    HEDGED,
     INCLUDING,
     INTENT,
     LEADERS,
@@ -109,7 +110,7 @@ class SentenceReader(Clause):
         if BULLET.match(gap) and not NEGATED.search(gap):  # "X (June 18): Transformer co-author, went to Y"
             return True
         gap = COMPANIONS.sub(" ", _APPOSITION.sub(" ", gap))
-        if NTH.match(gap) or OF_WHOM.match(gap) or INTENT.match(gap):
+        if NTH.match(gap) or OF_WHOM.match(gap) or INTENT.match(gap) or HEDGED.match(gap):
             return True
         gap_words = fold(gap).split()
         return len(gap_words) <= limit and all(w in AUX or w in RELATIVE for w in gap_words) \
@@ -192,7 +193,7 @@ class SentenceReader(Clause):
             first = next((m for m in self.mentions if m.kind == "person" and m.i < verb.ti and not m.possessive), None)
             if first is not None and _is_person(first):
                 return [first], True
-        if previous[0] and verb.lo > 0 and self._continues(verb) and not any(
+        if previous[0] and verb.lo > 0 and not verb.after_break and self._continues(verb) and not any(
                 m.kind == "person" for m in self.mentions if verb.lo <= m.i < verb.ti):
             same_clause = "," not in self._between(verb.lo, verb.ti)  # "who left X and joined Y": both recalled
             return previous[0], (previous[1] and same_clause) or background
@@ -299,8 +300,8 @@ class SentenceReader(Clause):
             role = None
         else:  # passive: "X was hired by Meta", "X a été nommé directeur de Y"
             people, background = self._subjects(verb, ([], False))
-            if not people:
-                return [], previous
+            if not people or any(m.kind == "person" and 0 <= m.i - verb.tj <= 1 for m in self.mentions):
+                return [], previous  # ("Yann LeCun a choisi de nommer Alexandre Lebrun": a person hires, for whom?)
             if _NAMING.match(verb.match.group()) and people[0].j <= verb.ti and self._here(people[0]) and \
                     self._between(people[0].j, verb.ti).lstrip().startswith(","):
                 background = True  # "X, fraîchement nommé patron de la recherche chez Apple, ...": who X is
