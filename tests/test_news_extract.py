@@ -452,4 +452,4 @@ def test_clauses_after_while_keep_their_own_subject(extract):
     assert extract("Four Google DeepMind Researchers Exit in Six Days — Three Go to Anthropic") == []
     found = extract("Apple's lead researcher for robotics, Jian Zhang, has departed the company to join Meta.")
     assert [(c.person, c.from_org, c.to_org) for c in found] == [("Jian Zhang", "Apple", "Meta")]
-    assert extract("Yann LeCun a choisi de nommer Alexandre Lebrun, co-fondateur de Nabla, au poste de directeur.") == []
+    assert extract("Yann LeCun a choisi de nommer Alexandre Lebrun, co-fondateur de Nabla, au poste de patron.") == []
