@@ -64,6 +64,7 @@ class Verb:
     lo: int      # its clause, words lo..hi
     hi: int
     match: re.Match
+    after_break: bool = False  # its clause starts at a "but", "while", ";": it shares no subject with the verb before
 
 
 class Clause:
@@ -79,11 +80,12 @@ class Clause:
         self.verbs: list[Verb] = []
         for n, m in enumerate(found):
             ti, tj = self._word_at(m.start()), self._word_at(m.end())
-            lo = max([self._word_at(found[n - 1].end()) if n else 0] + [b for b in breaks if b <= ti])
+            after = self._word_at(found[n - 1].end()) if n else 0
+            lo = max([after] + [b for b in breaks if b <= ti])
             hi = min([self._word_at(found[n + 1].start()) if n + 1 < len(found) else len(self.ws)]
                      + [b for b in breaks if b >= tj])
             kind = next(k for k in ("join", "leave", "hire", "lose", "follow") if m.group(k))
-            self.verbs.append(Verb(kind, ti, tj, lo, hi, m))
+            self.verbs.append(Verb(kind, ti, tj, lo, hi, m, any(after <= b <= ti for b in breaks)))
 
     def _word_at(self, pos: int) -> int:
         """The first word starting at or after `pos`."""
@@ -112,12 +114,12 @@ class Clause:
         i = subject.i if self._here(subject) and subject.i < verb.ti else verb.ti
         return self.ws[i].start if i < len(self.ws) else len(self.text)
 
-    def _places(self, tj: int, hi: int) -> list[Mention]:
+    def _places(self, tj: int, hi: int, leaving: bool = False) -> list[Mention]:
         """Orgs and teams after the verb in the clause; a leader's name in a possessive stands for the org ("le
         projet de Zuckerberg"); "the company" right after the verb is the story's own org."""
         out = []
         if 0 < tj < len(self.ws) and (the := THE_COMPANY.match(self.text, self.ws[tj - 1].end)):
-            org = self.ctx.main_org if the.group("epithet") else self._the_company(tj)
+            org = self.ctx.main_org if the.group("epithet") else self._the_company(tj, leaving)
             if org:
                 out.append(Mention("org", org, tj, tj + 1, True))
         for m in self.mentions:
@@ -131,10 +133,12 @@ class Clause:
                     out.append(Mention("org", org, m.i, m.j, True))
         return out
 
-    def _the_company(self, before: int) -> str | None:
+    def _the_company(self, before: int, leaving: bool = False) -> str | None:
         """What "the company" stands for: the last org the sentence named before it as itself (not "Meta's
-        lawyer"), else the story's own org."""
-        named = [m for m in self.mentions if m.j <= before and m.kind == "org" and m.known and not m.possessive]
+        lawyer", who "will join the company"), or for one leaving it, any ("Apple's researcher X has left the
+        company"); else the story's own org."""
+        named = [m for m in self.mentions if m.j <= before and m.kind == "org" and m.known
+                 and (leaving or not m.possessive)]
         return named[-1].name if named else self.ctx.main_org
 
     @staticmethod
@@ -148,7 +152,7 @@ class Clause:
 
     def _destination(self, verb: Verb) -> tuple[Place | None, Place | None]:
         """(to, from) for a join or leave verb, from the places after it."""
-        places = self._places(verb.tj, verb.hi)
+        places = self._places(verb.tj, verb.hi, verb.kind == "leave")
         to = frm = None
         to_org = None
         launch = bool(verb.match.group("launch"))  # "launched Thinking Machines Lab", not "launched Claude Code"
@@ -163,7 +167,8 @@ class Clause:
             if self._from_word_before(m) or first_after_leave:
                 frm = frm or self._place(m, places)
                 continue
-            near = m.known or m.i - verb.tj <= 2 or self._preceded_by(m, TO_WORDS, 1)
+            near = (m.known or m.i - verb.tj <= 2 or self._preceded_by(m, TO_WORDS, 1)) and (
+                direct or "," not in self._between(verb.tj, m.i))  # (past a comma: another clause's place)
             goes = ((verb.kind == "join" and (direct or self._preceded_by(m, TO_WORDS, 3) or self._owned_by(verb, m)))
                     or (verb.kind == "leave" and self._after_for(verb.tj, m)))
             if to is None and near and goes:

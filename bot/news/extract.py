@@ -114,11 +114,22 @@ def resolve(found: Sequence[Found], known_moves: KnownMoves, published: str | No
             if f is None:
                 continue
         move_id = _known_move(f, records)
-        if f.background and move_id is None:
-            continue
+        if move_id is None and (f.background or _history(f.date, published)):
+            continue  # recalled, or long past: history, not news (unless on record, as a source for it)
+        record = next((r for r in records if r.id == move_id), None)
+        if record is not None and f.to_org is not None:  # the same move on record: what the story leaves out
+            f = replace(f, from_org=f.from_org or record.from_org,
+                        from_team=f.from_team or (record.from_team if (f.from_org or record.from_org) == record.from_org
+                                                  else None),
+                        to_team=f.to_team or record.to_team)
         out.append(Candidate(f.person, f.from_org, f.from_team, f.from_role, f.to_org, f.to_team, f.to_role,
                              f.date or published, f.status, f.evidence, move_id))
     return out
+
+
+def _history(date: str | None, published: str | None) -> bool:
+    """A move the text dates three calendar years or more before the story ("joined Apple in 2018", in 2025)."""
+    return bool(date and published and int(date[:4]) <= int(published[:4]) - 3)
 
 
 def _left_where(f: Found, records: list[MoveRecord]) -> Found | None:

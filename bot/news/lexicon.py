@@ -24,22 +24,23 @@ _VENTURE = (r"(?:launch(?:es|ed|ing)?|unveil(?:s|ed|ing)?|announc(?:es|ed|ing)|s
             r"société|entreprise|laboratoire)")
 _JOIN = (r"(?P<venture>" + _VENTURE + r")|join(?:s|ed|ing)?|re-?join(?:s|ed|ing)?"
          r"|(?:made|makes|making|make)\s+the\s+(?:switch|jump|move|leap)\s+to"
-         r"|(?:moves?|moved|moving|heads?|headed|heading|defect(?:s|ed|ing)?"
+         r"|went\s+(?:back\s+)?to|(?:go|goes|going)\s+to|(?:moves?|moved|moving|heads?|headed|heading|defect(?:s|ed|ing)?"
          r"|returns?|returned|returning|decamp(?:s|ed)?|jump(?:s|ed)|jumping|switch(?:es|ed))\s+(?:back\s+)?to"
-         r"|(?:started|starts|starting|landed|lands)\s+at|signed\s+(?:on\s+)?with"
+         r"|(?:started|starts|starting|landed|lands)(?:\s+(?:this|last|next)\s+(?:week|month)|\s+on\s+\w+day)?\s+at|signed\s+(?:on\s+)?with"
          r"|(?:co-?)?found(?:s|ed|ing)|co-?found|to\s+found|(?P<launch>launch(?:es|ed))"
          r"|rejoin(?:t|s|dre|drait|draient|gnent|gnant|dra|dront)|rejoint(?:e|s|es)?"
          r"|(?:part(?:ent|i|is|ie|ies|ir|ira|iront|ait)?|pass(?:e|ent|é|ée|és|ées|er)|arriv(?:e|ent|é|ée|és|ées)"
-         r"|atterri(?:t|ssent)?|file(?:nt)?|retourn(?:e|ent|é|ée)|revien(?:t|nent)|reven(?:u|ue|us))\s+chez"
+         r"|atterri(?:t|ssent)?|file(?:nt|r)?|retourn(?:e|ent|é|ée)|revien(?:t|nent)|reven(?:u|ue|us))\s+chez"
          r"|(?:co-?)?fond(?:é|ée|és|er|e)")
 _LEAVE = (r"leav(?:e|es|ing)|left|depart(?:s|ed|ing)?|exit(?:s|ed|ing)?|quit(?:s|ting)?|abandon(?:s|ed|ing)?"
           r"|defect(?:s|ed|ing)?|announc(?:es|ed|ing)\s+(?:his|her|their)\s+(?:departure|exit|resignation)"
-          r"|(?:a|ont|annonce|annoncé)\s+(?:annoncé\s+)?(?:son|leur)\s+départ|(?:moves?|moved|moving|switch(?:es|ed|ing)?|jump(?:s|ed|ing)?)\s+from"
+          r"|(?:a|ont|annonce|annoncé)\s+(?:annoncé\s+)?(?:son|leur)\s+départ|donn(?:er|e|é|ant)\s+sa\s+démission"
+          r"|(?:moves?|moved|moving|switch(?:es|ed|ing)?|jump(?:s|ed|ing)?)\s+from"
           r"|(?:steps?|stepped|stepping)"
           r"\s+down(?:\s+from)?|resign(?:s|ed|ing)?(?:\s+from)?"
           r"|quitt(?:e|ent|é|ée|és|ées|er|erait|eraient|era|eront)|démissionn(?:e|é|ée)\s+de|met(?:tre|tra|)\s+fin\s+à")
 _HIRE = (r"hir(?:e|es|ed|ing)|poach(?:es|ed|ing)?|tap(?:s|ped)|recruit(?:s|ed|ing)?|lur(?:e|es|ed)|snag(?:s|ged)"
-         r"|(?:bring|brings|brought|bringing|rope|ropes|roped|roping)\s+(?:in|on)|appoint(?:s|ed|ing)?|named|names|nam(?:é|ée|és|ées)|nomm(?:e|é|ée|és|ées)"
+         r"|(?:bring|brings|brought|bringing|rope|ropes|roped|roping)\s+(?:in|on)|appoint(?:s|ed|ing)?|named|names|nam(?:é|ée|és|ées)|nomm(?:e|é|ée|és|ées|er|ant)"
          r"|recrut(?:e|ent|é|ée|és|ées|er|ant)|débauch(?:e|ent|é|ée|és|ées|er|ant)|embauch(?:e|ent|é|ée|és|ées|er|ant)"
          r"|s['’]offre|s['’]est\s+offert|attir(?:e|é|ée|és)")
 # LOSE: an org (before) loses a person (after) "to" another: "Apple has lost another researcher, X, to Meta"
@@ -67,7 +68,7 @@ AUX = _words("has have had is are was were will would be been being has also too
                 "les deux trois ensuite lundi mardi mercredi jeudi vendredi samedi dimanche monday tuesday "
                 "wednesday thursday friday saturday sunday this week month ce cette semaine mois previously earlier "
                 "originally eventually subsequently briefly soon later auparavant précédemment depuis lors ainsi donc "
-                "thus therefore finalement quant ve re ll été")
+                "thus therefore finalement quant ve re ll été décidé choisi opted opté chose")
 RELATIVE = _words("whom who which that qui lequel laquelle after since before when once until après avant depuis "
                   "lorsqu quand whose dont")
 # a verb these precede is not a move that happened: "declined to join", "n'a pas rejoint", "in talks to join"
@@ -76,7 +77,7 @@ NEGATED = re.compile(r"\b(?:not|no|none|nobody|aucun|aucune|n['’]t|never|decli
                      r"sought|seeking|wants?|wanted|hopes?|hoped|talks|considering|could|might|may|offered|"
                      r"pas|jamais|refusé|tenté|essayé|voulu|veut|pourrait|pourraient|discussions|envisage)\b",
                      re.IGNORECASE)
-CLAUSE_BREAK = re.compile(r";|\s[—–]\s|\b(?:but|while|whereas|however|meanwhile|mais|tandis|alors\s+que|"
+CLAUSE_BREAK = re.compile(r";|\b(?:but|while|whereas|however|meanwhile|mais|tandis|alors\s+que|"
                           r"cependant|pendant\s+que)\b", re.IGNORECASE)
 # between two people of one list: "X, Y and Z", "X from Scale AI, Y, and former GitHub CEO Z", "X, qui ..., et Y"
 _DESCRIBED = (r"(?:(?:former|ex-|ancien(?:ne)?|his|her|their|partner|partners|colleague|collaborator|business|and|"
@@ -90,28 +91,38 @@ LIST_SEP = re.compile(r"^\s*(?:(?:from|of|at|de|d['’]|chez)\s+[^,;]{1,40}?)?\s
 
 CALLED = re.compile(r"\b(?:called|named|dubbed|baptisée?|appelée?|nommée?)\s+"
                     r"(?P<name>[A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*){0,3})")
-THE_COMPANY = re.compile(r"\s*(?:the\s+(?:company|startup|firm|group|lab)|l['’]entreprise|la\s+(?:société|start-up|"
-                         r"firme)|le\s+groupe|(?P<epithet>the\s+(?:[a-z-]+\s+){0,3}(?:giant|titan|behemoth|maker|owner|"
+THE_COMPANY = re.compile(r"\s*(?:the\s+(?:company|startup|firm|group|lab|organi[sz]ation)|l['’]entreprise|"
+                         r"la\s+(?:société|start-up|firme)|le\s+groupe|(?P<epithet>the\s+(?:[a-z-]+\s+){0,3}(?:giant|titan|behemoth|maker|owner|"
                          r"parent)|le\s+(?:géant|mastodonte|propriétaire)\s+(?:[a-zé-]+\s+){0,2}))\b"
                          r"(?!\s+(?:de|d['’]|du|of)\b)", re.IGNORECASE)
 # "X is the fourth Apple researcher to join Meta", "X devient le dernier chercheur d'Apple à rejoindre Meta"
 # "X, Y and Z, all of whom departed": the people before
 OF_WHOM = re.compile(r"^[\s,]*(?:all|both|each|two|three|four|five)\s+of\s+whom\s*$"
                      r"|^[\s,]*(?:qui|dont)\s+(?:tous|les\s+(?:deux|trois))\s*$", re.IGNORECASE)
+# hedged, but a move: "Peebles and Du are said to be going to OpenAI"
+HEDGED = re.compile(r"^\s*(?:is|are|was|were)\s+(?:said|reported|reportedly|expected|believed|understood|set|poised)"
+                    r"\s+to\s+(?:be\s+)?$", re.IGNORECASE)
 # an announced intention is a reported departure: "X expressed her intentions to leave", "X a annoncé son intention de"
 INTENT = re.compile(r"^[\s,]*(?:has\s+|a\s+)?(?:expressed|announced|declared|confirmed|signal(?:l)?ed|annoncé|"
                     r"confirmé)\s+(?:her|his|their|son|sa|leur)\s+(?:intentions?|plans?|decision|décision)\s+(?:to|de|d['’])\s*$",
                     re.IGNORECASE)
+# a list item: "John Jumper (June 20): Nobel laureate in Chemistry for AlphaFold, joined Anthropic"
+BULLET = re.compile(r"^\s*(?:\([^()]*\)\s*)?:[^;]{0,160},\s*$")
 NTH = re.compile(r"^[\s,]*(?:(?:who|qui)\s+)?(?:is|was|becomes|became|has\s+become|est|devient|serait|would\s+be|"
                  r"était|a\s+été)\s+(?:the|le|la|l['’]|one\s+of\s+the|among\s+the|l['’]une?\s+des|parmi\s+les)\s*"
                  r"[^,;]{0,80}?\b(?:to|à)(?:\s+be|\s+être)?\s*$", re.IGNORECASE)
 # the people of a move whose subject is a group: "Parmi eux, X, Y et Z", "four researchers, including X and Y, have"
 GROUP = re.compile(r"^\W*(?:among\s+them|parmi\s+(?:eux|elles|lesquels|lesquelles)|they\s+(?:include|are)|"
-                   r"those\s+include|il\s+s['’]agit\s+de)\b", re.IGNORECASE)
+                   r"those\s+include|il\s+s['’]agit\s+de|the\s+others\s+(?:are|include)|les\s+autres\s+sont)\b",
+                   re.IGNORECASE)
 # the people a story lists as an org's new hires: "Parmi les nouvelles recrues figurent X, Y", "New hires include X"
 RECRUITS = re.compile(r"^\W*(?:parmi\s+(?:les|ses)\s+(?:nouvelles\s+|dernières\s+)?recrues|among\s+(?:the|its|their)\s+"
                       r"(?:new\s+|latest\s+|recent\s+)?(?:hires|recruits)|(?:the|its)\s+(?:new\s+|latest\s+)?(?:hires|"
                       r"recruits)\s+include)\b", re.IGNORECASE)
+# the people a story lists as departures: "Parmi les départs récents, on compte X, Y et Z", "Other departures include"
+DEPARTURES = re.compile(r"^\W*(?:parmi\s+les\s+(?:autres\s+)?(?:départs|partants)|(?:other\s+|recent\s+)?departures\s+"
+                        r"include|among\s+(?:the\s+)?(?:other\s+|recent\s+)?(?:departures|exits))\b",
+                        re.IGNORECASE)
 # a sentence that adds people to the previous one's move: "Ainsi que X et Y, débauchés dès juin 2023"
 CONTINUES = re.compile(r"^\W*(?:ainsi\s+que|as\s+well\s+as|along\s+with|de\s+même\s+que|tout\s+comme)\b",
                        re.IGNORECASE)
@@ -160,6 +171,7 @@ The A An This That These Those Its It He She They We I In On At As By For From W
 According Earlier Later Last Next Now Then Meanwhile However But And Or Also Both Their His Her Our Your Former Ex
 Though Although While When Because If Despite Yet Still Even Instead Today Yesterday Tomorrow Bien Quand Lorsque
 Puisque Malgré Pourtant Toutefois Cependant Ensuite Hier Désormais Aujourd Récemment Recently Finalement Officiellement
+One Two Three Four Five Six Seven Eight Nine Ten Days Weeks Months Years Hours Top Key New Big
 Le La Les Un Une Des Du De Ce Cette Ces Il Elle Ils Elles Selon Chez Après Avant Depuis Pour Mais Et Ou Son Sa Ses
 Leur Dans Sur Par Lors Comme Ancien Ancienne Nouveau Nouvelle Dernier Selon Alors Ainsi Enfin Déjà Aussi
 Chief Officer Executive President Vice Head Director Manager Lead Senior Principal Staff Distinguished Engineer

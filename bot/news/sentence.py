@@ -11,11 +11,14 @@ from bot.news.dates import date_in, status_of
 from bot.news.lexicon import (
     AUX,
     BARE_LEAVE,
+    BULLET,
     COMPANIONS,
     CONTINUES,
+    DEPARTURES,
     EPITHETS,
     FROM_WORDS,
     GROUP,
+    HEDGED,
     INCLUDING,
     INTENT,
     LEADERS,
@@ -38,6 +41,7 @@ _PREPOSITIONS = frozenset(fold("in from at of with into for to by de d chez dans
 _CONNECTORS = frozenset(["and", "et", "to", "pour", "then", "puis", "before", "avant"])
 # an apposition: "(...)", ", ... ,", "— ... —", or ", an OpenAI co-founder" up to its "who"
 _APPOSITION = re.compile(r"\([^()]*\)|,[^,]*,|—[^—]*—|,[^,]*?(?=\b(?:who|qui)\b)")
+_PARTICIPLE = re.compile(r"\w+(?:i|ie|is|ies|é|ée|és|ées|ed)\b", re.IGNORECASE)
 _NAMING = re.compile(r"^(?:nam|nomm|appoint)", re.IGNORECASE)
 
 
@@ -62,6 +66,9 @@ class SentenceReader(Clause):
     def _named_group(self) -> list[Found]:
         """The people a sentence lists right after a group's move ("Parmi eux, X, accompagné de Y et Z")."""
         group = self.ctx.group
+        if DEPARTURES.match(self.text):  # each a departure whose org the record gives (see `extract.resolve`)
+            return [Found(person=p.name, person_known=True, evidence=self.text, status=status_of(self.text))
+                    for p in self.mentions if _is_person(p) and p.known]
         if RECRUITS.match(self.text) and self.ctx.main_org and (group is None or group.to_org is None):
             group = Found(person="", person_known=False, to_org=self.ctx.main_org, evidence="",
                           status=status_of(self.text, self.ctx.following))  # "Parmi les nouvelles recrues figurent"
@@ -100,8 +107,10 @@ class SentenceReader(Clause):
     def _gap_ok(self, gap: str, limit: int = 6) -> bool:
         """Only auxiliaries and adverbs between a subject and its verb (appositions and companions taken out):
         anything else is another clause."""
+        if BULLET.match(gap) and not NEGATED.search(gap):  # "X (June 18): Transformer co-author, went to Y"
+            return True
         gap = COMPANIONS.sub(" ", _APPOSITION.sub(" ", gap))
-        if NTH.match(gap) or OF_WHOM.match(gap) or INTENT.match(gap):
+        if NTH.match(gap) or OF_WHOM.match(gap) or INTENT.match(gap) or HEDGED.match(gap):
             return True
         gap_words = fold(gap).split()
         return len(gap_words) <= limit and all(w in AUX or w in RELATIVE for w in gap_words) \
@@ -110,9 +119,11 @@ class SentenceReader(Clause):
     def _person_before(self, verb: Verb) -> Mention | None:
         """The nearest person before the verb in its clause with only auxiliaries between (appositions aside, and
         the people named inside them: "X, a co-founder of Y's startup, has left"); not "Elon Musk's company"."""
+        participle = bool(_PARTICIPLE.match(verb.match.group()))
         for m in reversed([m for m in self.mentions if verb.lo <= m.i and m.j <= verb.ti and m.kind == "person"]):
-            if self._gap_ok(self._between(m.j, verb.ti)):
-                return None if m.possessive else m
+            gap = self._between(m.j, verb.ti)
+            if self._gap_ok(gap) or (participle and re.fullmatch(r"\s*,[^,;()]{1,80}", gap)):
+                return None if m.possessive else m  # (", ingénieur basé à New York parti chez X": a modifier)
         return None
 
     def _list_back(self, last: Mention, lo: int) -> list[Mention]:
@@ -137,6 +148,13 @@ class SentenceReader(Clause):
         i = verb.ti - 1
         while i >= verb.lo and self._folded(i) in AUX and self._folded(i) not in RELATIVE:
             i -= 1
+        if self._folded(i) in ("and", "et"):  # "who co-invented the Transformer and returned to ...": still recalled
+            ends = {m.j - 1 for m in self.mentions if m.kind == "person"}
+            for j in range(i - 1, max(-1, i - 11), -1):
+                if j in ends:
+                    break
+                if self._folded(j) in RELATIVE:
+                    return True
         return i >= 0 and self._folded(i) in RELATIVE
 
     def _subjects(self, verb: Verb, previous: tuple[list[Mention], bool]) -> tuple[list[Mention], bool]:
@@ -145,10 +163,21 @@ class SentenceReader(Clause):
         background = self._background(verb)
         last = self._person_before(verb)
         if last is not None:
-            return [m for m in self._list_back(last, verb.lo) if _is_person(m)], background
+            people = [m for m in self._list_back(last, verb.lo) if _is_person(m)]
+            if people:  # "when co-founder Noam Shazeer went back to Google": recalled
+                i = people[0].i - 1
+                while i >= max(verb.lo, people[0].i - 4) and self._folded(i) not in TEMPORAL | {"when", "quand"}:
+                    i -= 1
+                background = background or (i >= verb.lo and self._folded(i) in TEMPORAL | {"when", "quand"}
+                                            and "," not in self._between(i + 1, people[0].i))
+            return people, background
         before = [self._folded(i) for i in range(verb.lo, verb.ti)]
         pronoun_at = next((k for k in range(len(before) - 1, -1, -1) if before[k] not in AUX), None)
         pronoun = before[pronoun_at] if pronoun_at is not None else None
+        latter = pronoun in ("dernier", "derniere", "latter") and pronoun_at and before[pronoun_at - 1] in ("ce", "the")
+        if latter and self._gap_ok(" ".join(before[pronoun_at + 1:])):  # "Ce dernier avait quitté": the last named
+            here = [m for m in self.mentions if m.i < verb.lo + pronoun_at and _is_person(m) and not m.possessive]
+            return (here or [m for m in self.ctx.last_people if _is_person(m)])[-1:], background
         if pronoun in _HE | _THEY and self._gap_ok(" ".join(before[pronoun_at + 1:])):
             i = verb.lo + pronoun_at
             here = [m for m in self.mentions if m.j <= i and m.kind == "person" and _is_person(m) and not m.possessive]
@@ -164,14 +193,17 @@ class SentenceReader(Clause):
             first = next((m for m in self.mentions if m.kind == "person" and m.i < verb.ti and not m.possessive), None)
             if first is not None and _is_person(first):
                 return [first], True
-        if previous[0] and verb.lo > 0 and self._continues(verb) and not any(
+        if previous[0] and verb.lo > 0 and not verb.after_break and self._continues(verb) and not any(
                 m.kind == "person" for m in self.mentions if verb.lo <= m.i < verb.ti):
             same_clause = "," not in self._between(verb.lo, verb.ti)  # "who left X and joined Y": both recalled
             return previous[0], (previous[1] and same_clause) or background
         return [], background
 
     def _continues(self, verb: Verb) -> bool:
-        """The verb goes on from the previous one: "quitte Apple pour rejoindre", "and then promptly returned"."""
+        """The verb goes on from the previous one: "quitte Apple pour rejoindre", "and then promptly returned",
+        "left in 2024 to found X"."""
+        if re.match(r"(?:to|pour)\s", verb.match.group(), re.IGNORECASE):
+            return True
         i = verb.ti - 1
         while i > verb.lo and (self._folded(i).endswith(("ly", "ment")) and self._folded(i) not in _CONNECTORS):
             i -= 1
@@ -268,11 +300,14 @@ class SentenceReader(Clause):
             role = None
         else:  # passive: "X was hired by Meta", "X a été nommé directeur de Y"
             people, background = self._subjects(verb, ([], False))
-            if not people:
-                return [], previous
+            if not people or any(m.kind == "person" and 0 <= m.i - verb.tj <= 1 for m in self.mentions):
+                return [], previous  # ("Yann LeCun a choisi de nommer Alexandre Lebrun": a person hires, for whom?)
+            if _NAMING.match(verb.match.group()) and people[0].j <= verb.ti and self._here(people[0]) and \
+                    self._between(people[0].j, verb.ti).lstrip().startswith(","):
+                background = True  # "X, fraîchement nommé patron de la recherche chez Apple, ...": who X is
             places = self._places(verb.tj, verb.hi)
             by = [m for m in places if self._preceded_by(m, frozenset({"by", "par"}), 1)]
-            near = by or [m for m in places if m.i - verb.tj <= 8 and not self._preceded_by(m, FROM_WORDS)]
+            near = by or [m for m in places if m.i - verb.tj <= 8 and m.known and not self._preceded_by(m, FROM_WORDS)]
             if not near:
                 return [], (people, background)
             to = self._place(near[0], places)
@@ -333,9 +368,10 @@ class SentenceReader(Clause):
             surname = fold(p.name).split()[-1]
             about = re.search(rf"^\W*(?:he|she|il|elle|they|ils)\b|\b{re.escape(surname)}\b",
                               fold(self.ctx.following))
+            from_role = role_after_name(self.text[self.ws[p.j - 1].end:]) if self._here(p) else None
             out.append(Found(
                 person=p.name, person_known=p.known, from_org=frm[0] if frm else None,
-                from_team=frm[1] if frm else None, from_role=role_after_name(self.text[self.ws[p.j - 1].end:]),
+                from_team=frm[1] if frm else None, from_role=from_role,
                 to_org=to[0] if to else None, to_team=to[1] if to else None, to_role=clean_role(to_role),
                 date=date_in(self.text, verb.match.start(), self._end(verb), self.ctx.published,
                              self._start_of(people[0], verb), self.ws[verb.lo].start if verb.lo < len(self.ws) else 0),
