@@ -453,3 +453,14 @@ def test_clauses_after_while_keep_their_own_subject(extract):
     found = extract("Apple's lead researcher for robotics, Jian Zhang, has departed the company to join Meta.")
     assert [(c.person, c.from_org, c.to_org) for c in found] == [("Jian Zhang", "Apple", "Meta")]
     assert extract("Yann LeCun a choisi de nommer Alexandre Lebrun, co-fondateur de Nabla, au poste de patron.") == []
+
+
+def test_welcomes_likely_moves_and_new_ventures(extract):
+    found = extract("Excited to welcome Barret Zoph, Luke Metz, and Sam Schoenholz back to OpenAI!")
+    assert pairs(found) == {(p, "OpenAI") for p in ("Barret Zoph", "Luke Metz", "Sam Schoenholz")}
+    assert pairs(extract("Hyung Won Chung is also likely to join Meta.")) == {("Hyung Won Chung", "Meta")}
+    assert extract("Hyung Won Chung is unlikely to join Meta.") == []
+    found = extract("Zoph and Metz left OpenAI in late 2024 to start Thinking Machines with Murati. Barret Zoph and "
+                    "Luke Metz are rejoining OpenAI.", published="2026-01-14")
+    assert pairs(found) >= {("Barret Zoph", "OpenAI"), ("Luke Metz", "OpenAI")}
+    assert not any(c.to_org == "Murati" for c in found)

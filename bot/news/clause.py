@@ -84,7 +84,7 @@ class Clause:
             lo = max([after] + [b for b in breaks if b <= ti])
             hi = min([self._word_at(found[n + 1].start()) if n + 1 < len(found) else len(self.ws)]
                      + [b for b in breaks if b >= tj])
-            kind = next(k for k in ("join", "leave", "hire", "lose", "follow") if m.group(k))
+            kind = next(k for k in ("join", "leave", "hire", "lose", "follow", "welcome") if m.group(k))
             self.verbs.append(Verb(kind, ti, tj, lo, hi, m, any(after <= b <= ti for b in breaks)))
 
     def _word_at(self, pos: int) -> int:
@@ -205,7 +205,7 @@ class Clause:
         ("moved from Google to Apple"; not "to play a role as Meta's chief scientist")."""
         between = [self._folded(i) for i in range(tj, m.i)]
         return self._folded(m.i - 1) == "to" or any(w in ("for", "pour", "rejoindre", "join") for w in between) or (
-            "to" in between and self._folded(m.i - 1) in ("at", "with"))  # "left to take senior jobs at Anysphere"
+            "to" in between and self._folded(m.i - 1) in ("at", "with") and m.known)  # "to take senior jobs at X"
 
     def _from_near(self, lo: int, hi: int, exclude: str | None) -> Place | None:
         """Where the people came from, when the clause says so around them: "Apple researchers X", "X, qui

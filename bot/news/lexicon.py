@@ -27,7 +27,7 @@ _JOIN = (r"(?P<venture>" + _VENTURE + r")|join(?:s|ed|ing)?|re-?join(?:s|ed|ing)
          r"|went\s+(?:back\s+)?to|(?:go|goes|going)\s+to|(?:moves?|moved|moving|heads?|headed|heading|defect(?:s|ed|ing)?"
          r"|returns?|returned|returning|decamp(?:s|ed)?|jump(?:s|ed)|jumping|switch(?:es|ed))\s+(?:back\s+)?to"
          r"|(?:started|starts|starting|landed|lands)(?:\s+(?:this|last|next)\s+(?:week|month)|\s+on\s+\w+day)?\s+at|signed\s+(?:on\s+)?with"
-         r"|(?:co-?)?found(?:s|ed|ing)|co-?found|to\s+found|(?P<launch>launch(?:es|ed))"
+         r"|(?:co-?)?found(?:s|ed|ing)|co-?found|to\s+(?:found|start|launch|create|co-?found)|(?P<launch>launch(?:es|ed))"
          r"|rejoin(?:t|s|dre|drait|draient|gnent|gnant|dra|dront)|rejoint(?:e|s|es)?"
          r"|(?:part(?:ent|i|is|ie|ies|ir|ira|iront|ait)?|pass(?:e|ent|é|ée|és|ées|er)|arriv(?:e|ent|é|ée|és|ées)"
          r"|atterri(?:t|ssent)?|file(?:nt|r)?|retourn(?:e|ent|é|ée)|revien(?:t|nent)|reven(?:u|ue|us))\s+chez"
@@ -45,11 +45,13 @@ _HIRE = (r"hir(?:e|es|ed|ing)|poach(?:es|ed|ing)?|tap(?:s|ped)|recruit(?:s|ed|in
          r"|s['’]offre|s['’]est\s+offert|attir(?:e|é|ée|és)")
 # LOSE: an org (before) loses a person (after) "to" another: "Apple has lost another researcher, X, to Meta"
 _LOSE = r"lost|loses|losing|perd(?:u|ent)?|perdre"
+# WELCOME: "Excited to welcome X, Y and Z back to OpenAI": they join the org after "to"
+_WELCOME = r"welcom(?:e|es|ed|ing)|accueill(?:e|ent|i|ir|ons)"
 # FOLLOW: "X left in 2024, followed by Y and Z": they left the same way
 _FOLLOW = (r"followed\s+by|suivie?s?\s+(?:par|de)|followed(?=\s*[.,;]|\s*$)|(?:a|ont)\s+suivi(?=\s*[.,;])"
            r"|(?:a|ont)\s+fait\s+de\s+même|did\s+the\s+same|followed\s+suit")
 TRIGGERS = re.compile(rf"\b(?:(?P<join>{_JOIN})|(?P<leave>{_LEAVE})|(?P<hire>{_HIRE})|(?P<lose>{_LOSE})"
-                      rf"|(?P<follow>{_FOLLOW}))\b", re.IGNORECASE)
+                      rf"|(?P<follow>{_FOLLOW})|(?P<welcome>{_WELCOME}))\b", re.IGNORECASE)
 # what may follow a leaving verb that names no org, for it to still be a departure: "left in August", "quitte en
 # juillet", "has left, he said" (not "left the stage", "left open")
 BARE_LEAVE = re.compile(r"\s*(?:$|[,.;:]|from\s+(?:his|her|their|its)\s+(?:role|position|post|job|duties)|(?:in|on|by|"
@@ -68,12 +70,13 @@ AUX = _words("has have had is are was were will would be been being has also too
                 "les deux trois ensuite lundi mardi mercredi jeudi vendredi samedi dimanche monday tuesday "
                 "wednesday thursday friday saturday sunday this week month ce cette semaine mois previously earlier "
                 "originally eventually subsequently briefly soon later auparavant précédemment depuis lors ainsi donc "
-                "thus therefore finalement quant ve re ll été décidé choisi opted opté chose")
+                "thus therefore finalement quant ve re ll été décidé choisi opted opté chose likely probably "
+                "probablement")
 RELATIVE = _words("whom who which that qui lequel laquelle after since before when once until après avant depuis "
                   "lorsqu quand whose dont")
 # a verb these precede is not a move that happened: "declined to join", "n'a pas rejoint", "in talks to join"
-NEGATED = re.compile(r"\b(?:not|no|none|nobody|aucun|aucune|n['’]t|never|declined|refused|rejected|turned\s+down|"
-                     r"tried|trying|attempted|failed|"
+NEGATED = re.compile(r"\b(?:not|no|none|nobody|unlikely|aucun|aucune|n['’]t|never|declined|refused|rejected|"
+                     r"turned\s+down|tried|trying|attempted|failed|"
                      r"sought|seeking|wants?|wanted|hopes?|hoped|talks|considering|could|might|may|offered|"
                      r"pas|jamais|refusé|tenté|essayé|voulu|veut|pourrait|pourraient|discussions|envisage)\b",
                      re.IGNORECASE)

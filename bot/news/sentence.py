@@ -54,8 +54,8 @@ class SentenceReader(Clause):
         previous: tuple[list[Mention], bool] = ([], False)
         self.group: Found | None = None
         for verb in self.verbs:
-            read = {"hire": self._hire, "lose": self._lose, "follow": self._follow}.get(verb.kind,
-                                                                                        self._arrive_or_leave)
+            readers = {"hire": self._hire, "lose": self._lose, "follow": self._follow, "welcome": self._welcome}
+            read = readers.get(verb.kind, self._arrive_or_leave)
             found, previous = read(verb, previous)
             out.extend(found)
             self.ctx.found.extend(found)  # (the story's moves so far, this sentence's included)
@@ -331,6 +331,18 @@ class SentenceReader(Clause):
                   None)
         frm = self._place(subject, [m for m in self.mentions if m.i >= subject.j])
         return self._found(people, frm, to, None, verb, self._background(verb)), (people, False)
+
+    def _welcome(self, verb: Verb, previous: tuple[list[Mention], bool]
+                 ) -> tuple[list[Found], tuple[list[Mention], bool]]:
+        """"Excited to welcome X, Y and Z back to OpenAI": they join the org after "to"."""
+        first = next((m for m in self.mentions if m.kind == "person" and 0 <= m.i - verb.tj <= 1), None)
+        if first is None:
+            return [], previous
+        people = [m for m in self._list_forward(first, verb.hi) if _is_person(m)]
+        places = self._places(people[-1].j, verb.hi)
+        to = next((self._place(m, places) for m in places if m.known and self._preceded_by(m, frozenset({"to", "a"}), 1)
+                   and m.i - people[-1].j <= 3), None)
+        return (self._found(people, None, to, None, verb, False) if to else []), (people, False)
 
     def _follow(self, verb: Verb, previous: tuple[list[Mention], bool]
                 ) -> tuple[list[Found], tuple[list[Mention], bool]]:
