@@ -464,3 +464,11 @@ def test_welcomes_likely_moves_and_new_ventures(extract):
                     "Luke Metz are rejoining OpenAI.", published="2026-01-14")
     assert pairs(found) >= {("Barret Zoph", "OpenAI"), ("Luke Metz", "OpenAI")}
     assert not any(c.to_org == "Murati" for c in found)
+
+
+def test_he_is_the_mover_not_someone_named_in_between(extract):
+    found = extract("John Schulman quitte OpenAI et rejoint Anthropic. Dans le même temps, son président, Greg "
+                    "Brockman, a décidé de prendre un congé. Il a décidé de rejoindre Anthropic.")
+    assert pairs(found) == {("John Schulman", "Anthropic")}
+    found = extract("Jan Leike est lui aussi parti pour rejoindre Anthropic, tout comme John Schulman.")
+    assert pairs(found) == {("Jan Leike", "Anthropic"), ("John Schulman", "Anthropic")}

@@ -52,6 +52,7 @@ class Context:
     main_org: str | None = None          # the story's first org: what "the company" means
     following: str = ""                  # the next sentences (a status said on record; a new company's name)
     last_people: list[Mention] = field(default_factory=list)  # whom "he", "she", "they" refer to
+    last_named: list[Mention] = field(default_factory=list)   # the people the last sentence named: "ce dernier"
     group: Found | None = None           # the last sentence's move: "Parmi eux, X, Y et Z" / "Ainsi que X" add people
     found: list[Found] = field(default_factory=list)  # the story's moves so far: "He is joined by X"
 

@@ -34,7 +34,7 @@ from bot.news.mentions import Mention
 from bot.news.roles import clean_role, named_role, role_after_name, role_as
 from bot.text import fold
 
-_LIKE = re.compile(r"[\s,]*(?:tout\s+comme|just\s+like|as\s+did|like|de\s+même\s+que)\s+", re.IGNORECASE)
+_LIKE = re.compile(r"[\s,]*\b(?:tout\s+comme|just\s+like|as\s+did|like|de\s+même\s+que)\s+", re.IGNORECASE)
 _HE = frozenset(["he", "she", "il", "elle"])
 _THEY = frozenset(["they", "ils", "elles"])
 _PREPOSITIONS = frozenset(fold("in from at of with into for to by de d chez dans par pour sur en").split())
@@ -177,7 +177,7 @@ class SentenceReader(Clause):
         latter = pronoun in ("dernier", "derniere", "latter") and pronoun_at and before[pronoun_at - 1] in ("ce", "the")
         if latter and self._gap_ok(" ".join(before[pronoun_at + 1:])):  # "Ce dernier avait quitté": the last named
             here = [m for m in self.mentions if m.i < verb.lo + pronoun_at and _is_person(m) and not m.possessive]
-            return (here or [m for m in self.ctx.last_people if _is_person(m)])[-1:], background
+            return (here or [m for m in self.ctx.last_named if _is_person(m)])[-1:], background
         if pronoun in _HE | _THEY and self._gap_ok(" ".join(before[pronoun_at + 1:])):
             i = verb.lo + pronoun_at
             here = [m for m in self.mentions if m.j <= i and m.kind == "person" and _is_person(m) and not m.possessive]
@@ -223,6 +223,10 @@ class SentenceReader(Clause):
         role = role_as(self.text, verb.match.end(), self._end(verb))
         bare = verb.kind == "leave" and to is None and frm is None and bool(BARE_LEAVE.match(self.text,
                                                                                                verb.match.end()))
+        like = _LIKE.search(self.text, self.ws[verb.tj - 1].end if verb.tj else 0, self._end(verb) + 1)
+        if like:  # "Jan Leike est parti pour rejoindre Anthropic, tout comme Schulman"
+            also = next((m for m in self.mentions if m.kind == "person" and m.i == self._word_at(like.end())), None)
+            people = people + ([m for m in self._list_forward(also, len(self.ws)) if _is_person(m)] if also else [])
         return (self._found(people, frm, to, role, verb, background, bare=bare),
                 (people, background))
 
