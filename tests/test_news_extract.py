@@ -472,3 +472,14 @@ def test_he_is_the_mover_not_someone_named_in_between(extract):
     assert pairs(found) == {("John Schulman", "Anthropic")}
     found = extract("Jan Leike est lui aussi parti pour rejoindre Anthropic, tout comme John Schulman.")
     assert pairs(found) == {("Jan Leike", "Anthropic"), ("John Schulman", "Anthropic")}
+
+
+def test_an_org_used_as_a_modifier(extract):
+    found = extract("Jan Leike, who earlier this month resigned from OpenAI, has joined OpenAI rival Anthropic.",
+                    published="2024-05-28")
+    assert [(c.person, c.from_org, c.to_org) for c in found] == [("Jan Leike", "OpenAI", "Anthropic")]
+    found = extract("Dario Amodei left his position as VP of research at OpenAI. Amodei went on to found Anthropic.")
+    assert [(c.person, c.from_org, c.to_org) for c in found] == [("Dario Amodei", "OpenAI", "Anthropic")]
+    found = extract("Just days after announcing his departure from OpenAI, Jan Leike has joined rival Anthropic. "
+                    "Along with co-founder Ilya Sutskever, Leike led OpenAI's superalignment team.")
+    assert pairs(found) == {("Jan Leike", "Anthropic")}

@@ -23,6 +23,7 @@ _OF = frozenset(fold("from depuis ex former formerly of at de d chez").split())
 _EARLIER = frozenset(fold("previously formerly once earlier auparavant précédemment autrefois").split())
 _TO_AFTER_LEAVE = TO_WORDS - {"at", "chez"}  # "left his job at Apple", "met fin à douze ans chez Meta": where they were
 Place = tuple[str, str | None]  # (org, team)
+_MODIFIED = frozenset(fold("rival rivals competitor concurrent spinout spin off alum alumni veteran backed").split())
 
 
 @dataclass
@@ -160,6 +161,8 @@ class Clause:
         for m in places:
             if (m.kind == "team" and m.org == to_org) or (launch and (m.kind != "org" or m.i - verb.tj > 1)):
                 continue
+            if self._folded(m.j) in _MODIFIED and any(p.i in (m.j + 1, m.j + 2) for p in places):
+                continue  # "joined OpenAI rival Anthropic": Anthropic
             direct = m.i - verb.tj <= 3 and all(self._folded(i) not in ("from", "depuis") for i in range(verb.tj, m.i))
             # a leaving verb's first org before any "for"/"to": where they were (not past a comma: another clause)
             first_after_leave = (verb.kind == "leave" and frm is None and not self._after_for(verb.tj, m)

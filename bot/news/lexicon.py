@@ -103,8 +103,8 @@ THE_COMPANY = re.compile(r"\s*(?:the\s+(?:company|startup|firm|group|lab|organi[
 OF_WHOM = re.compile(r"^[\s,]*(?:all|both|each|two|three|four|five)\s+of\s+whom\s*$"
                      r"|^[\s,]*(?:qui|dont)\s+(?:tous|les\s+(?:deux|trois))\s*$", re.IGNORECASE)
 # hedged, but a move: "Peebles and Du are said to be going to OpenAI"
-HEDGED = re.compile(r"^\s*(?:is|are|was|were)\s+(?:said|reported|reportedly|expected|believed|understood|set|poised)"
-                    r"\s+to\s+(?:be\s+)?$", re.IGNORECASE)
+HEDGED = re.compile(r"^\s*(?:(?:is|are|was|were)\s+(?:said|reported|reportedly|expected|believed|understood|set|poised)"
+                    r"\s+to\s+(?:be\s+)?|(?:went|goes|go|has\s+gone)\s+on\s+)$", re.IGNORECASE)
 # an announced intention is a reported departure: "X expressed her intentions to leave", "X a annoncé son intention de"
 INTENT = re.compile(r"^[\s,]*(?:has\s+|a\s+)?(?:expressed|announced|declared|confirmed|signal(?:l)?ed|annoncé|"
                     r"confirmé)\s+(?:her|his|their|son|sa|leur)\s+(?:intentions?|plans?|decision|décision)\s+(?:to|de|d['’])\s*$",
@@ -127,7 +127,7 @@ DEPARTURES = re.compile(r"^\W*(?:parmi\s+les\s+(?:autres\s+)?(?:départs|partant
                         r"include|among\s+(?:the\s+)?(?:other\s+|recent\s+)?(?:departures|exits))\b",
                         re.IGNORECASE)
 # a sentence that adds people to the previous one's move: "Ainsi que X et Y, débauchés dès juin 2023"
-CONTINUES = re.compile(r"^\W*(?:ainsi\s+que|as\s+well\s+as|along\s+with|de\s+même\s+que|tout\s+comme)\b",
+CONTINUES = re.compile(r"^\W*(?:ainsi\s+que|as\s+well\s+as|de\s+même\s+que|tout\s+comme)\b",
                        re.IGNORECASE)
 INCLUDING = re.compile(r"\b(?:including|among\s+them|notamment|dont|parmi\s+lesquels|such\s+as)\b", re.IGNORECASE)
 # between a subject and its verb: "X and a dozen engineers will move", "X et son équipe ont rejoint"
