@@ -453,3 +453,33 @@ def test_clauses_after_while_keep_their_own_subject(extract):
     found = extract("Apple's lead researcher for robotics, Jian Zhang, has departed the company to join Meta.")
     assert [(c.person, c.from_org, c.to_org) for c in found] == [("Jian Zhang", "Apple", "Meta")]
     assert extract("Yann LeCun a choisi de nommer Alexandre Lebrun, co-fondateur de Nabla, au poste de patron.") == []
+
+
+def test_welcomes_likely_moves_and_new_ventures(extract):
+    found = extract("Excited to welcome Barret Zoph, Luke Metz, and Sam Schoenholz back to OpenAI!")
+    assert pairs(found) == {(p, "OpenAI") for p in ("Barret Zoph", "Luke Metz", "Sam Schoenholz")}
+    assert pairs(extract("Hyung Won Chung is also likely to join Meta.")) == {("Hyung Won Chung", "Meta")}
+    assert extract("Hyung Won Chung is unlikely to join Meta.") == []
+    found = extract("Zoph and Metz left OpenAI in late 2024 to start Thinking Machines with Murati. Barret Zoph and "
+                    "Luke Metz are rejoining OpenAI.", published="2026-01-14")
+    assert pairs(found) >= {("Barret Zoph", "OpenAI"), ("Luke Metz", "OpenAI")}
+    assert not any(c.to_org == "Murati" for c in found)
+
+
+def test_he_is_the_mover_not_someone_named_in_between(extract):
+    found = extract("John Schulman quitte OpenAI et rejoint Anthropic. Dans le même temps, son président, Greg "
+                    "Brockman, a décidé de prendre un congé. Il a décidé de rejoindre Anthropic.")
+    assert pairs(found) == {("John Schulman", "Anthropic")}
+    found = extract("Jan Leike est lui aussi parti pour rejoindre Anthropic, tout comme John Schulman.")
+    assert pairs(found) == {("Jan Leike", "Anthropic"), ("John Schulman", "Anthropic")}
+
+
+def test_an_org_used_as_a_modifier(extract):
+    found = extract("Jan Leike, who earlier this month resigned from OpenAI, has joined OpenAI rival Anthropic.",
+                    published="2024-05-28")
+    assert [(c.person, c.from_org, c.to_org) for c in found] == [("Jan Leike", "OpenAI", "Anthropic")]
+    found = extract("Dario Amodei left his position as VP of research at OpenAI. Amodei went on to found Anthropic.")
+    assert [(c.person, c.from_org, c.to_org) for c in found] == [("Dario Amodei", "OpenAI", "Anthropic")]
+    found = extract("Just days after announcing his departure from OpenAI, Jan Leike has joined rival Anthropic. "
+                    "Along with co-founder Ilya Sutskever, Leike led OpenAI's superalignment team.")
+    assert pairs(found) == {("Jan Leike", "Anthropic")}

@@ -23,6 +23,7 @@ _OF = frozenset(fold("from depuis ex former formerly of at de d chez").split())
 _EARLIER = frozenset(fold("previously formerly once earlier auparavant précédemment autrefois").split())
 _TO_AFTER_LEAVE = TO_WORDS - {"at", "chez"}  # "left his job at Apple", "met fin à douze ans chez Meta": where they were
 Place = tuple[str, str | None]  # (org, team)
+_MODIFIED = frozenset(fold("rival rivals competitor concurrent spinout spin off alum alumni veteran backed").split())
 
 
 @dataclass
@@ -52,6 +53,7 @@ class Context:
     main_org: str | None = None          # the story's first org: what "the company" means
     following: str = ""                  # the next sentences (a status said on record; a new company's name)
     last_people: list[Mention] = field(default_factory=list)  # whom "he", "she", "they" refer to
+    last_named: list[Mention] = field(default_factory=list)   # the people the last sentence named: "ce dernier"
     group: Found | None = None           # the last sentence's move: "Parmi eux, X, Y et Z" / "Ainsi que X" add people
     found: list[Found] = field(default_factory=list)  # the story's moves so far: "He is joined by X"
 
@@ -84,7 +86,7 @@ class Clause:
             lo = max([after] + [b for b in breaks if b <= ti])
             hi = min([self._word_at(found[n + 1].start()) if n + 1 < len(found) else len(self.ws)]
                      + [b for b in breaks if b >= tj])
-            kind = next(k for k in ("join", "leave", "hire", "lose", "follow") if m.group(k))
+            kind = next(k for k in ("join", "leave", "hire", "lose", "follow", "welcome") if m.group(k))
             self.verbs.append(Verb(kind, ti, tj, lo, hi, m, any(after <= b <= ti for b in breaks)))
 
     def _word_at(self, pos: int) -> int:
@@ -159,6 +161,8 @@ class Clause:
         for m in places:
             if (m.kind == "team" and m.org == to_org) or (launch and (m.kind != "org" or m.i - verb.tj > 1)):
                 continue
+            if self._folded(m.j) in _MODIFIED and any(p.i in (m.j + 1, m.j + 2) for p in places):
+                continue  # "joined OpenAI rival Anthropic": Anthropic
             direct = m.i - verb.tj <= 3 and all(self._folded(i) not in ("from", "depuis") for i in range(verb.tj, m.i))
             # a leaving verb's first org before any "for"/"to": where they were (not past a comma: another clause)
             first_after_leave = (verb.kind == "leave" and frm is None and not self._after_for(verb.tj, m)
@@ -205,7 +209,7 @@ class Clause:
         ("moved from Google to Apple"; not "to play a role as Meta's chief scientist")."""
         between = [self._folded(i) for i in range(tj, m.i)]
         return self._folded(m.i - 1) == "to" or any(w in ("for", "pour", "rejoindre", "join") for w in between) or (
-            "to" in between and self._folded(m.i - 1) in ("at", "with"))  # "left to take senior jobs at Anysphere"
+            "to" in between and self._folded(m.i - 1) in ("at", "with") and m.known)  # "to take senior jobs at X"
 
     def _from_near(self, lo: int, hi: int, exclude: str | None) -> Place | None:
         """Where the people came from, when the clause says so around them: "Apple researchers X", "X, qui

@@ -72,13 +72,18 @@ def find_moves(article: Article, index: NameIndex) -> list[Found]:
     readers = [SentenceReader(sentence, ctx) for sentence in parts]  # names first: the story's own org is known
     ctx.main_org = _most_named_org(readers)
     out: list[Found] = ctx.found  # each sentence's reader adds its moves
+    movers: tuple[int, list] | None = None
     for k, reader in enumerate(readers):
         ctx.following = " ".join(parts[k + 1:k + 3])
         found = reader.moves()
         ctx.group = reader.group or next((f for f in reversed(found) if f.to_org), found[-1] if found else None)
-        people = reader.subjects or [m for m in reader.mentions if m.kind == "person"]
-        if people:
-            ctx.last_people = people
+        named = [m for m in reader.mentions if m.kind == "person"]
+        ctx.last_named = named or ctx.last_named
+        people = reader.subjects or named
+        if reader.subjects or (people and not (movers and k - movers[0] <= 2)):
+            ctx.last_people = people  # ("Il a décidé de rejoindre Anthropic": the mover of a sentence ago, not the
+        if reader.subjects:           # person merely named in between)
+            movers = (k, reader.subjects)
     for f in out:
         if not f.person_known and (known := ctx.finder.person_on_record(f.person)):
             f.person, f.person_known = known, True

@@ -27,7 +27,7 @@ _JOIN = (r"(?P<venture>" + _VENTURE + r")|join(?:s|ed|ing)?|re-?join(?:s|ed|ing)
          r"|went\s+(?:back\s+)?to|(?:go|goes|going)\s+to|(?:moves?|moved|moving|heads?|headed|heading|defect(?:s|ed|ing)?"
          r"|returns?|returned|returning|decamp(?:s|ed)?|jump(?:s|ed)|jumping|switch(?:es|ed))\s+(?:back\s+)?to"
          r"|(?:started|starts|starting|landed|lands)(?:\s+(?:this|last|next)\s+(?:week|month)|\s+on\s+\w+day)?\s+at|signed\s+(?:on\s+)?with"
-         r"|(?:co-?)?found(?:s|ed|ing)|co-?found|to\s+found|(?P<launch>launch(?:es|ed))"
+         r"|(?:co-?)?found(?:s|ed|ing)|co-?found|to\s+(?:found|start|launch|create|co-?found)|(?P<launch>launch(?:es|ed))"
          r"|rejoin(?:t|s|dre|drait|draient|gnent|gnant|dra|dront)|rejoint(?:e|s|es)?"
          r"|(?:part(?:ent|i|is|ie|ies|ir|ira|iront|ait)?|pass(?:e|ent|é|ée|és|ées|er)|arriv(?:e|ent|é|ée|és|ées)"
          r"|atterri(?:t|ssent)?|file(?:nt|r)?|retourn(?:e|ent|é|ée)|revien(?:t|nent)|reven(?:u|ue|us))\s+chez"
@@ -38,18 +38,20 @@ _LEAVE = (r"leav(?:e|es|ing)|left|depart(?:s|ed|ing)?|exit(?:s|ed|ing)?|quit(?:s
           r"|(?:moves?|moved|moving|switch(?:es|ed|ing)?|jump(?:s|ed|ing)?)\s+from"
           r"|(?:steps?|stepped|stepping)"
           r"\s+down(?:\s+from)?|resign(?:s|ed|ing)?(?:\s+from)?"
-          r"|quitt(?:e|ent|é|ée|és|ées|er|erait|eraient|era|eront)|démissionn(?:e|é|ée)\s+de|met(?:tre|tra|)\s+fin\s+à")
+          r"|quitt(?:e|ent|é|ée|és|ées|er|erait|eraient|era|eront|ait|aient)|démissionn(?:e|é|ée)\s+de|met(?:tre|tra|)\s+fin\s+à")
 _HIRE = (r"hir(?:e|es|ed|ing)|poach(?:es|ed|ing)?|tap(?:s|ped)|recruit(?:s|ed|ing)?|lur(?:e|es|ed)|snag(?:s|ged)"
          r"|(?:bring|brings|brought|bringing|rope|ropes|roped|roping)\s+(?:in|on)|appoint(?:s|ed|ing)?|named|names|nam(?:é|ée|és|ées)|nomm(?:e|é|ée|és|ées|er|ant)"
          r"|recrut(?:e|ent|é|ée|és|ées|er|ant)|débauch(?:e|ent|é|ée|és|ées|er|ant)|embauch(?:e|ent|é|ée|és|ées|er|ant)"
          r"|s['’]offre|s['’]est\s+offert|attir(?:e|é|ée|és)")
 # LOSE: an org (before) loses a person (after) "to" another: "Apple has lost another researcher, X, to Meta"
 _LOSE = r"lost|loses|losing|perd(?:u|ent)?|perdre"
+# WELCOME: "Excited to welcome X, Y and Z back to OpenAI": they join the org after "to"
+_WELCOME = r"welcom(?:e|es|ed|ing)|accueill(?:e|ent|i|ir|ons)"
 # FOLLOW: "X left in 2024, followed by Y and Z": they left the same way
 _FOLLOW = (r"followed\s+by|suivie?s?\s+(?:par|de)|followed(?=\s*[.,;]|\s*$)|(?:a|ont)\s+suivi(?=\s*[.,;])"
            r"|(?:a|ont)\s+fait\s+de\s+même|did\s+the\s+same|followed\s+suit")
 TRIGGERS = re.compile(rf"\b(?:(?P<join>{_JOIN})|(?P<leave>{_LEAVE})|(?P<hire>{_HIRE})|(?P<lose>{_LOSE})"
-                      rf"|(?P<follow>{_FOLLOW}))\b", re.IGNORECASE)
+                      rf"|(?P<follow>{_FOLLOW})|(?P<welcome>{_WELCOME}))\b", re.IGNORECASE)
 # what may follow a leaving verb that names no org, for it to still be a departure: "left in August", "quitte en
 # juillet", "has left, he said" (not "left the stage", "left open")
 BARE_LEAVE = re.compile(r"\s*(?:$|[,.;:]|from\s+(?:his|her|their|its)\s+(?:role|position|post|job|duties)|(?:in|on|by|"
@@ -68,12 +70,13 @@ AUX = _words("has have had is are was were will would be been being has also too
                 "les deux trois ensuite lundi mardi mercredi jeudi vendredi samedi dimanche monday tuesday "
                 "wednesday thursday friday saturday sunday this week month ce cette semaine mois previously earlier "
                 "originally eventually subsequently briefly soon later auparavant précédemment depuis lors ainsi donc "
-                "thus therefore finalement quant ve re ll été décidé choisi opted opté chose")
+                "thus therefore finalement quant ve re ll été décidé choisi opted opté chose likely probably "
+                "probablement parti partie partis parties")
 RELATIVE = _words("whom who which that qui lequel laquelle after since before when once until après avant depuis "
                   "lorsqu quand whose dont")
 # a verb these precede is not a move that happened: "declined to join", "n'a pas rejoint", "in talks to join"
-NEGATED = re.compile(r"\b(?:not|no|none|nobody|aucun|aucune|n['’]t|never|declined|refused|rejected|turned\s+down|"
-                     r"tried|trying|attempted|failed|"
+NEGATED = re.compile(r"\b(?:not|no|none|nobody|unlikely|aucun|aucune|n['’]t|never|declined|refused|rejected|"
+                     r"turned\s+down|tried|trying|attempted|failed|"
                      r"sought|seeking|wants?|wanted|hopes?|hoped|talks|considering|could|might|may|offered|"
                      r"pas|jamais|refusé|tenté|essayé|voulu|veut|pourrait|pourraient|discussions|envisage)\b",
                      re.IGNORECASE)
@@ -100,8 +103,8 @@ THE_COMPANY = re.compile(r"\s*(?:the\s+(?:company|startup|firm|group|lab|organi[
 OF_WHOM = re.compile(r"^[\s,]*(?:all|both|each|two|three|four|five)\s+of\s+whom\s*$"
                      r"|^[\s,]*(?:qui|dont)\s+(?:tous|les\s+(?:deux|trois))\s*$", re.IGNORECASE)
 # hedged, but a move: "Peebles and Du are said to be going to OpenAI"
-HEDGED = re.compile(r"^\s*(?:is|are|was|were)\s+(?:said|reported|reportedly|expected|believed|understood|set|poised)"
-                    r"\s+to\s+(?:be\s+)?$", re.IGNORECASE)
+HEDGED = re.compile(r"^\s*(?:(?:is|are|was|were)\s+(?:said|reported|reportedly|expected|believed|understood|set|poised)"
+                    r"\s+to\s+(?:be\s+)?|(?:went|goes|go|has\s+gone)\s+on\s+)$", re.IGNORECASE)
 # an announced intention is a reported departure: "X expressed her intentions to leave", "X a annoncé son intention de"
 INTENT = re.compile(r"^[\s,]*(?:has\s+|a\s+)?(?:expressed|announced|declared|confirmed|signal(?:l)?ed|annoncé|"
                     r"confirmé)\s+(?:her|his|their|son|sa|leur)\s+(?:intentions?|plans?|decision|décision)\s+(?:to|de|d['’])\s*$",
@@ -124,7 +127,7 @@ DEPARTURES = re.compile(r"^\W*(?:parmi\s+les\s+(?:autres\s+)?(?:départs|partant
                         r"include|among\s+(?:the\s+)?(?:other\s+|recent\s+)?(?:departures|exits))\b",
                         re.IGNORECASE)
 # a sentence that adds people to the previous one's move: "Ainsi que X et Y, débauchés dès juin 2023"
-CONTINUES = re.compile(r"^\W*(?:ainsi\s+que|as\s+well\s+as|along\s+with|de\s+même\s+que|tout\s+comme)\b",
+CONTINUES = re.compile(r"^\W*(?:ainsi\s+que|as\s+well\s+as|de\s+même\s+que|tout\s+comme)\b",
                        re.IGNORECASE)
 INCLUDING = re.compile(r"\b(?:including|among\s+them|notamment|dont|parmi\s+lesquels|such\s+as)\b", re.IGNORECASE)
 # between a subject and its verb: "X and a dozen engineers will move", "X et son équipe ont rejoint"

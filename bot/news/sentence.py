@@ -34,7 +34,7 @@ from bot.news.mentions import Mention
 from bot.news.roles import clean_role, named_role, role_after_name, role_as
 from bot.text import fold
 
-_LIKE = re.compile(r"[\s,]*(?:tout\s+comme|just\s+like|as\s+did|like|de\s+même\s+que)\s+", re.IGNORECASE)
+_LIKE = re.compile(r"[\s,]*\b(?:tout\s+comme|just\s+like|as\s+did|like|de\s+même\s+que)\s+", re.IGNORECASE)
 _HE = frozenset(["he", "she", "il", "elle"])
 _THEY = frozenset(["they", "ils", "elles"])
 _PREPOSITIONS = frozenset(fold("in from at of with into for to by de d chez dans par pour sur en").split())
@@ -54,8 +54,8 @@ class SentenceReader(Clause):
         previous: tuple[list[Mention], bool] = ([], False)
         self.group: Found | None = None
         for verb in self.verbs:
-            read = {"hire": self._hire, "lose": self._lose, "follow": self._follow}.get(verb.kind,
-                                                                                        self._arrive_or_leave)
+            readers = {"hire": self._hire, "lose": self._lose, "follow": self._follow, "welcome": self._welcome}
+            read = readers.get(verb.kind, self._arrive_or_leave)
             found, previous = read(verb, previous)
             out.extend(found)
             self.ctx.found.extend(found)  # (the story's moves so far, this sentence's included)
@@ -177,7 +177,7 @@ class SentenceReader(Clause):
         latter = pronoun in ("dernier", "derniere", "latter") and pronoun_at and before[pronoun_at - 1] in ("ce", "the")
         if latter and self._gap_ok(" ".join(before[pronoun_at + 1:])):  # "Ce dernier avait quitté": the last named
             here = [m for m in self.mentions if m.i < verb.lo + pronoun_at and _is_person(m) and not m.possessive]
-            return (here or [m for m in self.ctx.last_people if _is_person(m)])[-1:], background
+            return (here or [m for m in self.ctx.last_named if _is_person(m)])[-1:], background
         if pronoun in _HE | _THEY and self._gap_ok(" ".join(before[pronoun_at + 1:])):
             i = verb.lo + pronoun_at
             here = [m for m in self.mentions if m.j <= i and m.kind == "person" and _is_person(m) and not m.possessive]
@@ -223,6 +223,10 @@ class SentenceReader(Clause):
         role = role_as(self.text, verb.match.end(), self._end(verb))
         bare = verb.kind == "leave" and to is None and frm is None and bool(BARE_LEAVE.match(self.text,
                                                                                                verb.match.end()))
+        like = _LIKE.search(self.text, self.ws[verb.tj - 1].end if verb.tj else 0, self._end(verb) + 1)
+        if like:  # "Jan Leike est parti pour rejoindre Anthropic, tout comme Schulman"
+            also = next((m for m in self.mentions if m.kind == "person" and m.i == self._word_at(like.end())), None)
+            people = people + ([m for m in self._list_forward(also, len(self.ws)) if _is_person(m)] if also else [])
         return (self._found(people, frm, to, role, verb, background, bare=bare),
                 (people, background))
 
@@ -331,6 +335,18 @@ class SentenceReader(Clause):
                   None)
         frm = self._place(subject, [m for m in self.mentions if m.i >= subject.j])
         return self._found(people, frm, to, None, verb, self._background(verb)), (people, False)
+
+    def _welcome(self, verb: Verb, previous: tuple[list[Mention], bool]
+                 ) -> tuple[list[Found], tuple[list[Mention], bool]]:
+        """"Excited to welcome X, Y and Z back to OpenAI": they join the org after "to"."""
+        first = next((m for m in self.mentions if m.kind == "person" and 0 <= m.i - verb.tj <= 1), None)
+        if first is None:
+            return [], previous
+        people = [m for m in self._list_forward(first, verb.hi) if _is_person(m)]
+        places = self._places(people[-1].j, verb.hi)
+        to = next((self._place(m, places) for m in places if m.known and self._preceded_by(m, frozenset({"to", "a"}), 1)
+                   and m.i - people[-1].j <= 3), None)
+        return (self._found(people, None, to, None, verb, False) if to else []), (people, False)
 
     def _follow(self, verb: Verb, previous: tuple[list[Mention], bool]
                 ) -> tuple[list[Found], tuple[list[Mention], bool]]:
