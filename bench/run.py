@@ -25,7 +25,7 @@ from bench.common import FULL, OUT, QUICK, ROOT, Figure, Scale, label, machine, 
 from bench.generate import generate, person_names
 from bench.queries import misspell, question_mix
 
-STEPS = ("load", "incremental", "lookup", "answer", "charts", "roundtrip", "fanout", "memory", "feeds")
+STEPS = ("load", "incremental", "lookup", "answer", "charts", "roundtrip", "fanout", "memory", "news", "feeds")
 
 
 # -- datasets and databases ---------------------------------------------------------------------------------------
@@ -411,6 +411,12 @@ def bench_memory(scale: Scale) -> list[Figure]:
     return asyncio.run(memory(scale, copy_db(loaded_db(scale.big), "memory.sqlite"), empty))
 
 
+def bench_news(scale: Scale) -> list[Figure]:
+    from bench.news import bench_news as run
+
+    return run(scale, loaded_db(scale.mid))
+
+
 def bench_feeds(scale: Scale) -> list[Figure]:
     from bench.feeds_bench import feeds
 
@@ -422,6 +428,7 @@ def bench_feeds(scale: Scale) -> list[Figure]:
 BENCHES: dict[str, Callable[[Scale], list[Figure]]] = {
     "load": bench_load, "incremental": bench_incremental, "lookup": bench_lookup, "answer": bench_answer,
     "charts": bench_charts, "roundtrip": bench_roundtrip, "fanout": bench_fanout, "memory": bench_memory,
+    "news": bench_news,
     "feeds": bench_feeds,
 }
 
@@ -444,6 +451,8 @@ def _fmt(value: float | None, unit: str) -> str:
         return f"{value:.1%}"
     if unit == "count":
         return f"{value:.0f}"
+    if unit == "articles/s":
+        return f"{value:.0f} {unit}"
     return f"{value:.3g} {unit}" if value < 100 else f"{value:.0f} {unit}"
 
 

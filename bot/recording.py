@@ -10,7 +10,7 @@ org in a departure with no destination on record completes that departure instea
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pydantic import ValidationError
 from rapidfuzz import fuzz, process
@@ -45,6 +45,9 @@ class MoveInput:
     status: str = "reported"
     note: str | None = None
     date_basis: str | None = None
+    # What is known of a source page beyond its URL (an accepted candidate's article): url -> title, publisher,
+    # published, language.
+    source_details: dict[str, dict[str, str | None]] = field(default_factory=dict)
 
 
 def _org(index: NameIndex, name: str, new_org: bool, errors: list[str], label: str) -> str:
@@ -96,7 +99,8 @@ async def build_move(store: Store, index: NameIndex, data: MoveInput, *, move_id
         "from": {"org": from_org, "team": from_team, "role": data.from_role},
         "to": {"org": to_org, "team": to_team, "role": data.to_role} if to_org else None,
         "date": data.date, "status": data.status, "notes": data.note, "date_basis": data.date_basis,
-        "sources": [{"url": u} for u in data.sources] or [{"url": "https://placeholder.invalid"}],
+        "sources": [{**data.source_details.get(u, {}), "url": u} for u in data.sources]
+        or [{"url": "https://placeholder.invalid"}],
     }
     move = None
     try:

@@ -30,6 +30,7 @@ EXTENSIONS = (
     "bot.discord_bot.cogs.alerts",
     "bot.discord_bot.cogs.charts",
     "bot.discord_bot.cogs.digests",
+    "bot.discord_bot.cogs.moderation",
 )
 SYNC_KEY = "command_sync_digest"
 

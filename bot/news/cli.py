@@ -170,3 +170,39 @@ def candidates_reject(candidate_id: Annotated[int, typer.Argument(metavar="ID", 
                    err=True)
         raise typer.Exit(1)
     typer.echo(f"Rejected #{found.id} {found.describe()}; it will not be proposed again.")
+
+
+@candidates_app.command("accept")
+def candidates_accept(candidate_id: Annotated[int, typer.Argument(metavar="ID", help="The candidate's id.")],
+                      by: Annotated[str, typer.Option("--by", help="Who decides (kept with the decision).")] = "cli",
+                      db: DbOpt = None) -> None:
+    """Record a pending candidate as a move, its articles as sources (alerts follow, as for `movesbot add`)."""
+    from bot.news.review import Review
+    from bot.recording import MoveInputError
+    from bot.service import open_engine
+
+    async def work() -> object:
+        engine = await open_engine(db or get_settings().db, get_settings().data)
+        try:
+            return await Review(engine).accept(candidate_id, by)
+        finally:
+            await engine.store.close()
+
+    try:
+        decision = asyncio.run(work())
+    except UnknownCandidate:
+        typer.echo(f"No candidate #{candidate_id}. `movesbot candidates list --state all` shows them.", err=True)
+        raise typer.Exit(1) from None
+    except MoveInputError as exc:
+        for error in exc.errors:
+            typer.echo(f"  {error}", err=True)
+        typer.echo(f"Nothing was recorded; #{candidate_id} is still pending (`movesbot add` records it by hand).",
+                   err=True)
+        raise typer.Exit(1) from None
+    found = decision.candidate
+    if not decision.changed:
+        typer.echo(f"Candidate #{candidate_id} was already {found.state} by {found.decided_by}; nothing changed.",
+                   err=True)
+        raise typer.Exit(1)
+    outcome = f" ({decision.recorded.outcome.replace('_', ' ')})" if decision.recorded else ""
+    typer.echo(f"Accepted #{found.id} {found.describe()}: move {found.move_id}{outcome}.")

@@ -32,6 +32,7 @@ from bot.store.errors import (
 )
 from bot.store.export import dataset_rows as export_rows
 from bot.store.news import NewsTables
+from bot.store.review import ReviewTables
 
 _MOVE_SELECT = """
 SELECT m.id, p.name, fo.name, ft.name, m.from_role, tor.name, tt.name, m.to_role,
@@ -105,7 +106,7 @@ class UnknownMove(Exception):
     """No move has this id."""
 
 
-class Store(AlertTables, DigestTables, CadenceTables, NewsTables, ChartQueries):
+class Store(AlertTables, DigestTables, CadenceTables, NewsTables, ReviewTables, ChartQueries):
     """movesbot's persistent record. Open with `await Store.open(path)`; close with `await store.close()`."""
 
     def __init__(self, db: aiosqlite.Connection, path: Path):

@@ -1506,8 +1506,10 @@ class FakeDiscord:
         values: list[str] | None = None,
         user: dict[str, Any] | None = None,
         locale: str = "en-US",
+        permissions: int | None = None,
     ) -> FakeInteraction:
-        """Click a button (or choose ``values`` in a select menu) of a stored message (type 3).
+        """Click a button (or choose ``values`` in a select menu) of a stored message (type 3), as ``user`` with
+        ``permissions`` (default: @everyone's).
 
         Raises LookupError when the message has no such component, ValueError when it is disabled — a real
         client cannot do either.
@@ -1522,7 +1524,30 @@ class FakeDiscord:
         if component["type"] in (3, 5, 6, 7, 8):
             data["values"] = list(values or [])
         return await self._send_interaction(MESSAGE_COMPONENT, data, user=user, channel_id=msg["channel_id"],
-                                            locale=locale, permissions=None, message=msg)
+                                            locale=locale, permissions=permissions, message=msg)
+
+    async def send_message_command(
+        self,
+        name: str,
+        message: dict[str, Any] | str,
+        *,
+        user: dict[str, Any] | None = None,
+        locale: str = "en-US",
+        permissions: int | None = None,
+    ) -> FakeInteraction:
+        """Use the message context menu command ``name`` (application command type 3) on a stored message, as
+        Discord sends it: ``target_id`` and the message in ``resolved.messages``."""
+        msg = self.messages[message if isinstance(message, str) else message["id"]]
+        channel = self._channel(msg["channel_id"])
+        cmd = self._find_command(name, channel.guild_id, ctype=3)
+        if cmd is None and self.require_registered_commands:
+            raise LookupError(f"message command {name!r} is not registered (no PUT of it was received)")
+        data: dict[str, Any] = {"id": cmd["id"] if cmd else P.snowflake(), "name": name, "type": 3,
+                                "target_id": msg["id"], "resolved": {"messages": {msg["id"]: msg}}}
+        if cmd and cmd.get("guild_id"):
+            data["guild_id"] = cmd["guild_id"]
+        return await self._send_interaction(APPLICATION_COMMAND, data, user=user, channel_id=channel.id,
+                                            locale=locale, permissions=permissions)
 
     async def submit_modal(
         self,
