@@ -117,6 +117,17 @@ def test_dates_at_the_precision_given(extract):
     assert c.date == "2025-07-07"
     (c,) = extract("Ruoming Pang has joined Meta.", published="2025-07-10")
     assert c.date == "2025-07-10"  # none in the text: the publication date
+    (c,) = extract("Microsoft poached Dominic King from DeepMind last December.", published="2025-07-10")
+    assert (c.to_org, c.date) == ("Microsoft", "2024-12")
+    (c,) = extract("Meta a débauché Ruoming Pang en juin dernier.", published="2025-07-10")
+    assert c.date == "2025-06"
+
+
+def test_the_headline_org_through_its_team(extract):
+    text = ("Microsoft AI CEO Mustafa Suleyman was a co-founder of DeepMind and keeps hiring former colleagues. "
+            "The tech giant poached several DeepMind employees last December, including Dominic King.")
+    (c,) = extract(text, published="2025-07-10")
+    assert (c.person, c.to_org) == ("Dominic King", "Microsoft")  # "the tech giant": Microsoft, not DeepMind
 
 
 def test_departure_without_destination(extract, engine):

@@ -16,6 +16,7 @@ _MONTH_FIRST = re.compile(rf"\b(?P<m>{_MONTH})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|
 _MONTH_ONLY = re.compile(rf"\b(?:in|en|since|depuis|début|fin|mi-|early|late|mid-?)\s*(?:of\s+|de\s+|d['’])?"
                          rf"(?P<m>{_MONTH})(?:\s+(?:of\s+)?(?P<y>(?:19|20)\d\d))?\b|\b(?P<m2>{_MONTH})\s+(?P<y2>(?:19|20)\d\d)\b",
                          re.IGNORECASE)
+_LAST_MONTH = re.compile(rf"\blast\s+(?P<m>{_MONTH})\b|\b(?P<m2>{_MONTH})\s+dernier\b", re.IGNORECASE)
 _YEAR = re.compile(r"\b(?:in|en|since|depuis|early|late|début|fin|mid)(?:\s+|-)(?P<y>(?:19|20)\d\d)\b", re.IGNORECASE)
 _RELATIVE = re.compile(r"\b(?:(?P<last>last)|this)\s+(?P<unit>year|month)\b|\b(?:l['’]|le\s+|cette\s+|ce\s+)"
                        r"(?P<unite>année|an|mois)(?:\s+(?P<dernier>dernier|dernière|passé))?\b", re.IGNORECASE)
@@ -46,6 +47,11 @@ def _found(sentence: str, published: date | None) -> list[tuple[int, str]]:
                 continue  # "may 5 people" is not a date
             year = int(m["y"]) if m["y"] else _year_for(month, published)
             add(m, _valid(year, month, day))
+    for m in _LAST_MONTH.finditer(sentence):  # "last December", "en décembre dernier": before this month
+        month = MONTHS[(m["m"] or m["m2"]).casefold()]
+        if published is not None:
+            year = published.year if month < published.month else published.year - 1
+            add(m, f"{year}-{month:02d}")
     for m in _MONTH_ONLY.finditer(sentence):
         name, y = (m["m"], m["y"]) if m["m"] else (m["m2"], m["y2"])
         if name.casefold() in ("may", "mars", "mar") and not y:

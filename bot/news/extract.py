@@ -93,8 +93,8 @@ def find_moves(article: Article, index: NameIndex) -> list[Found]:
 def _most_named_org(readers: list[SentenceReader]) -> str | None:
     """The story's own org, what "the company" and "the social media giant" stand for: the first org its headline
     (first sentence) names as itself ("Apple hires Meta's top lawyer": Apple), else the one it names most often."""
-    headline = [m.name for m in readers[0].mentions if m.kind == "org" and m.known and not m.possessive] if readers \
-        else []
+    headline = [m.name if m.kind == "org" else m.org for m in readers[0].mentions if m.kind in ("org", "team")
+                and m.known and not m.possessive and (m.kind == "org" or m.org)] if readers else []
     names = [m.name for r in readers for m in r.mentions if m.kind == "org" and m.known]
     return headline[0] if headline else max(dict.fromkeys(names), key=names.count) if names else None
 
