@@ -647,3 +647,17 @@ async def test_subscription_replies_in_the_users_language(world):
         assert (await gone.wait_response())["data"]["content"] == "Il n'y a pas d'abonnement n° 999 sur ce serveur."
         listed = await world.fake.send_slash_command("subscriptions", {}, locale="fr")
         assert (await listed.wait_response())["data"]["embeds"][0]["title"] == "Abonnements aux alertes"
+
+
+async def test_the_move_form_and_its_replies_speak_french_to_a_french_moderator(world):
+    async with world.running():
+        opened = await world.fake.send_slash_command("move add", {}, channel_id=world.general.id, permissions=MOD,
+                                                     locale="fr")
+        body = await opened.wait_response()
+        assert body["data"]["title"] == "Enregistrer un mouvement"
+        assert set(modal_inputs(body)) == {"Personne", "Depuis : org / équipe / rôle",
+                                           "Vers : org / équipe / rôle (vide : inconnue)",
+                                           "Date : AAAA, AAAA-MM ou AAAA-MM-JJ", "URL des sources, une par ligne"}
+        refused = await world.fake.send_slash_command("move retract", {"move_id": "nope", "reason": "x"},
+                                                      permissions=MOD, locale="fr")
+        assert (await refused.wait_response())["data"]["content"] == "Aucun mouvement n'a l'id « nope »."

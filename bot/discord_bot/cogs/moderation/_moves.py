@@ -27,7 +27,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 NONE = discord.AllowedMentions.none()
 _SEP = re.compile(r"(?:^|\s)[/|](?=\s|$)")  # a slash or bar standing alone: "Apple / / researcher" has no team
-REFUSAL = "Recording moves is for moderators (Manage Server or the moderator role)."
 
 
 def is_moderator(interaction: discord.Interaction, role_id: int | None) -> bool:
@@ -56,7 +55,7 @@ def _move_embed(move: MoveRecord, locale: str, title: str) -> discord.Embed:
                           colour=COLOUR)
     embed.add_field(name="id", value=f"`{move.id}`", inline=False)
     links = "\n".join(s.url for s in move.sources[:5])
-    embed.add_field(name="Sources", value=shorten(links, 1024) or "\u200b", inline=False)
+    embed.add_field(name=t(locale, "sources"), value=shorten(links, 1024) or "\u200b", inline=False)
     return embed
 
 
@@ -73,7 +72,7 @@ class MoveForm(discord.ui.Modal):
     edit a candidate before accepting it."""
 
     def __init__(self, cog: Moves, *, title: str, status: str, note: str | None, move: MoveRecord | None = None,
-                 values: dict[str, str | None] | None = None, candidate_id: int | None = None):
+                 values: dict[str, str | None] | None = None, candidate_id: int | None = None, locale: str = "en"):
         super().__init__(title=shorten(title, 45), timeout=900)
         self.cog = cog
         self.status = status
@@ -81,15 +80,16 @@ class MoveForm(discord.ui.Modal):
         self.editing = move
         self.candidate_id = candidate_id
         v = form_values(move) if move else values or {}
-        self.person = discord.ui.TextInput(label="Person", max_length=200, default=_fit(v.get("person"), 200))
-        self.origin = discord.ui.TextInput(label="From: org / team / role", max_length=400,
+        self.person = discord.ui.TextInput(label=t(locale, "form_person"), max_length=200,
+                                           default=_fit(v.get("person"), 200))
+        self.origin = discord.ui.TextInput(label=t(locale, "form_from"), max_length=400,
                                            placeholder="Apple / AFM / researcher", default=_fit(v.get("origin"), 400))
-        self.destination = discord.ui.TextInput(label="To: org / team / role (empty: not reported)",
+        self.destination = discord.ui.TextInput(label=t(locale, "form_to"),
                                                 max_length=400, required=False, placeholder="Meta / MSL",
                                                 default=_fit(v.get("destination"), 400))
-        self.date = discord.ui.TextInput(label="Date: YYYY, YYYY-MM or YYYY-MM-DD", max_length=10, min_length=4,
+        self.date = discord.ui.TextInput(label=t(locale, "form_date"), max_length=10, min_length=4,
                                          default=_fit(v.get("date"), 10))
-        self.sources = discord.ui.TextInput(label="Source URLs, one per line", style=discord.TextStyle.paragraph,
+        self.sources = discord.ui.TextInput(label=t(locale, "form_sources"), style=discord.TextStyle.paragraph,
                                             max_length=2000, default=_fit(v.get("sources"), 2000))
         for item in (self.person, self.origin, self.destination, self.date, self.sources):
             self.add_item(item)
@@ -141,7 +141,7 @@ class Moves(commands.Cog):
     async def _check_moderator(self, interaction: discord.Interaction) -> bool:
         if is_moderator(interaction, self.bot.settings.moderator_role):
             return True
-        await say(interaction, REFUSAL)
+        await say(interaction, t(locale_of(interaction), "mod_only"))
         return False
 
     @move.command(name="add", description="Record a new move (a form opens; a source URL is required)")
@@ -151,7 +151,9 @@ class Moves(commands.Cog):
                        status: Literal["reported", "confirmed"] = "reported",
                        note: app_commands.Range[str, 1, 1000] | None = None) -> None:
         if await self._check_moderator(interaction):
-            await interaction.response.send_modal(MoveForm(self, title="Record a move", status=status, note=note))
+            locale = locale_of(interaction)
+            await interaction.response.send_modal(MoveForm(self, title=t(locale, "form_title_add"), status=status,
+                                                           note=note, locale=locale))
 
     @move.command(name="edit", description="Correct a recorded move (a form opens with its values)")
     @app_commands.describe(move_id="The move's id", status="confirmed or reported (unchanged if empty)",
@@ -163,11 +165,13 @@ class Moves(commands.Cog):
             return
         assert self.bot.store is not None
         move = await self.bot.store.move(move_id)
+        locale = locale_of(interaction)
         if move is None:
-            await say(interaction, f"No move has the id “{quoted(move_id, 120)}”.")
+            await say(interaction, t(locale, "move_unknown", id=quoted(move_id, 120)))
             return
-        await interaction.response.send_modal(MoveForm(self, title="Correct a move", status=status or move.status,
-                                                       note=note or move.notes, move=move))
+        await interaction.response.send_modal(MoveForm(self, title=t(locale, "form_title_edit"),
+                                                       status=status or move.status, note=note or move.notes,
+                                                       move=move, locale=locale))
 
     @move.command(name="retract", description="Withdraw a move (kept in its history, no longer answered)")
     @app_commands.describe(move_id="The move's id", reason="Why (kept in the history)")
@@ -179,9 +183,10 @@ class Moves(commands.Cog):
         try:
             move = await self.bot.store.retract_move(move_id, actor=f"discord:{interaction.user.id}", reason=reason)
         except UnknownMove:
-            await say(interaction, f"No move has the id “{quoted(move_id, 120)}”.")
+            await say(interaction, t(locale_of(interaction), "move_unknown", id=quoted(move_id, 120)))
             return
-        await interaction.response.send_message(embed=_move_embed(move, locale_of(interaction), "Retracted"),
+        locale = locale_of(interaction)
+        await interaction.response.send_message(embed=_move_embed(move, locale, t(locale, "move_retracted")),
                                                 allowed_mentions=NONE)
 
     @move_edit.autocomplete("move_id")
@@ -199,7 +204,7 @@ class Moves(commands.Cog):
         if not await self._check_moderator(interaction):
             return
         if not url and not text:
-            await say(interaction, "Give the article's `url`, or paste its `text`.")
+            await say(interaction, t(locale_of(interaction), "suggest_needs"))
             return
         await self.desk.suggest(interaction, url=url, text=text)
 
@@ -215,7 +220,7 @@ class Moves(commands.Cog):
         elif rest:
             await self.desk.suggest(interaction, url=None, text=content)
         else:
-            await say(interaction, "This message has neither a link nor text to read.")
+            await say(interaction, t(locale_of(interaction), "menu_nothing"))
 
     async def record_from_form(self, interaction: discord.Interaction, form: MoveForm) -> None:
         """Validate the form like the dataset, record (or correct) the move, and answer with it and its id; for a
@@ -231,21 +236,21 @@ class Moves(commands.Cog):
             if form.editing is None:
                 done = await record(store, engine.index, entry, origin="discord", actor=actor)
                 record_ = done.move
-                title = "Recorded" if done.outcome == "recorded" else t(locale, f"recorded_{done.outcome}",
-                                                                        id=record_.id)
+                title = t(locale, "move_recorded") if done.outcome == "recorded" else t(
+                    locale, f"recorded_{done.outcome}", id=record_.id)
             else:
                 move = await build_move(store, engine.index, entry, move_id=form.editing.id)
                 record_, changes = await store.edit_move(move, actor=actor)
-                title = "Corrected: " + (", ".join(changes) or "no change")
+                title = t(locale, "move_corrected", fields=", ".join(changes) or t(locale, "move_no_change"))
         except MoveInputError as exc:
-            text = "Nothing was recorded:\n" + "\n".join(f"• {e}" for e in exc.errors)
+            text = t(locale, "move_refused") + "\n" + "\n".join(f"• {e}" for e in exc.errors)
             await say(interaction, quoted(text, 1900))
             return
         except MoveExists as exc:
-            await say(interaction, f"A move with the id `{exc}` already exists: use /move edit.")
+            await say(interaction, t(locale, "move_exists", id=exc))
             return
         except UnknownCandidate:
-            await say(interaction, "This candidate no longer exists.")
+            await say(interaction, t(locale, "candidate_gone"))
             return
         engine.add_names(await store.name_entries_for([record_.id]))
         await interaction.response.send_message(embed=_move_embed(record_, locale, title), allowed_mentions=NONE)
