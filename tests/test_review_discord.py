@@ -209,7 +209,7 @@ async def test_move_suggest_and_the_message_menu_answer_privately_with_buttons(w
         inter = await world.fake.send_slash_command("move suggest", {"url": url}, channel_id=world.general.id,
                                                     permissions=MOD)
         summary = await answer_of(inter)
-        assert summary["content"].startswith("1 candidate move(s) in Meta hires Apple researcher Priya Raman")
+        assert summary["content"].startswith("1 candidate move in Meta hires Apple researcher Priya Raman")
         card = await inter.wait_followup(1)
         assert card["flags"] & EPHEMERAL and list(buttons(card)) == ["Accept", "Edit", "Reject"]
         assert "Priya Raman" in card["embeds"][0]["description"]
@@ -220,7 +220,7 @@ async def test_move_suggest_and_the_message_menu_answer_privately_with_buttons(w
         second = server.set("/haddad.html", SECOND.encode(), content_type="text/html")
         shared = await world.fake.send_user_message(f"worth a look: {second}")
         menu = await world.fake.send_message_command("Extract moves", shared, permissions=MOD)
-        assert (await answer_of(menu))["content"].startswith("1 candidate move(s) in OpenAI hires")
+        assert (await answer_of(menu))["content"].startswith("1 candidate move in OpenAI hires")
         card = await menu.wait_followup(1)
         assert "Omar Haddad" in card["embeds"][0]["description"] and "Accept" in buttons(card)
         pasted = await world.fake.send_slash_command("move suggest", {"text": "Omar Haddad has joined OpenAI."},

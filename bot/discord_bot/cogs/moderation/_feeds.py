@@ -8,9 +8,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.answers.i18n import t
 from bot.answers.render import shorten
 from bot.discord_bot.embeds import COLOUR
-from bot.discord_bot.replies import quoted, say
+from bot.discord_bot.replies import locale_of, quoted, say
 from bot.news.fetch import FetchError
 from bot.news.records import Feed
 
@@ -57,14 +58,14 @@ class Feeds(commands.Cog):
             feed, created = await self.desk.poller.add(url.strip(), guild_id=interaction.guild_id,
                                                        added_by=f"discord:{interaction.user.id}")
         except FetchError as exc:
-            await say(interaction, f"Not added: {quoted(str(exc), 500)}")
+            await say(interaction, t(locale_of(interaction), "feed_not_added", why=quoted(str(exc), 500)))
             return
         name = discord.utils.escape_markdown(feed.title or feed.url)
-        text = (f"Added feed `#{feed.id}` {name}: what it holds now is history; new stories are read every "
-                f"{self.bot.settings.feed_poll_seconds:g} s." if created
-                else f"Feed `#{feed.id}` {name} was already there; it is enabled.")
+        locale = locale_of(interaction)
+        text = t(locale, "feed_added" if created else "feed_again", id=feed.id, name=name,
+                 every=f"{self.bot.settings.feed_poll_seconds:g}")
         if not await self.desk.store.review_channels(interaction.guild_id):
-            text += " Candidates wait for a review channel: set one with `/review channel`."
+            text += " " + t(locale, "feed_no_review")
         await say(interaction, text)
 
     @feeds.command(name="list", description="This server's feeds and how they fare")
@@ -72,8 +73,9 @@ class Feeds(commands.Cog):
         assert interaction.guild_id is not None
         found = await self.desk.store.feeds(guild_id=interaction.guild_id)
         lines = [feed_line(f) for f in found]
-        embed = discord.Embed(title="News feeds", colour=COLOUR,
-                              description=shorten("\n".join(lines) or "None yet: see `/feeds add`.", 4096))
+        locale = locale_of(interaction)
+        embed = discord.Embed(title=t(locale, "feeds_title"), colour=COLOUR,
+                              description=shorten("\n".join(lines) or t(locale, "feeds_none"), 4096))
         await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=NONE)
 
     @feeds.command(name="remove", description="Stop polling a feed (its stories stay known)")
@@ -83,11 +85,11 @@ class Feeds(commands.Cog):
         assert interaction.guild_id is not None
         found = await self.desk.store.feed(feed)
         if found is None or found.guild_id != interaction.guild_id:
-            await say(interaction, f"This server has no feed #{feed}; `/feeds list` shows them.")
+            await say(interaction, t(locale_of(interaction), "feed_unknown", id=feed))
             return
         await self.desk.store.remove_feed(found.id)
-        await say(interaction, f"Removed feed `#{found.id}` {discord.utils.escape_markdown(found.title or found.url)}.",
-                  ephemeral=False)
+        await say(interaction, t(locale_of(interaction), "feed_removed", id=found.id,
+                                 name=discord.utils.escape_markdown(found.title or found.url)), ephemeral=False)
 
     @feeds_remove.autocomplete("feed")
     async def _feed_ids(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[int]]:

@@ -86,7 +86,7 @@ class Desk:
     async def check_moderator(self, interaction: discord.Interaction) -> bool:
         if is_moderator(interaction, self.bot.settings.moderator_role):
             return True
-        await say(interaction, "Only moderators (Manage Server or the moderator role) can decide on candidates.")
+        await say(interaction, t(locale_of(interaction), "review_mod_only"))
         return False
 
     # -- in: feeds and articles ---------------------------------------------------------------------------
@@ -212,11 +212,12 @@ class Desk:
             decision = await (review.reject(candidate_id, actor) if action == "reject"
                               else review.accept(candidate_id, actor))
         except UnknownCandidate:
-            await say(interaction, f"Candidate #{candidate_id} no longer exists.")
+            await say(interaction, t(locale_of(interaction), "candidate_unknown", id=candidate_id))
             return
         except MoveInputError as exc:
-            await say(interaction, quoted("Nothing was recorded:\n" + "\n".join(f"• {e}" for e in exc.errors), 1800)
-                      + "\nUse **Edit** to correct it.")
+            locale = locale_of(interaction)
+            await say(interaction, quoted(t(locale, "move_refused") + "\n" + "\n".join(f"• {e}" for e in exc.errors),
+                                          1800) + "\n" + t(locale, "candidate_use_edit"))
             return
         await self.show_decision(interaction, decision, action)
 
@@ -229,8 +230,8 @@ class Desk:
         await interaction.edit_original_response(embed=embed, view=view, allowed_mentions=NONE)
         await self.refresh_posts(c, skip=interaction.message.id if interaction.message else None)
         if not decision.changed:
-            await say(interaction, f"Candidate #{c.id} was already {c.state} by {who(c.decided_by)} "
-                                   f"{when(c.decided_at)}; nothing changed.")
+            await say(interaction, t(locale_of(interaction), f"candidate_already_{c.state}", id=c.id,
+                                     who=who(c.decided_by), when=when(c.decided_at)))
         elif decision.recorded is not None and decision.recorded.outcome != "recorded":
             await say(interaction, t(locale_of(interaction), f"recorded_{decision.recorded.outcome}",
                                      id=decision.recorded.move.id))
@@ -239,17 +240,19 @@ class Desk:
         """The /move add form, filled in from the candidate; submitting it records the move and accepts it."""
         c = await self.store.candidate(candidate_id)
         if c is None or c.state != "pending":
-            state = "no longer exists" if c is None else f"was already {c.state} by {who(c.decided_by)}"
-            await say(interaction, f"Candidate #{candidate_id} {state}.")
+            locale = locale_of(interaction)
+            await say(interaction, t(locale, "candidate_unknown", id=candidate_id) if c is None else t(
+                locale, f"candidate_already_{c.state}", id=c.id, who=who(c.decided_by), when=when(c.decided_at)))
             return
         values = {"person": c.person, "origin": join_place(c.from_org or "", c.from_team, c.from_role),
                   "destination": join_place(c.to_org, c.to_team, c.to_role) if c.to_org else None,
                   "date": c.date or c.article.published,
                   "sources": "\n".join(s.url for s in c.sources or (c.article,))}
         moves = self.bot.get_cog("Moves")
-        await interaction.response.send_modal(MoveForm(moves, title=f"Accept candidate #{c.id}",  # type: ignore
+        locale = locale_of(interaction)
+        await interaction.response.send_modal(MoveForm(moves, title=t(locale, "candidate_form", id=c.id),  # type: ignore
                                                        status=c.status, note=None, values=values,
-                                                       candidate_id=c.id))
+                                                       candidate_id=c.id, locale=locale))
 
     async def accept_edited(self, interaction: discord.Interaction, candidate_id: int, entry: MoveInput) -> None:
         """The edited candidate's form, submitted: recorded as typed, the candidate accepted."""
@@ -262,8 +265,8 @@ class Desk:
         await self.refresh_posts(decision.candidate, skip=interaction.message.id if interaction.message else None)
         if not decision.changed:
             c = decision.candidate
-            await say(interaction, f"Candidate #{c.id} was already {c.state} by {who(c.decided_by)} "
-                                   f"{when(c.decided_at)}: your edit was not recorded.")
+            await say(interaction, t(locale_of(interaction), f"candidate_already_{c.state}", id=c.id,
+                                     who=who(c.decided_by), when=when(c.decided_at)))
 
     async def suggest(self, interaction: discord.Interaction, *, url: str | None, text: str | None) -> None:
         """The candidates of one article, privately, each with its buttons (`/move suggest`, "Extract moves")."""
@@ -273,19 +276,19 @@ class Desk:
         try:
             article = await fetch_article(self.fetcher, url) if url else text_article(text or "", None)
         except FetchError as exc:
-            await say(interaction, f"Could not read the article: {exc}")
+            await say(interaction, t(locale_of(interaction), "article_unreadable", why=exc))
             return
         if article.url is None:
             found = await extract_with_store(article, review.engine.index, review.store)
             lines = [f"• {c.person}: {c.from_org or '?'} → {c.to_org or 'destination not reported'}" for c in found]
-            await say(interaction, "This text has no link, so nothing to cite as a source: give the article's `url` "
-                                   "to accept moves with a click, or record one with `/move add`.\n"
-                      + (quoted("\n".join(lines[:15]), 1500) or "No candidate moves in it either."))
+            locale = locale_of(interaction)
+            await say(interaction, t(locale, "suggest_no_link") + "\n"
+                      + (quoted("\n".join(lines[:15]), 1500) or t(locale, "suggest_none_either")))
             return
         proposals = await review.propose(article, guild_id=interaction.guild_id)
         title = discord.utils.escape_markdown(article.title or article.url)
-        await say(interaction, f"{len(proposals)} candidate move(s) in {title}." if proposals
-                  else f"No candidate moves in {title}.")
+        await say(interaction, t(locale_of(interaction), "suggest_found" if proposals else "suggest_none",
+                                 count=len(proposals), title=title))
         for proposal in proposals[:10]:
             embed, view = await self.render(proposal.candidate)
             await interaction.followup.send(embed=embed, ephemeral=True, allowed_mentions=NONE,
@@ -343,9 +346,8 @@ class ReviewCog(commands.Cog, name="Review"):
         assert interaction.guild_id is not None and interaction.channel_id is not None
         channel_id = channel.id if channel else interaction.channel_id
         await self.desk.store.set_review_channel(interaction.guild_id, channel_id, f"discord:{interaction.user.id}")
-        await say(interaction, f"Candidate moves from this server's feeds, `/move suggest` left undecided, and "
-                               f"notices about failing feeds go to <#{channel_id}>. Only moderators can decide.",
-                  ephemeral=False)
+        locale = locale_of(interaction)
+        await say(interaction, t(locale, "review_set", channel=channel_id), ephemeral=False)
         posted = await self.desk.post_waiting(interaction.guild_id)
         if posted:
-            await say(interaction, f"{posted} waiting candidate(s) posted there.")
+            await say(interaction, t(locale, "review_posted", count=posted))
