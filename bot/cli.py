@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import json
 import sqlite3
 import sys
@@ -256,70 +255,6 @@ def export(data: Annotated[Path, typer.Option("--data", help="Folder to write th
                f"{counts['roles.csv']} role holdings.")
 
 
-@app.command()
-def extract(file: Annotated[str, typer.Argument(help="An article as plain text or HTML; '-' reads standard input.")],
-            url: Annotated[str | None, typer.Option("--url", help="The article's address (shown as its source).")]
-            = None,
-            published: Annotated[str | None, typer.Option(
-                "--published", help="Publication date YYYY-MM-DD (default: the page's own, if HTML).")] = None,
-            as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object (stable schema).")] = False,
-            db: DbOpt = None, data: DataOpt = None) -> None:
-    """Print the candidate moves an article reports (people, from, to, date, status, evidence, known or new)."""
-    from bot.news import article_from_html, article_from_text
-    from bot.news.article import looks_like_html
-
-    if published is not None and _day(published) is None:
-        typer.echo(f"--published {published!r} is not a date YYYY-MM-DD.", err=True)
-        raise typer.Exit(2)
-    try:
-        raw = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8", errors="replace")
-    except OSError as exc:
-        typer.echo(f"Cannot read {file}: {exc.strerror or exc}.", err=True)
-        raise typer.Exit(1) from None
-    if "\x00" in raw or raw.count("\ufffd") > len(raw) // 20:
-        typer.echo(f"{file} is neither text nor HTML (binary data?): nothing was extracted.", err=True)
-        raise typer.Exit(1)
-    if looks_like_html(raw):
-        article = article_from_html(raw, url=url, published=published)
-    else:
-        article = article_from_text(raw, url=url, published=published)
-    db_path, data_dir = _paths(db, data)
-
-    async def go() -> list:
-        from bot.news import extract_with_store
-
-        engine = await open_engine(db_path, data_dir)
-        try:
-            return await extract_with_store(article, engine.index, engine.store)
-        finally:
-            await engine.store.close()
-
-    candidates = _run_with_dataset(go(), db_path)
-    if as_json:
-        typer.echo(json.dumps({"candidates": [c.as_json() for c in candidates]}, ensure_ascii=False, indent=2))
-        return
-    _print_candidates(article, candidates)
-
-
-def _day(value: str) -> str | None:
-    try:
-        return dt.date.fromisoformat(value).isoformat() if len(value) == 10 else None
-    except ValueError:
-        return None
-
-
-def _print_candidates(article: Any, candidates: list) -> None:
-    head = " · ".join(x for x in (article.title, article.site, article.published, article.language) if x)
-    typer.echo(head or "(untitled article)")
-    if not candidates:
-        typer.echo("No candidate moves.")
-    for n, c in enumerate(candidates, 1):
-        side = [f"{c.from_org or '?'}" + (f" ({c.from_team})" if c.from_team else ""),
-                f"{c.to_org or 'destination not reported'}" + (f" ({c.to_team})" if c.to_team else "")]
-        known = f"on record as {c.known_move_id}" if c.known_move_id else "new"
-        typer.echo(f"{n}. {c.person}: {side[0]} → {side[1]}, {c.date or 'no date'}, {c.status}; {known}")
-        typer.echo(f"   “{c.evidence}”")
-
 
 subscriptions_app = typer.Typer(help="Alert subscriptions: list, export and import as JSON.", no_args_is_help=True)
 app.add_typer(subscriptions_app, name="subscriptions")
@@ -408,58 +343,6 @@ def subscriptions_import(file: Annotated[Path, typer.Argument(help="A JSON file 
     typer.echo(f"Subscriptions: {added} imported, {updated} updated, {skipped} skipped.")
 
 
-chart_app = typer.Typer(help="Charts as PNG files: flows of an org, its timeline, the talent war.",
-                        no_args_is_help=True)
-app.add_typer(chart_app, name="chart")
-OutOpt = Annotated[Path, typer.Option("--out", help="PNG file to write.")]
-TeamOpt = Annotated[str | None, typer.Option("--team", help="A team inside the org.")]
-SinceOpt = Annotated[str | None, typer.Option("--since", help="Only moves since YYYY, YYYY-MM or YYYY-MM-DD.")]
-LocaleOpt = Annotated[str, typer.Option("--locale", help="Words of the chart: 'en' or 'fr'.")]
-
-
-def _chart(kind: str, out: Path, db: Path | None, data: Path | None, **options: Any) -> None:
-    """Write one chart; an unknown org or a bad option exits 1, an org with no move in the period prints why."""
-    from bot.charts.files import write_chart
-
-    db_path, data_dir = _paths(db, data)
-
-    async def go():
-        engine = await open_engine(db_path, data_dir)
-        try:
-            return await write_chart(engine, kind, out, **options)
-        finally:
-            await engine.store.close()
-
-    written = _run_with_dataset(go(), db_path)
-    typer.echo(written.text, err=not written.ok)
-    if not written.ok:
-        raise typer.Exit(1)
-
-
-@chart_app.command("flows")
-def chart_flows(org: Annotated[str, typer.Argument(help="Org (aliases and misspellings are fine).")], out: OutOpt,
-                team: TeamOpt = None, since: SinceOpt = None, locale: LocaleOpt = "en", db: DbOpt = None,
-                data: DataOpt = None) -> None:
-    """Arrivals and departures of an org (or a team) by counterpart org."""
-    _chart("flows", out, db, data, org=org, team=team, since=since, locale=locale)
-
-
-@chart_app.command("timeline")
-def chart_timeline(org: Annotated[str, typer.Argument(help="Org (aliases and misspellings are fine).")],
-                   out: OutOpt, team: TeamOpt = None, since: SinceOpt = None, locale: LocaleOpt = "en",
-                   db: DbOpt = None, data: DataOpt = None) -> None:
-    """Departures and arrivals of an org (or a team) per month, the latest move marked."""
-    _chart("timeline", out, db, data, org=org, team=team, since=since, locale=locale)
-
-
-@chart_app.command("war")
-def chart_war(out: OutOpt, since: SinceOpt = None,
-              top: Annotated[int, typer.Option("--top", help="How many of the most active orgs (2-12).")] = 8,
-              locale: LocaleOpt = "en", db: DbOpt = None, data: DataOpt = None) -> None:
-    """Net flows between the most active orgs of the period."""
-    _chart("war", out, db, data, since=since, top=top, locale=locale)
-
-
 def _run_with_dataset(coro: Coroutine[Any, Any, T], db_path: Path | None = None) -> T:
     """Run a command's coroutine; a broken dataset becomes the list of its errors, a database that cannot do the
     job (damaged, newer, locked, disk full...) one sentence; both exit with status 1, the database as it was."""
@@ -479,3 +362,11 @@ def _run_with_dataset(coro: Coroutine[Any, Any, T], db_path: Path | None = None)
 
 if __name__ == "__main__":
     app()
+
+
+# Commands of their own modules, registered once everything above (their shared helpers) is defined.
+from bot.charts.cli import chart_app  # noqa: E402
+from bot.news.extract_cli import extract  # noqa: E402
+
+app.add_typer(chart_app, name="chart")
+app.command()(extract)
