@@ -31,7 +31,9 @@ _JOIN = (r"(?P<venture>" + _VENTURE + r")|join(?:s|ed|ing)?|re-?join(?:s|ed|ing)
          r"|rejoin(?:t|s|dre|drait|draient|gnent|gnant|dra|dront)|rejoint(?:e|s|es)?"
          r"|(?:part(?:ent|i|is|ie|ies|ir|ira|iront|ait)?|pass(?:e|ent|é|ée|és|ées|er)|arriv(?:e|ent|é|ée|és|ées)"
          r"|atterri(?:t|ssent)?|file(?:nt|r)?|retourn(?:e|ent|é|ée)|revien(?:t|nent)|reven(?:u|ue|us))\s+chez"
-         r"|(?:co-?)?fond(?:é|ée|és|er|e)")
+         r"|(?:co-?)?fond(?:é|ée|és|er|e)"
+         r"|(?:(?:one\s+of|among)\s+)?the\s+(?:founding|first)\s+(?:members?|team|hires|employees|researchers)\s+(?:of|at)"
+         r"|(?:l['’]un|l['’]une|parmi)\s+(?:des|les)\s+(?:membres\s+fondateurs|premi[eè]res?\s+recrues)\s+(?:de|d['’]|du)")
 _LEAVE = (r"leav(?:e|es|ing)|left|depart(?:s|ed|ing)?|exit(?:s|ed|ing)?|quit(?:s|ting)?|abandon(?:s|ed|ing)?"
           r"|defect(?:s|ed|ing)?|announc(?:es|ed|ing)\s+(?:his|her|their)\s+(?:departure|exit|resignation)"
           r"|(?:a|ont|annonce|annoncé)\s+(?:annoncé\s+)?(?:son|leur)\s+départ|donn(?:er|e|é|ant)\s+sa\s+démission"
@@ -40,6 +42,7 @@ _LEAVE = (r"leav(?:e|es|ing)|left|depart(?:s|ed|ing)?|exit(?:s|ed|ing)?|quit(?:s
           r"\s+down(?:\s+from)?|resign(?:s|ed|ing)?(?:\s+from)?"
           r"|quitt(?:e|ent|é|ée|és|ées|er|erait|eraient|era|eront|ait|aient)|démissionn(?:e|é|ée)\s+de|met(?:tre|tra|)\s+fin\s+à")
 _HIRE = (r"hir(?:e|es|ed|ing)|poach(?:es|ed|ing)?|tap(?:s|ped)|recruit(?:s|ed|ing)?|lur(?:e|es|ed)|snag(?:s|ged)"
+         r"|sign(?:s|ed|ing)\s+on(?=\s+(?-i:[A-Z]))"
          r"|(?:bring|brings|brought|bringing|rope|ropes|roped|roping)\s+(?:in|on)|appoint(?:s|ed|ing)?|named|names|nam(?:é|ée|és|ées)|nomm(?:e|é|ée|és|ées|er|ant)"
          r"|recrut(?:e|ent|é|ée|és|ées|er|ant)|débauch(?:e|ent|é|ée|és|ées|er|ant)|embauch(?:e|ent|é|ée|és|ées|er|ant)"
          r"|s['’]offre|s['’]est\s+offert|attir(?:e|é|ée|és)")
@@ -126,10 +129,14 @@ RECRUITS = re.compile(r"^\W*(?:parmi\s+(?:les|ses)\s+(?:nouvelles\s+|dernières\
 DEPARTURES = re.compile(r"^\W*(?:parmi\s+les\s+(?:autres\s+)?(?:départs|partants)|(?:other\s+|recent\s+)?departures\s+"
                         r"include|among\s+(?:the\s+)?(?:other\s+|recent\s+)?(?:departures|exits))\b",
                         re.IGNORECASE)
+# the people of the previous sentence's group move, named anywhere: "X identified those four as A, B, C and D"
+NAMED_AS = re.compile(r"\b(?:identified|named|identifié|nommé)\s+(?:them|those\s+\w+|the\s+\w+|these\s+\w+|"
+                      r"les|ces\s+\w+)\s+(?:as|comme)\b", re.IGNORECASE)
 # a sentence that adds people to the previous one's move: "Ainsi que X et Y, débauchés dès juin 2023"
 CONTINUES = re.compile(r"^\W*(?:ainsi\s+que|as\s+well\s+as|de\s+même\s+que|tout\s+comme)\b",
                        re.IGNORECASE)
-INCLUDING = re.compile(r"\b(?:including|among\s+them|notamment|dont|parmi\s+lesquels|such\s+as)\b", re.IGNORECASE)
+INCLUDING = re.compile(r"\b(?:including|naming|among\s+them|notamment|dont|parmi\s+lesquels|such\s+as)\b",
+                       re.IGNORECASE)
 # between a subject and its verb: "X and a dozen engineers will move", "X et son équipe ont rejoint"
 COMPANIONS = re.compile(r"^\s*(?:and|et|along\s+with|together\s+with|avec|ainsi\s+que)\s+"
                         r"(?:(?!\b(?:said|says|told|wrote|announced|they|he|she|dit|déclaré|annoncé|ils|il|elle)\b)[^,;])"
