@@ -557,3 +557,26 @@ def test_group_sentences(extract):
     assert pairs(found) == {(p, "Meta") for p in ("Tom Gunter", "Mark Lee", "Bowen Zhang")}
     found = extract("Mark Lee est l'un des membres fondateurs de Periodic Labs.")
     assert pairs(found) == {("Mark Lee", "Periodic Labs")}
+
+
+def test_surnames_first_or_that_are_words_and_leaving_idioms(extract):
+    found = extract("John Peebles, Nan Du et Zhao Meng travaillaient chez Apple. Peebles et Du sont partis chez "
+                    "OpenAI, tandis que Meng a plié bagage pour Anthropic.")
+    assert pairs(found) == {("John Peebles", "OpenAI"), ("Nan Du", "OpenAI"), ("Zhao Meng", "Anthropic")}
+    found = extract("Zhao Meng worked on Apple's models. Zhao has now jumped ship to Anthropic.")
+    assert pairs(found) == {("Zhao Meng", "Anthropic")}
+    assert extract("Nan Du works at Apple. Du côté d'OpenAI, rien ne bouge.") == []
+
+
+def test_a_sentence_that_opens_on_the_move(extract):
+    found = extract("Also recently joining Meta's research unit were Tom Gunter, a former lead at the model group of "
+                    "a rival, and Mark Lee.")
+    assert pairs(found) == {("Tom Gunter", "Meta"), ("Mark Lee", "Meta")}
+    found = extract("Tom Gunter, Mark Lee, and Bowen Zhang announced themselves as founding members of Meta's new "
+                    "office in Zurich.")
+    assert pairs(found) == {(p, "Meta") for p in ("Tom Gunter", "Mark Lee", "Bowen Zhang")}
+    assert extract("Joining the call were Tom Gunter and Mark Lee.") == []
+    found = extract("Tom Gunter, a founding member of the Apple models team, has joined Meta.")
+    assert pairs(found) == {("Tom Gunter", "Meta")}  # who he was, not a move
+    found = extract("Tom Gunter quitte Apple pour rejoindre Periodic Labs, la start-up fondée par Mark Lee.")
+    assert pairs(found) == {("Tom Gunter", "Periodic Labs")}  # founded by: no move of Mark Lee's

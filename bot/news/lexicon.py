@@ -27,15 +27,19 @@ _JOIN = (r"(?P<venture>" + _VENTURE + r")|join(?:s|ed|ing)?|re-?join(?:s|ed|ing)
          r"|went\s+(?:back\s+)?to|(?:go|goes|going)\s+to|(?:moves?|moved|moving|heads?|headed|heading|defect(?:s|ed|ing)?"
          r"|returns?|returned|returning|decamp(?:s|ed)?|jump(?:s|ed)|jumping|switch(?:es|ed))\s+(?:back\s+)?to"
          r"|(?:started|starts|starting|landed|lands)(?:\s+(?:this|last|next)\s+(?:week|month)|\s+on\s+\w+day)?\s+at|signed\s+(?:on\s+)?with"
-         r"|(?:co-?)?found(?:s|ed|ing)|co-?found|to\s+(?:found|start|launch|create|co-?found)|(?P<launch>launch(?:es|ed))"
+         r"|(?:co-?)?found(?:s|ed|ing(?!\s+(?:members?|team|engineers?|researchers?|staff|employees?)\b))|co-?found|to\s+(?:found|start|launch|create|co-?found)|(?P<launch>launch(?:es|ed))"
          r"|rejoin(?:t|s|dre|drait|draient|gnent|gnant|dra|dront)|rejoint(?:e|s|es)?"
          r"|(?:part(?:ent|i|is|ie|ies|ir|ira|iront|ait)?|pass(?:e|ent|é|ée|és|ées|er)|arriv(?:e|ent|é|ée|és|ées)"
          r"|atterri(?:t|ssent)?|file(?:nt|r)?|retourn(?:e|ent|é|ée)|revien(?:t|nent)|reven(?:u|ue|us))\s+chez"
          r"|(?:co-?)?fond(?:é|ée|és|er|e)"
-         r"|(?:(?:one\s+of|among)\s+)?the\s+(?:founding|first)\s+(?:members?|team|hires|employees|researchers)\s+(?:of|at)"
-         r"|(?:l['’]un|l['’]une|parmi)\s+(?:des|les)\s+(?:membres\s+fondateurs|premi[eè]res?\s+recrues)\s+(?:de|d['’]|du)")
+         r"|(?:(?:are|is|was|were|become|becomes|became)\s+(?:also\s+)?(?:(?:one\s+of|among)\s+)?(?:the|a)\s+"
+         r"|(?:announced|introduced|described)\s+(?:themselves|himself|herself)\s+as\s+(?:(?:the|a)\s+)?)"
+         r"(?:founding|first)\s+(?:members?|team|hires|employees|researchers)\s+(?:of|at)"
+         r"|(?:est|sont|était|étaient|devient|deviennent|figurent|figure)\s+(?:l['’]un|l['’]une|parmi)\s+(?:des|les)\s+"
+         r"(?:membres\s+fondateurs|premi[eè]res?\s+recrues)\s+(?:de|d['’]|du)")
 _LEAVE = (r"leav(?:e|es|ing)|left|depart(?:s|ed|ing)?|exit(?:s|ed|ing)?|quit(?:s|ting)?|abandon(?:s|ed|ing)?"
           r"|defect(?:s|ed|ing)?|announc(?:es|ed|ing)\s+(?:his|her|their)\s+(?:departure|exit|resignation)"
+          r"|jump(?:s|ed|ing)?\s+ship|pli(?:e|ent|é|ée|és|er)\s+bagage|claqu(?:e|ent|é|ée|és|er)\s+la\s+porte(?:\s+(?:de|d['’]))?"
           r"|(?:a|ont|annonce|annoncé)\s+(?:annoncé\s+)?(?:son|leur)\s+départ|donn(?:er|e|é|ant)\s+sa\s+démission"
           r"|(?:moves?|moved|moving|switch(?:es|ed|ing)?|jump(?:s|ed|ing)?)\s+from"
           r"|(?:steps?|stepped|stepping)"
@@ -199,4 +203,10 @@ Octobre Novembre Décembre Update Updated Read More Photo Image Getty Images Sou
 Robotics Machines Dynamics Computing Networks Software Bio Therapeutics Analytics Cloud Security Data Partners
 Holdings Studio Studios Works Industries Solutions Platforms Robots Neural Quantum Compute Automation Agents
 """)
+# a first word that makes a two-word name likely surname-first ("Zhao Meng"): both words then name the person later
+CHINESE_SURNAMES = _words("zhang wang li liu chen yang zhao huang zhou wu xu sun hu zhu gao lin guo ma luo liang song "
+                          "zheng xie han tang feng yu dong xiao cheng cao yuan deng fu shen zeng peng lu su jiang cai "
+                          "jia ding wei xue ye yan pan du dai xia zhong tian ren fan fang shi yao tan liao zou xiong "
+                          "jin hao kong bai cui kang mao qiu qin gu hou shao meng long wan duan lei qian yin qiao lai "
+                          "gong wen")
 PARTICLES = _words("de del della da di du van von der den la le bin al el ben st")

@@ -41,6 +41,7 @@ from bot.text import fold
 _BOSS = frozenset(fold("ceo chief executive head boss president founder cofounder co-founder co founder pdg patron "
                        "patronne directeur directrice general générale leader lead cto and of ai").split())
 _FORMER = frozenset(fold("former ex formerly previously once ancien ancienne").split())
+_BE = re.compile(r"\b(?:are|were|is|was|will\s+be)\b", re.IGNORECASE)
 _HE = frozenset(["he", "she", "il", "elle"])
 _THEY = frozenset(["they", "ils", "elles"])
 _PREPOSITIONS = frozenset(fold("in from at of with into for to by de d chez dans par pour sur en").split())
@@ -231,10 +232,13 @@ class SentenceReader(OtherVerbs):
     def _arrive_or_leave(self, verb: Verb, previous: tuple[list[Mention], bool]
                          ) -> tuple[list[Found], tuple[list[Mention], bool]]:
         people, background = self._subjects(verb, previous)
-        if verb.kind == "join" and self._folded(verb.tj) in ("by", "par") and (people or previous[0]):
+        if re.match(r"(?:re)?join", verb.match.group(), re.IGNORECASE) and self._folded(verb.tj) in ("by", "par") \
+                and (people or previous[0]):
             # (", joined by X and Y" after the verb of the host's own move)
             return self._joined_by(verb, (people or previous[0])[0]), previous
         to, frm = self._destination(verb)
+        if not people and to is not None and (people := self._inverted(verb)):
+            background = False  # "Also joining Meta's lab were X and Y"
         if not people:
             return self._group_move(verb, to, frm), previous
         if frm is None and self._here(people[0]) and people[0].i >= verb.lo:  # (a subject of this clause)
@@ -248,6 +252,18 @@ class SentenceReader(OtherVerbs):
             people = people + ([m for m in self._list_forward(also, len(self.ws)) if is_person(m)] if also else [])
         return (self._found(people, frm, to, role, verb, background, bare=bare),
                 (people, background))
+
+    def _inverted(self, verb: Verb) -> list[Mention]:
+        """The people after "are"/"were" when a sentence opens on the move: "Also recently joining Microsoft AI's
+        health unit were X, the co-founder of Y, and Z"."""
+        if not verb.match.group().lower().endswith("ing") or any(
+                self._folded(i) not in AUX for i in range(verb.lo, verb.ti)):
+            return []
+        start = self.ws[verb.tj].start if verb.tj < len(self.ws) else len(self.text)
+        be = _BE.search(self.text, start, self._end(verb))
+        first = next((m for m in self.mentions if m.kind == "person" and 0 <= m.i - self._word_at(be.end()) <= 3),
+                     None) if be else None
+        return [m for m in self._list_forward(first, verb.hi) if is_person(m)] if first else []
 
     def _joined_by(self, verb: Verb, host: Mention) -> list[Found]:
         """"He is joined by X": X makes the move the story gave him."""
