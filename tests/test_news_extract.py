@@ -580,3 +580,17 @@ def test_a_sentence_that_opens_on_the_move(extract):
     assert pairs(found) == {("Tom Gunter", "Meta")}  # who he was, not a move
     found = extract("Tom Gunter quitte Apple pour rejoindre Periodic Labs, la start-up fondée par Mark Lee.")
     assert pairs(found) == {("Tom Gunter", "Periodic Labs")}  # founded by: no move of Mark Lee's
+
+
+def test_prizes_are_no_people_and_this_includes(extract):
+    found = extract("Dr. Tom Gunter, who shared the 2024 Nobel Prize in Chemistry, announced he was leaving Apple.")
+    assert all(c.person == "Tom Gunter" for c in found)
+    found = extract("Meta has also hired leading minds from Apple and Google. This includes Tom Gunter, who worked "
+                    "on Apple models, and Mark Lee, who contributed to Siri.")
+    assert pairs(found) == {("Tom Gunter", "Meta"), ("Mark Lee", "Meta")}
+
+
+def test_a_destination_told_on_its_own(extract):
+    found = extract("Tom Gunter, a distinguished engineer, announced he was leaving Apple. His destination: Meta.")
+    assert [(c.person, c.from_org, c.to_org) for c in found] == [("Tom Gunter", "Apple", "Meta")]
+    assert extract("Apple has a new campus. Its destination: Cupertino.") == []

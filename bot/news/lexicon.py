@@ -123,6 +123,7 @@ NTH = re.compile(r"^[\s,]*(?:(?:who|qui)\s+)?(?:is|was|becomes|became|has\s+beco
                  r"[^,;]{0,80}?\b(?:to|à)(?:\s+be|\s+être)?\s*$", re.IGNORECASE)
 # the people of a move whose subject is a group: "Parmi eux, X, Y et Z", "four researchers, including X and Y, have"
 GROUP = re.compile(r"^\W*(?:among\s+them|parmi\s+(?:eux|elles|lesquels|lesquelles)|they\s+(?:include|are)|"
+                   r"(?:this|that)\s+includes|these\s+include|"
                    r"those\s+include|il\s+s['’]agit\s+de|the\s+others\s+(?:are|include)|les\s+autres\s+sont)\b",
                    re.IGNORECASE)
 # the people a story lists as an org's new hires: "Parmi les nouvelles recrues figurent X, Y", "New hires include X"
@@ -202,6 +203,7 @@ Lundi Mardi Mercredi Jeudi Vendredi Samedi Dimanche Janvier Février Mars Avril 
 Octobre Novembre Décembre Update Updated Read More Photo Image Getty Images Sources Source Company Startup
 Robotics Machines Dynamics Computing Networks Software Bio Therapeutics Analytics Cloud Security Data Partners
 Holdings Studio Studios Works Industries Solutions Platforms Robots Neural Quantum Compute Automation Agents
+Nobel Prize Award Awards Medal Turing Laureate Prix
 """)
 # a first word that makes a two-word name likely surname-first ("Zhao Meng"): both words then name the person later
 CHINESE_SURNAMES = _words("zhang wang li liu chen yang zhao huang zhou wu xu sun hu zhu gao lin guo ma luo liang song "

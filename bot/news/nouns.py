@@ -25,6 +25,9 @@ _HEDGE = re.compile(r"\b(?:potential|possible|rumou?red|would-be|eventual|likely
                     r"possible|potentiel(?:le)?|hypothétique|probable)\s+(?:\w+\s+){0,1}$", re.IGNORECASE)
 _TO = frozenset(fold("to at by for chez par pour vers a au joins rejoint").split())
 _FROM = frozenset(fold("from de d du of").split())
+# a sentence that only names where the last mover goes: "His destination: Anthropic.", "Sa destination : Meta."
+_DESTINATION = re.compile(r"^\W*(?:his|her|their|sa|leur)\s+(?:(?:new|next|nouvelle|prochaine)\s+)?(?:destination|"
+                          r"employer|home|stop|employeur|point\s+de\s+chute)\s*:", re.IGNORECASE)
 _BACKGROUND = frozenset(fold("after since following before depuis apres avant").split())
 
 
@@ -49,6 +52,18 @@ def noun_moves(clause: Clause) -> list[Found]:
         if move is not None:
             out.append(move)
     return out
+
+
+def destination(clause: Clause, movers: list[Mention]) -> list[Found]:
+    """"His destination: Anthropic.": the move of the person the story just told leaving, with its destination."""
+    if not _DESTINATION.match(clause.text) or not movers:
+        return []
+    org = next((m for m in clause.mentions if m.kind in ("org", "team") and m.known), None)
+    if org is None:
+        return []
+    return [Found(person=p.name, person_known=p.known, to_org=org.org if org.kind == "team" else org.name,
+                  to_team=org.name if org.kind == "team" else None, status=status_of(clause.text),
+                  evidence=clause.text) for p in movers[:1] if p.known or len(p.name.split()) >= 2]
 
 
 def _move(clause: Clause, p: Mention, noun_at: int, leaving: bool) -> Found | None:
