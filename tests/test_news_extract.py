@@ -594,3 +594,13 @@ def test_a_destination_told_on_its_own(extract):
     found = extract("Tom Gunter, a distinguished engineer, announced he was leaving Apple. His destination: Meta.")
     assert [(c.person, c.from_org, c.to_org) for c in found] == [("Tom Gunter", "Apple", "Meta")]
     assert extract("Apple has a new campus. Its destination: Cupertino.") == []
+
+
+def test_badly_spelled_names_and_the_same_path(extract):
+    found = extract("Meta a débauché Lucas Beyer et Alexander Koslenikov. Puis quatre autres chercheurs (Shuchao Bi, "
+                    "Jiiahui Yu, Shangjia Zhao et Hingyu Ren) prenaient le même chemin.", published="2025-06-30")
+    assert pairs(found) == {(p, "Meta") for p in ("Lucas Beyer", "Alexander Kolesnikov", "Shuchao Bi", "Jiahui Yu",
+                                                  "Shengjia Zhao", "Hongyu Ren")}
+    found = extract("Tom Gunter a quitté Apple pour Meta. Mark Lee a emboîté le pas en juillet.")
+    assert pairs(found) == {("Tom Gunter", "Meta"), ("Mark Lee", "Meta")}
+    assert extract("Xiaohua Zhao a rejoint Meta.")[0].person == "Xiaohua Zhao"  # another person, not a slip of Zhai

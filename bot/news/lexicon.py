@@ -56,7 +56,9 @@ _LOSE = r"lost|loses|losing|perd(?:u|ent)?|perdre"
 _WELCOME = r"welcom(?:e|es|ed|ing)|accueill(?:e|ent|i|ir|ons)"
 # FOLLOW: "X left in 2024, followed by Y and Z": they left the same way
 _FOLLOW = (r"followed\s+by|suivie?s?\s+(?:par|de)|followed(?=\s*[.,;]|\s*$)|(?:a|ont)\s+suivi(?=\s*[.,;])"
-           r"|(?:a|ont)\s+fait\s+de\s+même|did\s+the\s+same|followed\s+suit")
+           r"|(?:a|ont)\s+fait\s+de\s+même|did\s+the\s+same|followed\s+suit"
+           r"|(?:pren(?:d|nent|ait|aient)|(?:a|ont)\s+pris|took|takes?|taking)\s+(?:le\s+même\s+chemin|the\s+same\s+"
+           r"(?:path|route|road))|(?:a|ont)\s+emboîté\s+le\s+pas")
 TRIGGERS = re.compile(rf"\b(?:(?P<join>{_JOIN})|(?P<leave>{_LEAVE})|(?P<hire>{_HIRE})|(?P<lose>{_LOSE})"
                       rf"|(?P<follow>{_FOLLOW})|(?P<welcome>{_WELCOME}))\b", re.IGNORECASE)
 # what may follow a leaving verb that names no org, for it to still be a departure: "left in August", "quitte en

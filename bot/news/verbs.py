@@ -48,7 +48,7 @@ class OtherVerbs(Clause):
                 ) -> tuple[list[Found], tuple[list[Mention], bool]]:
         """"X left in 2024, followed by Y and Z": they left the org X left; "Y a fait de même, tout comme Z": they
         made X's move. Each at the date this sentence gives, if any."""
-        same = bool(re.search(r"m[eê]me|same|suit", verb.match.group(), re.IGNORECASE))
+        same = bool(re.search(r"m[eê]me|same|suit|emboîté", verb.match.group(), re.IGNORECASE))
         model = next((f for f in reversed(self.ctx.found) if same or f.to_org is None), None)
         if model is None or model.background:
             return [], previous
