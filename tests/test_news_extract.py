@@ -604,3 +604,10 @@ def test_badly_spelled_names_and_the_same_path(extract):
     found = extract("Tom Gunter a quitté Apple pour Meta. Mark Lee a emboîté le pas en juillet.")
     assert pairs(found) == {("Tom Gunter", "Meta"), ("Mark Lee", "Meta")}
     assert extract("Xiaohua Zhao a rejoint Meta.")[0].person == "Xiaohua Zhao"  # another person, not a slip of Zhai
+
+
+def test_a_person_who_is_an_org_hire(extract):
+    found = extract("Tom Gunter, who was put in charge of Apple's search effort weeks ago, is another big Meta hire.")
+    assert pairs(found) == {("Tom Gunter", "Meta")}
+    assert pairs(extract("Mark Lee est la dernière recrue de Meta.")) == {("Mark Lee", "Meta")}
+    assert extract("Mark Lee is not a Meta hire.") == []

@@ -28,6 +28,11 @@ _FROM = frozenset(fold("from de d du of").split())
 # a sentence that only names where the last mover goes: "His destination: Anthropic.", "Sa destination : Meta."
 _DESTINATION = re.compile(r"^\W*(?:his|her|their|sa|leur)\s+(?:(?:new|next|nouvelle|prochaine)\s+)?(?:destination|"
                           r"employer|home|stop|employeur|point\s+de\s+chute)\s*:", re.IGNORECASE)
+# "Yang, who ..., is another big October Meta hire", "X est la dernière recrue de Meta": the gap after the name
+_IS_A = re.compile(r"(?:\s*,[^;]{0,160}?,)?\s*(?:is|was|becomes|became|has\s+become|est|devient|était|serait)\s+"
+                   r"(?:(?:the|a|an|another|yet\s+another|la|une|encore\s+une)\s+)(?:[\w-]+\s+){0,4}?$", re.IGNORECASE)
+_HIRE_NOUNS = frozenset(fold("hire recruit addition signing").split())
+_RECRUE = re.compile(r"\brecrue\s+(?:de|d['’]|du)\s*$", re.IGNORECASE)
 _BACKGROUND = frozenset(fold("after since following before depuis apres avant").split())
 
 
@@ -51,6 +56,27 @@ def noun_moves(clause: Clause) -> list[Found]:
         move = _move(clause, p, noun_at, leaving)
         if move is not None:
             out.append(move)
+    return out
+
+
+def hire_nouns(clause: Clause) -> list[Found]:
+    """"X is another big October Meta hire", "X est la dernière recrue de Meta": the person before joins the org."""
+    out = []
+    for org in clause.mentions:
+        start = clause.ws[org.i].start
+        recrue = _RECRUE.search(clause.text, 0, start)
+        if org.kind != "org" or not org.known or not (clause._folded(org.j) in _HIRE_NOUNS or recrue):
+            continue
+        end = recrue.start() if recrue else start
+        person = next((p for p in reversed(clause.mentions) if p.kind == "person" and clause.ws[p.j - 1].end <= end
+                       and (p.known or len(p.name.split()) >= 2)), None)
+        if person is None or not _IS_A.fullmatch(clause.text, clause.ws[person.j - 1].end, end) or NEGATED.search(
+                clause.text, clause.ws[person.j - 1].end, end):
+            continue
+        out.append(Found(person=person.name, person_known=person.known, to_org=org.name,
+                         date=date_in(clause.text, start, clause.ws[min(org.j, len(clause.ws) - 1)].end,
+                                      clause.ctx.published),
+                         status=status_of(clause.text), evidence=clause.text))
     return out
 
 

@@ -32,7 +32,7 @@ from bot.news.lexicon import (
     TEMPORAL,
 )
 from bot.news.mentions import Mention
-from bot.news.nouns import destination, noun_moves
+from bot.news.nouns import destination, hire_nouns, noun_moves
 from bot.news.quotes import speaker
 from bot.news.roles import clean_role, named_role, role_after_name, role_as
 from bot.news.verbs import LIKE, OtherVerbs, is_person
@@ -70,7 +70,7 @@ class SentenceReader(OtherVerbs):
             self.ctx.found.extend(found)  # (the story's moves so far, this sentence's included)
             if found:
                 self.subjects = previous[0]
-        nouns = noun_moves(self) + destination(self, self.ctx.last_people)  # "the hiring of X by Meta"
+        nouns = noun_moves(self) + hire_nouns(self) + destination(self, self.ctx.last_people)  # "the hiring of X"
         self.ctx.found.extend(nouns)
         return out + nouns
 
