@@ -611,3 +611,11 @@ def test_a_person_who_is_an_org_hire(extract):
     assert pairs(found) == {("Tom Gunter", "Meta")}
     assert pairs(extract("Mark Lee est la dernière recrue de Meta.")) == {("Mark Lee", "Meta")}
     assert extract("Mark Lee is not a Meta hire.") == []
+
+
+def test_a_bare_join_shares_the_sentence_destination(extract):
+    found = extract("Mark Lee has already started at Meta, while Tom Gunter is expected to come on board shortly.")
+    assert pairs(found) == {("Mark Lee", "Meta"), ("Tom Gunter", "Meta")}
+    found = extract("Mark Lee joined Meta in May, while Tom Gunter joined the board of a charity.")
+    assert pairs(found) == {("Mark Lee", "Meta")}
+    assert extract("Tom Gunter is expected to come on board shortly.") == []

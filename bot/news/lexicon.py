@@ -23,6 +23,7 @@ _VENTURE = (r"(?:launch(?:es|ed|ing)?|unveil(?:s|ed|ing)?|announc(?:es|ed|ing)|s
             r"une|un|own|new|propre|nouvelle|nouveau)\s+){1,3}(?:ai\s+)?(?:startup|start-up|company|venture|lab|"
             r"société|entreprise|laboratoire)")
 _JOIN = (r"(?P<venture>" + _VENTURE + r")|join(?:s|ed|ing)?|re-?join(?:s|ed|ing)?"
+         r"|(?:come|comes|came|coming)\s+(?:on\s+board|aboard)|(?:begin|begins|start|starts)(?=\s+(?:shortly|soon)\b)"
          r"|(?:made|makes|making|make)\s+the\s+(?:switch|jump|move|leap)\s+to"
          r"|went\s+(?:back\s+)?to|(?:go|goes|going)\s+to|(?:moves?|moved|moving|heads?|headed|heading|defect(?:s|ed|ing)?"
          r"|returns?|returned|returning|decamp(?:s|ed)?|jump(?:s|ed)|jumping|switch(?:es|ed))\s+(?:back\s+)?to"
@@ -67,6 +68,9 @@ BARE_LEAVE = re.compile(r"\s*(?:$|[,.;:]|from\s+(?:his|her|their|its)\s+(?:role|
                         r"last|this|earlier|after|following|due|for\s+personal|en|le|la|"
                         r"cette|début|fin|au|à\s+la\s+fin|to\s+(?:start|found|launch|pursue|join|focus|spend))\b)",
                         re.IGNORECASE)
+# what may follow a join verb that names no org for it to share the destination of the sentence's move before:
+# "Lee has started at Meta, while Gunter is set to begin shortly", "X joined Meta in May and Y joined in June"
+BARE_JOIN = re.compile(r"\s*(?:$|[,.;]|(?:shortly|soon|later|too|as\s+well|in|on|next|this|last)\b)", re.IGNORECASE)
 NOT_A_MOVE = re.compile(r"\s*(?:forces|hands|the\s+(?:race|fray|call|chorus|debate|ranks\s+of\s+critics))\b"
                         r"|\s+(?:behind|out|over|unanswered|open)\b", re.IGNORECASE)
 

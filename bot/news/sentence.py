@@ -10,6 +10,7 @@ from bot.news.clause import Found, Place, Verb
 from bot.news.dates import date_in, status_of
 from bot.news.lexicon import (
     AUX,
+    BARE_JOIN,
     BARE_LEAVE,
     BULLET,
     COMPANIONS,
@@ -241,6 +242,9 @@ class SentenceReader(OtherVerbs):
             background = False  # "Also joining Meta's lab were X and Y"
         if not people:
             return self._group_move(verb, to, frm), previous
+        if to is None and frm is None and verb.kind == "join" and BARE_JOIN.match(self.text, verb.match.end()):
+            here = next((f for f in reversed(self.ctx.found) if f.evidence == self.text and f.to_org), None)
+            to = (here.to_org, here.to_team) if here else None  # "..., while Gunter is set to begin shortly"
         if frm is None and self._here(people[0]) and people[0].i >= verb.lo:  # (a subject of this clause)
             frm = self._from_near(self._phrase_start(people[0], verb.lo), verb.ti, to[0] if to else None)
         role = role_as(self.text, verb.match.end(), self._end(verb))
