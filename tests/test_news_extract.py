@@ -494,3 +494,128 @@ def test_an_org_used_as_a_modifier(extract):
     found = extract("Just days after announcing his departure from OpenAI, Jan Leike has joined rival Anthropic. "
                     "Along with co-founder Ilya Sutskever, Leike led OpenAI's superalignment team.")
     assert pairs(found) == {("Jan Leike", "Anthropic")}
+
+
+def test_a_hiring_org_names_its_people_later(extract):
+    """A hire whose people come after a long description ("naming X along with Y"), a list the next sentence
+    gives ("identified the pair as X and Y"), and "signed on" after "the company on Friday"."""
+    found = extract("Meta recruited two former Apple model researchers for its freshly formed research "
+                    "group, naming Tom Gunter along with Mark Lee.")
+    assert pairs(found) == {("Tom Gunter", "Meta"), ("Mark Lee", "Meta")}
+    found = extract("Sources say Meta is hiring two more Apple engineers. A newsletter identified the pair as "
+                    "Tom Gunter and Mark Lee.")
+    assert pairs(found) == {("Tom Gunter", "Meta"), ("Mark Lee", "Meta")}
+    found = extract("Meta poaches two Apple engineers\nThe company on Tuesday signed on Tom Gunter and Mark Lee, "
+                    "people close to the deal said.")
+    assert pairs(found) == {("Tom Gunter", "Meta"), ("Mark Lee", "Meta")}
+    assert extract("Meta is hiring two more engineers. Critics identified the plan as risky.") == []
+
+
+def test_a_subject_behind_two_appositions(extract):
+    found = extract("Tom Gunter, once a lead of the Apple models group, in charge of giving them new senses, "
+                    "a rejoint Meta à la fin juin.")
+    assert pairs(found) == {("Tom Gunter", "Meta")}
+
+
+def test_moves_told_as_nouns(extract):
+    assert pairs(extract("The hiring of former Apple engineer Tom Gunter by Meta surprised Cupertino.")) == {
+        ("Tom Gunter", "Meta")}
+    assert pairs(extract("Mark Lee's move to Meta follows months of courtship.")) == {("Mark Lee", "Meta")}
+    assert pairs(extract("L'arrivée de Tom Gunter chez Meta a été confirmée lundi.")) == {("Tom Gunter", "Meta")}
+    assert pairs(extract("Le recrutement de Mark Lee par Meta intervient après des semaines de tractations.")) == {
+        ("Mark Lee", "Meta")}
+    found = extract("Le départ de Mark Lee d'Apple pour Meta inquiète Cupertino.")
+    assert [(c.person, c.from_org, c.to_org) for c in found] == [("Mark Lee", "Apple", "Meta")]
+    assert extract("Analysts wonder about the potential departure of Tom Gunter from Apple to Meta.") == []
+    assert extract("Nobody expected the hiring of Tom Gunter by Meta to fail; it did not happen.") == []
+
+
+def test_first_person_quotes(extract):
+    """The "I" of a quote is the person quoted; a reporter's own "I", or a denial, gives nothing."""
+    assert pairs(extract('"After six years at Apple, I am moving on to join Meta," Mark Lee wrote on X.')) == {
+        ("Mark Lee", "Meta")}
+    assert pairs(extract("Tom Gunter a publié un message sur LinkedIn. « Je rejoins Meta », a-t-il écrit.")) == {
+        ("Tom Gunter", "Meta")}
+    assert pairs(extract('Mark Lee posted a long note: "I\'ve made the hard decision to leave Apple for Meta."')) == {
+        ("Mark Lee", "Meta")}
+    assert extract('"I am not leaving Apple for Meta," Mark Lee said.') == []
+    assert extract("I met Mark Lee last week; I joined Meta in 2019.") == []
+    assert pairs(extract('Tom Gunter shared the news on X: "I\'m thrilled to join Meta."')) == {("Tom Gunter", "Meta")}
+
+
+def test_a_person_hires_for_the_org_they_lead(extract):
+    found = extract("Thinking Machines CEO Mira Murati recruited Tom Gunter from Apple.")
+    assert [(c.person, c.from_org, c.to_org) for c in found] == [("Tom Gunter", "Apple", "Thinking Machines Lab")]
+    assert extract("Former Google CEO Eric Schmidt hired Tom Gunter.") == []  # who he hires for is unsaid
+
+
+def test_group_sentences(extract):
+    found = extract("Tom Gunter, Mark Lee and Bowen Zhang, all formerly of Apple, are among the founding members "
+                    "of Periodic Labs.")
+    assert pairs(found) == {(p, "Periodic Labs") for p in ("Tom Gunter", "Mark Lee", "Bowen Zhang")}
+    found = extract("Tom Gunter is leaving Apple for Meta, joined by Mark Lee and Bowen Zhang.")
+    assert pairs(found) == {(p, "Meta") for p in ("Tom Gunter", "Mark Lee", "Bowen Zhang")}
+    found = extract("Mark Lee est l'un des membres fondateurs de Periodic Labs.")
+    assert pairs(found) == {("Mark Lee", "Periodic Labs")}
+
+
+def test_surnames_first_or_that_are_words_and_leaving_idioms(extract):
+    found = extract("John Peebles, Nan Du et Zhao Meng travaillaient chez Apple. Peebles et Du sont partis chez "
+                    "OpenAI, tandis que Meng a plié bagage pour Anthropic.")
+    assert pairs(found) == {("John Peebles", "OpenAI"), ("Nan Du", "OpenAI"), ("Zhao Meng", "Anthropic")}
+    found = extract("Zhao Meng worked on Apple's models. Zhao has now jumped ship to Anthropic.")
+    assert pairs(found) == {("Zhao Meng", "Anthropic")}
+    assert extract("Nan Du works at Apple. Du côté d'OpenAI, rien ne bouge.") == []
+
+
+def test_a_sentence_that_opens_on_the_move(extract):
+    found = extract("Also recently joining Meta's research unit were Tom Gunter, a former lead at the model group of "
+                    "a rival, and Mark Lee.")
+    assert pairs(found) == {("Tom Gunter", "Meta"), ("Mark Lee", "Meta")}
+    found = extract("Tom Gunter, Mark Lee, and Bowen Zhang announced themselves as founding members of Meta's new "
+                    "office in Zurich.")
+    assert pairs(found) == {(p, "Meta") for p in ("Tom Gunter", "Mark Lee", "Bowen Zhang")}
+    assert extract("Joining the call were Tom Gunter and Mark Lee.") == []
+    found = extract("Tom Gunter, a founding member of the Apple models team, has joined Meta.")
+    assert pairs(found) == {("Tom Gunter", "Meta")}  # who he was, not a move
+    found = extract("Tom Gunter quitte Apple pour rejoindre Periodic Labs, la start-up fondée par Mark Lee.")
+    assert pairs(found) == {("Tom Gunter", "Periodic Labs")}  # founded by: no move of Mark Lee's
+
+
+def test_prizes_are_no_people_and_this_includes(extract):
+    found = extract("Dr. Tom Gunter, who shared the 2024 Nobel Prize in Chemistry, announced he was leaving Apple.")
+    assert all(c.person == "Tom Gunter" for c in found)
+    found = extract("Meta has also hired leading minds from Apple and Google. This includes Tom Gunter, who worked "
+                    "on Apple models, and Mark Lee, who contributed to Siri.")
+    assert pairs(found) == {("Tom Gunter", "Meta"), ("Mark Lee", "Meta")}
+
+
+def test_a_destination_told_on_its_own(extract):
+    found = extract("Tom Gunter, a distinguished engineer, announced he was leaving Apple. His destination: Meta.")
+    assert [(c.person, c.from_org, c.to_org) for c in found] == [("Tom Gunter", "Apple", "Meta")]
+    assert extract("Apple has a new campus. Its destination: Cupertino.") == []
+
+
+def test_badly_spelled_names_and_the_same_path(extract):
+    found = extract("Meta a débauché Lucas Beyer et Alexander Koslenikov. Puis quatre autres chercheurs (Shuchao Bi, "
+                    "Jiiahui Yu, Shangjia Zhao et Hingyu Ren) prenaient le même chemin.", published="2025-06-30")
+    assert pairs(found) == {(p, "Meta") for p in ("Lucas Beyer", "Alexander Kolesnikov", "Shuchao Bi", "Jiahui Yu",
+                                                  "Shengjia Zhao", "Hongyu Ren")}
+    found = extract("Tom Gunter a quitté Apple pour Meta. Mark Lee a emboîté le pas en juillet.")
+    assert pairs(found) == {("Tom Gunter", "Meta"), ("Mark Lee", "Meta")}
+    assert extract("Xiaohua Zhao a rejoint Meta.")[0].person == "Xiaohua Zhao"  # another person, not a slip of Zhai
+
+
+def test_a_person_who_is_an_org_hire(extract):
+    found = extract("Tom Gunter, who was put in charge of Apple's search effort weeks ago, is another big Meta hire.")
+    assert pairs(found) == {("Tom Gunter", "Meta")}
+    assert pairs(extract("Mark Lee est la dernière recrue de Meta.")) == {("Mark Lee", "Meta")}
+    assert extract("Mark Lee is not a Meta hire.") == []
+
+
+def test_a_bare_join_shares_the_sentence_destination(extract):
+    found = extract("Mark Lee has already started at Meta, while Tom Gunter is expected to come on board shortly.")
+    assert pairs(found) == {("Mark Lee", "Meta"), ("Tom Gunter", "Meta")}
+    found = extract("Mark Lee joined Meta in May, while Tom Gunter joined the board of a charity.")
+    assert pairs(found) == {("Mark Lee", "Meta")}
+    assert extract("Tom Gunter is expected to come on board shortly.") == []

@@ -23,23 +23,31 @@ _VENTURE = (r"(?:launch(?:es|ed|ing)?|unveil(?:s|ed|ing)?|announc(?:es|ed|ing)|s
             r"une|un|own|new|propre|nouvelle|nouveau)\s+){1,3}(?:ai\s+)?(?:startup|start-up|company|venture|lab|"
             r"société|entreprise|laboratoire)")
 _JOIN = (r"(?P<venture>" + _VENTURE + r")|join(?:s|ed|ing)?|re-?join(?:s|ed|ing)?"
+         r"|(?:come|comes|came|coming)\s+(?:on\s+board|aboard)|(?:begin|begins|start|starts)(?=\s+(?:shortly|soon)\b)"
          r"|(?:made|makes|making|make)\s+the\s+(?:switch|jump|move|leap)\s+to"
          r"|went\s+(?:back\s+)?to|(?:go|goes|going)\s+to|(?:moves?|moved|moving|heads?|headed|heading|defect(?:s|ed|ing)?"
          r"|returns?|returned|returning|decamp(?:s|ed)?|jump(?:s|ed)|jumping|switch(?:es|ed))\s+(?:back\s+)?to"
          r"|(?:started|starts|starting|landed|lands)(?:\s+(?:this|last|next)\s+(?:week|month)|\s+on\s+\w+day)?\s+at|signed\s+(?:on\s+)?with"
-         r"|(?:co-?)?found(?:s|ed|ing)|co-?found|to\s+(?:found|start|launch|create|co-?found)|(?P<launch>launch(?:es|ed))"
+         r"|(?:co-?)?found(?:s|ed|ing(?!\s+(?:members?|team|engineers?|researchers?|staff|employees?)\b))|co-?found|to\s+(?:found|start|launch|create|co-?found)|(?P<launch>launch(?:es|ed))"
          r"|rejoin(?:t|s|dre|drait|draient|gnent|gnant|dra|dront)|rejoint(?:e|s|es)?"
          r"|(?:part(?:ent|i|is|ie|ies|ir|ira|iront|ait)?|pass(?:e|ent|é|ée|és|ées|er)|arriv(?:e|ent|é|ée|és|ées)"
          r"|atterri(?:t|ssent)?|file(?:nt|r)?|retourn(?:e|ent|é|ée)|revien(?:t|nent)|reven(?:u|ue|us))\s+chez"
-         r"|(?:co-?)?fond(?:é|ée|és|er|e)")
+         r"|(?:co-?)?fond(?:é|ée|és|er|e)"
+         r"|(?:(?:are|is|was|were|become|becomes|became)\s+(?:also\s+)?(?:(?:one\s+of|among)\s+)?(?:the|a)\s+"
+         r"|(?:announced|introduced|described)\s+(?:themselves|himself|herself)\s+as\s+(?:(?:the|a)\s+)?)"
+         r"(?:founding|first)\s+(?:members?|team|hires|employees|researchers)\s+(?:of|at)"
+         r"|(?:est|sont|était|étaient|devient|deviennent|figurent|figure)\s+(?:l['’]un|l['’]une|parmi)\s+(?:des|les)\s+"
+         r"(?:membres\s+fondateurs|premi[eè]res?\s+recrues)\s+(?:de|d['’]|du)")
 _LEAVE = (r"leav(?:e|es|ing)|left|depart(?:s|ed|ing)?|exit(?:s|ed|ing)?|quit(?:s|ting)?|abandon(?:s|ed|ing)?"
           r"|defect(?:s|ed|ing)?|announc(?:es|ed|ing)\s+(?:his|her|their)\s+(?:departure|exit|resignation)"
+          r"|jump(?:s|ed|ing)?\s+ship|pli(?:e|ent|é|ée|és|er)\s+bagage|claqu(?:e|ent|é|ée|és|er)\s+la\s+porte(?:\s+(?:de|d['’]))?"
           r"|(?:a|ont|annonce|annoncé)\s+(?:annoncé\s+)?(?:son|leur)\s+départ|donn(?:er|e|é|ant)\s+sa\s+démission"
           r"|(?:moves?|moved|moving|switch(?:es|ed|ing)?|jump(?:s|ed|ing)?)\s+from"
           r"|(?:steps?|stepped|stepping)"
           r"\s+down(?:\s+from)?|resign(?:s|ed|ing)?(?:\s+from)?"
           r"|quitt(?:e|ent|é|ée|és|ées|er|erait|eraient|era|eront|ait|aient)|démissionn(?:e|é|ée)\s+de|met(?:tre|tra|)\s+fin\s+à")
 _HIRE = (r"hir(?:e|es|ed|ing)|poach(?:es|ed|ing)?|tap(?:s|ped)|recruit(?:s|ed|ing)?|lur(?:e|es|ed)|snag(?:s|ged)"
+         r"|sign(?:s|ed|ing)\s+on(?=\s+(?-i:[A-Z]))"
          r"|(?:bring|brings|brought|bringing|rope|ropes|roped|roping)\s+(?:in|on)|appoint(?:s|ed|ing)?|named|names|nam(?:é|ée|és|ées)|nomm(?:e|é|ée|és|ées|er|ant)"
          r"|recrut(?:e|ent|é|ée|és|ées|er|ant)|débauch(?:e|ent|é|ée|és|ées|er|ant)|embauch(?:e|ent|é|ée|és|ées|er|ant)"
          r"|s['’]offre|s['’]est\s+offert|attir(?:e|é|ée|és)")
@@ -49,7 +57,9 @@ _LOSE = r"lost|loses|losing|perd(?:u|ent)?|perdre"
 _WELCOME = r"welcom(?:e|es|ed|ing)|accueill(?:e|ent|i|ir|ons)"
 # FOLLOW: "X left in 2024, followed by Y and Z": they left the same way
 _FOLLOW = (r"followed\s+by|suivie?s?\s+(?:par|de)|followed(?=\s*[.,;]|\s*$)|(?:a|ont)\s+suivi(?=\s*[.,;])"
-           r"|(?:a|ont)\s+fait\s+de\s+même|did\s+the\s+same|followed\s+suit")
+           r"|(?:a|ont)\s+fait\s+de\s+même|did\s+the\s+same|followed\s+suit"
+           r"|(?:pren(?:d|nent|ait|aient)|(?:a|ont)\s+pris|took|takes?|taking)\s+(?:le\s+même\s+chemin|the\s+same\s+"
+           r"(?:path|route|road))|(?:a|ont)\s+emboîté\s+le\s+pas")
 TRIGGERS = re.compile(rf"\b(?:(?P<join>{_JOIN})|(?P<leave>{_LEAVE})|(?P<hire>{_HIRE})|(?P<lose>{_LOSE})"
                       rf"|(?P<follow>{_FOLLOW})|(?P<welcome>{_WELCOME}))\b", re.IGNORECASE)
 # what may follow a leaving verb that names no org, for it to still be a departure: "left in August", "quitte en
@@ -58,6 +68,9 @@ BARE_LEAVE = re.compile(r"\s*(?:$|[,.;:]|from\s+(?:his|her|their|its)\s+(?:role|
                         r"last|this|earlier|after|following|due|for\s+personal|en|le|la|"
                         r"cette|début|fin|au|à\s+la\s+fin|to\s+(?:start|found|launch|pursue|join|focus|spend))\b)",
                         re.IGNORECASE)
+# what may follow a join verb that names no org for it to share the destination of the sentence's move before:
+# "Lee has started at Meta, while Gunter is set to begin shortly", "X joined Meta in May and Y joined in June"
+BARE_JOIN = re.compile(r"\s*(?:$|[,.;]|(?:shortly|soon|later|too|as\s+well|in|on|next|this|last)\b)", re.IGNORECASE)
 NOT_A_MOVE = re.compile(r"\s*(?:forces|hands|the\s+(?:race|fray|call|chorus|debate|ranks\s+of\s+critics))\b"
                         r"|\s+(?:behind|out|over|unanswered|open)\b", re.IGNORECASE)
 
@@ -116,6 +129,7 @@ NTH = re.compile(r"^[\s,]*(?:(?:who|qui)\s+)?(?:is|was|becomes|became|has\s+beco
                  r"[^,;]{0,80}?\b(?:to|à)(?:\s+be|\s+être)?\s*$", re.IGNORECASE)
 # the people of a move whose subject is a group: "Parmi eux, X, Y et Z", "four researchers, including X and Y, have"
 GROUP = re.compile(r"^\W*(?:among\s+them|parmi\s+(?:eux|elles|lesquels|lesquelles)|they\s+(?:include|are)|"
+                   r"(?:this|that)\s+includes|these\s+include|"
                    r"those\s+include|il\s+s['’]agit\s+de|the\s+others\s+(?:are|include)|les\s+autres\s+sont)\b",
                    re.IGNORECASE)
 # the people a story lists as an org's new hires: "Parmi les nouvelles recrues figurent X, Y", "New hires include X"
@@ -126,10 +140,14 @@ RECRUITS = re.compile(r"^\W*(?:parmi\s+(?:les|ses)\s+(?:nouvelles\s+|dernières\
 DEPARTURES = re.compile(r"^\W*(?:parmi\s+les\s+(?:autres\s+)?(?:départs|partants)|(?:other\s+|recent\s+)?departures\s+"
                         r"include|among\s+(?:the\s+)?(?:other\s+|recent\s+)?(?:departures|exits))\b",
                         re.IGNORECASE)
+# the people of the previous sentence's group move, named anywhere: "X identified those four as A, B, C and D"
+NAMED_AS = re.compile(r"\b(?:identified|named|identifié|nommé)\s+(?:them|those\s+\w+|the\s+\w+|these\s+\w+|"
+                      r"les|ces\s+\w+)\s+(?:as|comme)\b", re.IGNORECASE)
 # a sentence that adds people to the previous one's move: "Ainsi que X et Y, débauchés dès juin 2023"
 CONTINUES = re.compile(r"^\W*(?:ainsi\s+que|as\s+well\s+as|de\s+même\s+que|tout\s+comme)\b",
                        re.IGNORECASE)
-INCLUDING = re.compile(r"\b(?:including|among\s+them|notamment|dont|parmi\s+lesquels|such\s+as)\b", re.IGNORECASE)
+INCLUDING = re.compile(r"\b(?:including|naming|among\s+them|notamment|dont|parmi\s+lesquels|such\s+as)\b",
+                       re.IGNORECASE)
 # between a subject and its verb: "X and a dozen engineers will move", "X et son équipe ont rejoint"
 COMPANIONS = re.compile(r"^\s*(?:and|et|along\s+with|together\s+with|avec|ainsi\s+que)\s+"
                         r"(?:(?!\b(?:said|says|told|wrote|announced|they|he|she|dit|déclaré|annoncé|ils|il|elle)\b)[^,;])"
@@ -191,5 +209,12 @@ Lundi Mardi Mercredi Jeudi Vendredi Samedi Dimanche Janvier Février Mars Avril 
 Octobre Novembre Décembre Update Updated Read More Photo Image Getty Images Sources Source Company Startup
 Robotics Machines Dynamics Computing Networks Software Bio Therapeutics Analytics Cloud Security Data Partners
 Holdings Studio Studios Works Industries Solutions Platforms Robots Neural Quantum Compute Automation Agents
+Nobel Prize Award Awards Medal Turing Laureate Prix
 """)
+# a first word that makes a two-word name likely surname-first ("Zhao Meng"): both words then name the person later
+CHINESE_SURNAMES = _words("zhang wang li liu chen yang zhao huang zhou wu xu sun hu zhu gao lin guo ma luo liang song "
+                          "zheng xie han tang feng yu dong xiao cheng cao yuan deng fu shen zeng peng lu su jiang cai "
+                          "jia ding wei xue ye yan pan du dai xia zhong tian ren fan fang shi yao tan liao zou xiong "
+                          "jin hao kong bai cui kang mao qiu qin gu hou shao meng long wan duan lei qian yin qiao lai "
+                          "gong wen")
 PARTICLES = _words("de del della da di du van von der den la le bin al el ben st")

@@ -9,7 +9,7 @@ from weakref import WeakKeyDictionary
 
 from rapidfuzz.distance import OSA
 
-from bot.news.lexicon import MONTHS, NOT_NAME, PARTICLES, PLACES, WEEKDAYS
+from bot.news.lexicon import CHINESE_SURNAMES, MONTHS, NOT_NAME, PARTICLES, PLACES, WEEKDAYS
 from bot.search import MARGIN, NameIndex
 from bot.text import fold
 
@@ -22,6 +22,7 @@ _NAME_WORD = re.compile(r"^(?:[A-ZÀ-Ý][a-zà-ÿ]+(?:[-'’][A-ZÀ-Ý]?[a-zà-�
 # "Periodic", "xAI", "01.AI", "H", "Zuckerberg's"
 _ORG_WORD = re.compile(r"^(?=\S*[A-Za-z])(?:[A-Z0-9][\w.&-]*|[a-z]+[A-Z][\w.]*)(?:['’]s)?$")
 _MAX_SPAN = 6
+PARTICLES_CAPITALISED = frozenset(w.capitalize() for w in PARTICLES)
 _WHEN = frozenset(fold(" ".join([*MONTHS, *WEEKDAYS])).split())
 _SURE = 88.0  # a new-looking name this close to one on record (WRatio) is taken as a misspelling of it
 
@@ -81,14 +82,16 @@ def _capitalised(text: str) -> bool:
 
 
 def _slips(typed: list[str], words: list[str]) -> bool:
-    """Word for word, the same or one slip apart in a long word, or two letters swapped: "Pnag", "Gunther",
-    "Bayer", but not "Zhao" for "Zhai" (short names one letter apart are other people)."""
+    """Word for word, the same or one slip apart in a long word, or two letters swapped, or in a very long word one
+    letter moved: "Pnag", "Gunther", "Bayer", "Koslenikov", but not "Zhao" for "Zhai" (short names one letter apart
+    are other people)."""
     if len(typed) != len(words):
         return False
     for a, b in zip(typed, words, strict=True):
         if a == b:
             continue
-        slip = OSA.distance(a, b) == 1
+        slip = OSA.distance(a, b) == 1 or (min(len(a), len(b)) >= 8 and sorted(a) == sorted(b)
+                                           and OSA.distance(a, b) == 2)  # "Koslenikov": one letter moved
         swapped_or_dropped = sorted(a) == sorted(b) or len(a) != len(b)  # "Pnag", "Gros": not another short name
         if not slip or (min(len(a), len(b)) < 5 and not (swapped_or_dropped and min(len(a), len(b)) >= 4)):
             return False
@@ -122,7 +125,10 @@ class MentionFinder:
         found = self._with_new_names(ws, found)
         for m in found:
             if m.kind == "person":
-                self.surnames.setdefault(fold(m.name).split()[-1], m.name)
+                parts = fold(m.name).split()
+                self.surnames.setdefault(parts[-1], m.name)
+                if len(parts) == 2 and parts[0] in CHINESE_SURNAMES:  # "Zhao Meng": "Zhao" may be the surname
+                    self.surnames.setdefault(parts[0], m.name)
                 self.person_known.setdefault(m.name, m.known)
         return found
 
@@ -232,6 +238,9 @@ class MentionFinder:
         span = ws[i:j]
         poss = span[-1].text.endswith(("'s", "’s"))
         texts = [w.text[:-2] if w.text.endswith(("'s", "’s")) else w.text for w in span]
+        if len(texts) == 1 and i > 0 and texts[0] in PARTICLES_CAPITALISED and fold(texts[0]) in self.surnames:
+            full = self.surnames[fold(texts[0])]  # "Peebles et Du": a surname that is also a word ("Du", "Le")
+            return [Mention("person", full, i, j, self.person_known.get(full, False), possessive=poss)]
         k = 0
         while k < len(texts) and fold(texts[k]) in NOT_NAME:
             k += 1

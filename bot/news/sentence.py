@@ -6,10 +6,11 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from bot.news.clause import Clause, Found, Place, Verb
+from bot.news.clause import Found, Place, Verb
 from bot.news.dates import date_in, status_of
 from bot.news.lexicon import (
     AUX,
+    BARE_JOIN,
     BARE_LEAVE,
     BULLET,
     COMPANIONS,
@@ -23,6 +24,7 @@ from bot.news.lexicon import (
     INTENT,
     LEADERS,
     LIST_SEP,
+    NAMED_AS,
     NEGATED,
     NTH,
     OF_WHOM,
@@ -31,21 +33,29 @@ from bot.news.lexicon import (
     TEMPORAL,
 )
 from bot.news.mentions import Mention
+from bot.news.nouns import destination, hire_nouns, noun_moves
+from bot.news.quotes import speaker
 from bot.news.roles import clean_role, named_role, role_after_name, role_as
+from bot.news.verbs import LIKE, OtherVerbs, is_person
 from bot.text import fold
 
-_LIKE = re.compile(r"[\s,]*\b(?:tout\s+comme|just\s+like|as\s+did|like|de\s+même\s+que)\s+", re.IGNORECASE)
+_BOSS = frozenset(fold("ceo chief executive head boss president founder cofounder co-founder co founder pdg patron "
+                       "patronne directeur directrice general générale leader lead cto and of ai").split())
+_FORMER = frozenset(fold("former ex formerly previously once ancien ancienne").split())
+_BE = re.compile(r"\b(?:are|were|is|was|will\s+be)\b", re.IGNORECASE)
 _HE = frozenset(["he", "she", "il", "elle"])
 _THEY = frozenset(["they", "ils", "elles"])
 _PREPOSITIONS = frozenset(fold("in from at of with into for to by de d chez dans par pour sur en").split())
 _CONNECTORS = frozenset(["and", "et", "to", "pour", "then", "puis", "before", "avant"])
 # an apposition: "(...)", ", ... ,", "— ... —", or ", an OpenAI co-founder" up to its "who"
 _APPOSITION = re.compile(r"\([^()]*\)|,[^,]*,|—[^—]*—|,[^,]*?(?=\b(?:who|qui)\b)")
+# appositions one after another right after the name: "X, formerly head of Y's team, in charge of Z, has joined"
+_APPOSITIONS = re.compile(r"^\s*(?:,[^,;()]{1,100}){2,3},")
 _PARTICIPLE = re.compile(r"\w+(?:i|ie|is|ies|é|ée|és|ées|ed)\b", re.IGNORECASE)
 _NAMING = re.compile(r"^(?:nam|nomm|appoint)", re.IGNORECASE)
 
 
-class SentenceReader(Clause):
+class SentenceReader(OtherVerbs):
     """A sentence's moves: who, from where, to where, when, how sure."""
 
     def moves(self) -> list[Found]:
@@ -61,20 +71,28 @@ class SentenceReader(Clause):
             self.ctx.found.extend(found)  # (the story's moves so far, this sentence's included)
             if found:
                 self.subjects = previous[0]
-        return out
+        nouns = noun_moves(self) + hire_nouns(self) + destination(self, self.ctx.last_people)  # "the hiring of X"
+        self.ctx.found.extend(nouns)
+        return out + nouns
 
     def _named_group(self) -> list[Found]:
         """The people a sentence lists right after a group's move ("Parmi eux, X, accompagné de Y et Z")."""
         group = self.ctx.group
         if DEPARTURES.match(self.text):  # each a departure whose org the record gives (see `extract.resolve`)
             return [Found(person=p.name, person_known=True, evidence=self.text, status=status_of(self.text))
-                    for p in self.mentions if _is_person(p) and p.known]
+                    for p in self.mentions if is_person(p) and p.known]
         if RECRUITS.match(self.text) and self.ctx.main_org and (group is None or group.to_org is None):
             group = Found(person="", person_known=False, to_org=self.ctx.main_org, evidence="",
                           status=status_of(self.text, self.ctx.following))  # "Parmi les nouvelles recrues figurent"
+        elif group is not None and group.to_org and (named := NAMED_AS.search(self.text)):
+            start = self._word_at(named.end())  # "The Information identified those four as X, Y, Z and W"
+            first = next((m for m in self.mentions if m.i >= start and is_person(m)), None)
+            people = [m for m in self._list_forward(first, len(self.ws)) if is_person(m)] if first else []
+            return [replace(group, person=p.name, person_known=p.known, evidence=f"{group.evidence} {self.text}")
+                    for p in people if first is not None and first.i - start <= 2]
         elif group is None or not (GROUP.match(self.text) or CONTINUES.match(self.text)):
             return []
-        people = [m for m in self.mentions if _is_person(m)]
+        people = [m for m in self.mentions if is_person(m)]
         when = date_in(self.text, 0, len(self.text), self.ctx.published) or group.date  # "débauchés dès juin 2023"
         return [replace(group, person=p.name, person_known=p.known, evidence=f"{group.evidence} {self.text}".strip(),
                         date=when) for p in people]
@@ -95,7 +113,7 @@ class SentenceReader(Clause):
             start = self._word_at(found.end())
             first = next((m for m in self.mentions if m.i >= start and m.kind == "person"), None)
             if first is not None and first.i - start <= 3:
-                people = [m for m in self._list_forward(first, len(self.ws)) if _is_person(m)]
+                people = [m for m in self._list_forward(first, len(self.ws)) if is_person(m)]
                 return [replace(template, person=p.name, person_known=p.known) for p in people]
         earlier = self.group  # "quitter leur unité AFM pour rejoindre Meta": one move, told by two verbs
         self.group = template if earlier is None else replace(
@@ -109,7 +127,7 @@ class SentenceReader(Clause):
         anything else is another clause."""
         if BULLET.match(gap) and not NEGATED.search(gap):  # "X (June 18): Transformer co-author, went to Y"
             return True
-        gap = COMPANIONS.sub(" ", _APPOSITION.sub(" ", gap))
+        gap = COMPANIONS.sub(" ", _APPOSITION.sub(" ", _APPOSITIONS.sub(" ", gap)))
         if NTH.match(gap) or OF_WHOM.match(gap) or INTENT.match(gap) or HEDGED.match(gap):
             return True
         gap_words = fold(gap).split()
@@ -163,7 +181,7 @@ class SentenceReader(Clause):
         background = self._background(verb)
         last = self._person_before(verb)
         if last is not None:
-            people = [m for m in self._list_back(last, verb.lo) if _is_person(m)]
+            people = [m for m in self._list_back(last, verb.lo) if is_person(m)]
             if people:  # "when co-founder Noam Shazeer went back to Google": recalled
                 i = people[0].i - 1
                 while i >= max(verb.lo, people[0].i - 4) and self._folded(i) not in TEMPORAL | {"when", "quand"}:
@@ -176,22 +194,24 @@ class SentenceReader(Clause):
         pronoun = before[pronoun_at] if pronoun_at is not None else None
         latter = pronoun in ("dernier", "derniere", "latter") and pronoun_at and before[pronoun_at - 1] in ("ce", "the")
         if latter and self._gap_ok(" ".join(before[pronoun_at + 1:])):  # "Ce dernier avait quitté": the last named
-            here = [m for m in self.mentions if m.i < verb.lo + pronoun_at and _is_person(m) and not m.possessive]
-            return (here or [m for m in self.ctx.last_named if _is_person(m)])[-1:], background
+            here = [m for m in self.mentions if m.i < verb.lo + pronoun_at and is_person(m) and not m.possessive]
+            return (here or [m for m in self.ctx.last_named if is_person(m)])[-1:], background
+        if (quoted := speaker(self, verb, self.ctx.last_people)) is not None:
+            return [m for m in quoted if is_person(m)], background  # '"I'm joining Anthropic," X wrote'
         if pronoun in _HE | _THEY and self._gap_ok(" ".join(before[pronoun_at + 1:])):
             i = verb.lo + pronoun_at
-            here = [m for m in self.mentions if m.j <= i and m.kind == "person" and _is_person(m) and not m.possessive]
+            here = [m for m in self.mentions if m.j <= i and m.kind == "person" and is_person(m) and not m.possessive]
             if pronoun in _THEY:  # "X and Y said they were leaving", else the previous verb's or sentence's people
                 listed = self._list_back(here[-1], verb.lo) if here else []
                 return (listed if len(listed) > 1 else previous[0] or [m for m in self.ctx.last_people
-                                                                        if _is_person(m)]), background or previous[1]
+                                                                        if is_person(m)]), background or previous[1]
             background = background or any(self._folded(i - k) in TEMPORAL for k in (1, 2))  # "après qu'il a"
-            return (here[-1:] or [m for m in self.ctx.last_people[:1] if _is_person(m)]), background
+            return (here[-1:] or [m for m in self.ctx.last_people[:1] if is_person(m)]), background
         if self._folded(verb.ti - 1) in TEMPORAL | {"briefly", "later"} and (
                 verb.match.group().lower().endswith("ing") or self._folded(verb.ti - 1) == "avoir"):
             # "X spent 16 years at Google before briefly joining Microsoft": X, recalled
             first = next((m for m in self.mentions if m.kind == "person" and m.i < verb.ti and not m.possessive), None)
-            if first is not None and _is_person(first):
+            if first is not None and is_person(first):
                 return [first], True
         if previous[0] and verb.lo > 0 and not verb.after_break and self._continues(verb) and not any(
                 m.kind == "person" for m in self.mentions if verb.lo <= m.i < verb.ti):
@@ -213,22 +233,41 @@ class SentenceReader(Clause):
     def _arrive_or_leave(self, verb: Verb, previous: tuple[list[Mention], bool]
                          ) -> tuple[list[Found], tuple[list[Mention], bool]]:
         people, background = self._subjects(verb, previous)
-        if people and verb.kind == "join" and self._folded(verb.tj) in ("by", "par"):
-            return self._joined_by(verb, people[0]), previous
+        if re.match(r"(?:re)?join", verb.match.group(), re.IGNORECASE) and self._folded(verb.tj) in ("by", "par") \
+                and (people or previous[0]):
+            # (", joined by X and Y" after the verb of the host's own move)
+            return self._joined_by(verb, (people or previous[0])[0]), previous
         to, frm = self._destination(verb)
+        if not people and to is not None and (people := self._inverted(verb)):
+            background = False  # "Also joining Meta's lab were X and Y"
         if not people:
             return self._group_move(verb, to, frm), previous
+        if to is None and frm is None and verb.kind == "join" and BARE_JOIN.match(self.text, verb.match.end()):
+            here = next((f for f in reversed(self.ctx.found) if f.evidence == self.text and f.to_org), None)
+            to = (here.to_org, here.to_team) if here else None  # "..., while Gunter is set to begin shortly"
         if frm is None and self._here(people[0]) and people[0].i >= verb.lo:  # (a subject of this clause)
             frm = self._from_near(self._phrase_start(people[0], verb.lo), verb.ti, to[0] if to else None)
         role = role_as(self.text, verb.match.end(), self._end(verb))
         bare = verb.kind == "leave" and to is None and frm is None and bool(BARE_LEAVE.match(self.text,
                                                                                                verb.match.end()))
-        like = _LIKE.search(self.text, self.ws[verb.tj - 1].end if verb.tj else 0, self._end(verb) + 1)
+        like = LIKE.search(self.text, self.ws[verb.tj - 1].end if verb.tj else 0, self._end(verb) + 1)
         if like:  # "Jan Leike est parti pour rejoindre Anthropic, tout comme Schulman"
             also = next((m for m in self.mentions if m.kind == "person" and m.i == self._word_at(like.end())), None)
-            people = people + ([m for m in self._list_forward(also, len(self.ws)) if _is_person(m)] if also else [])
+            people = people + ([m for m in self._list_forward(also, len(self.ws)) if is_person(m)] if also else [])
         return (self._found(people, frm, to, role, verb, background, bare=bare),
                 (people, background))
+
+    def _inverted(self, verb: Verb) -> list[Mention]:
+        """The people after "are"/"were" when a sentence opens on the move: "Also recently joining Microsoft AI's
+        health unit were X, the co-founder of Y, and Z"."""
+        if not verb.match.group().lower().endswith("ing") or any(
+                self._folded(i) not in AUX for i in range(verb.lo, verb.ti)):
+            return []
+        start = self.ws[verb.tj].start if verb.tj < len(self.ws) else len(self.text)
+        be = _BE.search(self.text, start, self._end(verb))
+        first = next((m for m in self.mentions if m.kind == "person" and 0 <= m.i - self._word_at(be.end()) <= 3),
+                     None) if be else None
+        return [m for m in self._list_forward(first, verb.hi) if is_person(m)] if first else []
 
     def _joined_by(self, verb: Verb, host: Mention) -> list[Found]:
         """"He is joined by X": X makes the move the story gave him."""
@@ -237,12 +276,14 @@ class SentenceReader(Clause):
         if move is None or first is None:
             return []
         return [replace(move, person=p.name, person_known=p.known, from_role=None, to_role=None, evidence=self.text)
-                for p in self._list_forward(first, verb.hi) if _is_person(p)]
+                for p in self._list_forward(first, verb.hi) if is_person(p)]
 
     def _org_before(self, verb: Verb) -> Mention | None:
         """The org that hires: the nearest before the verb that no preposition governs ("Meta invested in Scale AI
         and brought in X": Meta), or "it" / "the company" for the story's own org ("It also named X")."""
         before = [self._folded(i) for i in range(verb.lo, verb.ti) if self._folded(i) not in AUX]
+        if before[-1:] == ["on"] and self._folded(verb.ti - 1) in AUX:
+            before.pop()  # "The company on Friday signed on X"
         if self.ctx.main_org and before and (before[-1] == "it" or before[-2:] == ["the", "company"] or (
                 len(before) <= 6 and before[0] in ("the", "le", "la", "l") and EPITHETS & set(before)
                 and not any(m.known and m.kind != "team" for m in self.mentions if verb.lo <= m.i < verb.ti))):
@@ -264,6 +305,18 @@ class SentenceReader(Clause):
                 gap = self._between(m.j, verb.ti)
                 return m if len(fold(gap).split()) <= (14 if m is first else 10) and not NEGATED.search(gap) else None
         return None
+
+    def _employer(self, person: Mention) -> str | None:
+        """The org a person who hires leads, as the sentence describes them: "Thinking Machines CEO Mira Murati",
+        "OpenAI's Sam Altman" (a former employer, "ex-Google X", is not one)."""
+        start = self._phrase_start(person, 0)
+        org = next((m for m in reversed(self.mentions) if m.kind in ("org", "team") and m.known
+                    and start <= m.i and m.j <= person.i), None)
+        if org is None or self._preceded_by(org, _FORMER, 2):
+            return None
+        between = set(fold(self._between(org.j, person.i)).split())
+        return (org.org if org.kind == "team" else org.name) if (org.possessive and not between) or (
+            between and between <= _BOSS) else None
 
     def _phrase_start(self, subject: Mention, lo: int) -> int:
         """Where the subject's noun phrase starts: a few words of description before the name ("Apple's top AI
@@ -287,16 +340,17 @@ class SentenceReader(Clause):
               ) -> tuple[list[Found], tuple[list[Mention], bool]]:
         background = self._background(verb)
         person = self._person_before(verb)
-        leader = LEADERS.get(fold(person.name).split()[-1]) if person else None  # "Zuckerberg a embauché X"
+        leader = (LEADERS.get(fold(person.name).split()[-1]) or self._employer(person)) if person else None
+        # ("Zuckerberg a embauché X", "Thinking Machines CEO Mira Murati recruited X")
         subject = Mention("org", leader, person.i, person.j, True) if person and leader else (
             None if person else self._org_before(verb))
         if subject is not None:
             to = self._place(subject, [m for m in self.mentions if m.i >= subject.j])
             objects = [m for m in self.mentions if verb.tj <= m.i < verb.hi and m.kind == "person"
                        and m.i - verb.tj <= 12]
-            if not objects:
-                return [], previous
-            people = [m for m in self._list_forward(objects[0], verb.hi) if _is_person(m)]
+            if not objects:  # "hired four researchers for its new lab, naming X and Y", or named next sentence
+                return self._group_move(verb, to, None), previous
+            people = [m for m in self._list_forward(objects[0], verb.hi) if is_person(m)]
             if to[1] is None:  # "Meta a recruté X ... pour ses Superintelligence Labs"
                 to = to[0], next((m.name for m in self.mentions if m.kind == "team" and m.org == to[0]
                                   and verb.tj <= m.i < verb.hi), None)
@@ -320,55 +374,6 @@ class SentenceReader(Clause):
             role = (named_role(self.text[verb.match.end():self.ws[near[0].i].start])
                     if _NAMING.match(verb.match.group()) else None)
         return self._found(people, frm, to, role, verb, background), (people, background)
-
-    def _lose(self, verb: Verb, previous: tuple[list[Mention], bool]
-              ) -> tuple[list[Found], tuple[list[Mention], bool]]:
-        """"Apple has lost another AI researcher, X, to Meta": the subject is where they left, "to" where they
-        went."""
-        subject = self._org_before(verb)
-        objects = [m for m in self.mentions if verb.tj <= m.i < verb.hi and m.kind == "person" and m.i - verb.tj <= 8]
-        if subject is None or not objects:
-            return [], previous
-        people = [m for m in self._list_forward(objects[0], verb.hi) if _is_person(m)]
-        places = self._places(people[-1].j, verb.hi)
-        to = next((self._place(m, places) for m in places if self._preceded_by(m, frozenset({"to", "profit", "a"}))),
-                  None)
-        frm = self._place(subject, [m for m in self.mentions if m.i >= subject.j])
-        return self._found(people, frm, to, None, verb, self._background(verb)), (people, False)
-
-    def _welcome(self, verb: Verb, previous: tuple[list[Mention], bool]
-                 ) -> tuple[list[Found], tuple[list[Mention], bool]]:
-        """"Excited to welcome X, Y and Z back to OpenAI": they join the org after "to"."""
-        first = next((m for m in self.mentions if m.kind == "person" and 0 <= m.i - verb.tj <= 1), None)
-        if first is None:
-            return [], previous
-        people = [m for m in self._list_forward(first, verb.hi) if _is_person(m)]
-        places = self._places(people[-1].j, verb.hi)
-        to = next((self._place(m, places) for m in places if m.known and self._preceded_by(m, frozenset({"to", "a"}), 1)
-                   and m.i - people[-1].j <= 3), None)
-        return (self._found(people, None, to, None, verb, False) if to else []), (people, False)
-
-    def _follow(self, verb: Verb, previous: tuple[list[Mention], bool]
-                ) -> tuple[list[Found], tuple[list[Mention], bool]]:
-        """"X left in 2024, followed by Y and Z": they left the org X left; "Y a fait de même, tout comme Z": they
-        made X's move. Each at the date this sentence gives, if any."""
-        same = bool(re.search(r"m[eê]me|same|suit", verb.match.group(), re.IGNORECASE))
-        model = next((f for f in reversed(self.ctx.found) if same or f.to_org is None), None)
-        if model is None or model.background:
-            return [], previous
-        if re.search(r"\b(?:by|par|de)$", verb.match.group()):
-            first = next((m for m in self.mentions if m.kind == "person" and 0 <= m.i - verb.tj <= 3), None)
-            people = [m for m in self._list_forward(first, verb.hi) if _is_person(m)] if first else []
-        else:  # "Jimmy Ba followed.", "Zhiqing Sun a fait de même, tout comme Hyung Won Chung"
-            people = self._subjects(verb, previous)[0]
-            like = _LIKE.match(self.text, verb.match.end())
-            if people and like:
-                first = next((m for m in self.mentions if m.kind == "person" and m.i == self._word_at(like.end())),
-                             None)
-                people += [m for m in self._list_forward(first, len(self.ws)) if _is_person(m)] if first else []
-        when = date_in(self.text, verb.match.start(), self._end(verb), self.ctx.published)
-        return [replace(model, person=p.name, person_known=p.known, from_role=None, date=when or model.date,
-                        evidence=self.text) for p in people], (people, False)
 
     def _found(self, people: list[Mention], frm: list[Place | None] | Place | None, to: Place | None,
                to_role: str | None, verb: Verb, background: bool, bare: bool = False) -> list[Found]:
@@ -395,7 +400,3 @@ class SentenceReader(Clause):
                 background=background))
         return out
 
-
-def _is_person(m: Mention) -> bool:
-    """A known person, or a new name of two words or more."""
-    return m.kind == "person" and (m.known or len(m.name.split()) >= 2)
