@@ -527,6 +527,7 @@ def test_moves_told_as_nouns(extract):
     found = extract("Le départ de Mark Lee d'Apple pour Meta inquiète Cupertino.")
     assert [(c.person, c.from_org, c.to_org) for c in found] == [("Mark Lee", "Apple", "Meta")]
     assert extract("Analysts wonder about the potential departure of Tom Gunter from Apple to Meta.") == []
+    assert pairs(extract("Mark Zuckerberg's hiring spree at Meta goes on.")) == set()  # his hires, not his move
     assert extract("Nobody expected the hiring of Tom Gunter by Meta to fail; it did not happen.") == []
 
 

@@ -20,7 +20,7 @@ _ARRIVAL = re.compile(r"\b(?:(?:arrival|hiring|hire|recruitment|recruiting|poach
 _DEPARTURE = re.compile(r"\b(?:(?:departure|exit|resignation|defection)\s+of|(?:départ|démission)\s+(?:de|d['’]))"
                         rf"\s*{_DESCRIBED}$", re.IGNORECASE)
 _POSSESSED = re.compile(r"\s*(?:(?:recent|reported|latest|surprise|sudden|abrupt|planned|récent)\s+)?(?P<noun>move|"
-                        r"switch|jump|defection|arrival|departure|exit|return|shift|hiring)\b", re.IGNORECASE)
+                        r"switch|jump|defection|arrival|departure|exit|return|shift)\b", re.IGNORECASE)
 _HEDGE = re.compile(r"\b(?:potential|possible|rumou?red|would-be|eventual|likely|feared|éventuel(?:le)?|"
                     r"possible|potentiel(?:le)?|hypothétique|probable)\s+(?:\w+\s+){0,1}$", re.IGNORECASE)
 _TO = frozenset(fold("to at by for chez par pour vers a au joins rejoint").split())
