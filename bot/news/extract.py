@@ -122,6 +122,8 @@ def resolve(found: Sequence[Found], known_moves: KnownMoves, published: str | No
         if move_id is None and (f.background or _history(f.date, published)):
             continue  # recalled, or long past: history, not news (unless on record, as a source for it)
         record = next((r for r in records if r.id == move_id), None)
+        if record is not None and f.to_org is None and record.to_org is not None:  # "the departure of X": the move
+            f = replace(f, to_org=record.to_org, to_team=record.to_team)  # on record knows where X went
         if record is not None and f.to_org is not None:  # the same move on record: what the story leaves out
             f = replace(f, from_org=f.from_org or record.from_org,
                         from_team=f.from_team or (record.from_team if (f.from_org or record.from_org) == record.from_org
