@@ -23,19 +23,28 @@ import gc
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
 
 from pydantic import ValidationError
-from rapidfuzz import fuzz, process
 
 from bot.datafiles import csv_files, kind_of, open_regular
 from bot.dataset_checks import name_collisions
+from bot.dataset_rows import (
+    TYPO_CUTOFF,
+    DatasetError,
+    Names,
+    People,
+    clean_place,
+    collect,
+    move_row,
+    no_destination,
+    plain_errors,
+    role_row,
+)
 from bot.models import (
     NO_PLACE,
     SOURCE_FIELDS,
-    Move,
     MoveRow,
     Org,
     Person,
@@ -44,7 +53,6 @@ from bot.models import (
     Source,
     Team,
     has_hidden,
-    place_values,
     row_values,
     source_values,
 )
@@ -60,22 +68,6 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "roles.csv": ("person", "org", "team", "role", "as_of", "url", "supports"),
 }
 REQUIRED = ("moves.csv", "sources.csv")
-TYPO_CUTOFF = 88
-
-
-@dataclass(frozen=True)
-class DatasetError:
-    """One problem in the dataset, worded for the person who will fix it."""
-
-    file: str
-    line: int | None
-    message: str
-    field: str | None = None
-
-    def __str__(self) -> str:
-        where = self.file if self.line is None else f"{self.file} row {self.line}"
-        what = f"{self.field}: " if self.field else ""
-        return f"{where}: {what}{self.message}"
 
 
 class DatasetInvalid(Exception):
@@ -195,105 +187,6 @@ def _rows(path: Path, errors: list[DatasetError]) -> Iterator[tuple[int, dict[st
         yield line, dict(zip(names, cells, strict=True))
 
 
-def plain_errors(exc: ValidationError) -> list[tuple[str | None, str]]:
-    """Turn pydantic's errors into (field, plain message) pairs. A list too short only because one of its items
-    was refused (pydantic reports both) is the item's error alone."""
-    out = []
-    errors = exc.errors()
-    for err in errors:
-        if err["type"] == "too_short" and any(len(e["loc"]) > len(err["loc"]) and e["loc"][:len(err["loc"])]
-                                              == err["loc"] for e in errors):
-            continue
-        loc = [str(p) for p in err["loc"] if not isinstance(p, int)]
-        fld = "_".join(loc).replace("from__", "from_") if loc else None
-        msg = err["msg"].removeprefix("Value error, ")
-        if err["type"] == "literal_error":
-            msg = f"'{err['input']}' is not one of {err['ctx']['expected']}"
-        elif err["type"] == "missing":
-            msg = "is required"
-        elif err["type"] == "too_short":
-            msg = f"needs at least {err['ctx'].get('min_length', 1)}"
-        elif err["type"] == "string_too_short":
-            msg = "is required" if err["ctx"].get("min_length") == 1 else \
-                f"is shorter than {err['ctx'].get('min_length')} characters"
-        elif err["type"] == "string_too_long":
-            msg = f"is longer than {err['ctx'].get('max_length')} characters"
-        out.append((fld, msg))
-    return out
-
-
-class _Names:
-    """Resolves org/team spellings through aliases and flags likely typos of known names.
-
-    Answers are kept per spelling as written: a dataset names the same few orgs and teams on many rows.
-    """
-
-    def __init__(self, orgs: list[Org], teams: list[Team]):
-        self.org_by_key: dict[str, str] = {}
-        for org in orgs:
-            for spelling in (org.name, *org.aliases):
-                self.org_by_key.setdefault(fold(spelling), org.name)
-        self.team_by_key: dict[tuple[str, str], str] = {}
-        self.team_keys: dict[str, list[str]] = {}
-        for team in teams:
-            for spelling in (team.name, *team.aliases):
-                key = fold(spelling)
-                if (team.org, key) not in self.team_by_key:
-                    self.team_by_key[team.org, key] = team.name
-                    self.team_keys.setdefault(team.org, []).append(key)
-        self._orgs: dict[str, tuple[str, str | None]] = {}
-        self._teams: dict[tuple[str, str], tuple[str, str | None]] = {}
-
-    def org(self, name: str) -> tuple[str, str | None]:
-        """Return (canonical name, error) for an org as written."""
-        found = self._orgs.get(name)
-        if found is None:
-            found = self._orgs[name] = self._org(name)
-        return found
-
-    def _org(self, name: str) -> tuple[str, str | None]:
-        if has_hidden(name):  # kept as written: the model refuses it (folded, it would pass for a known name)
-            return name, None
-        key = fold(name)
-        if key in self.org_by_key:
-            return self.org_by_key[key], None
-        hit = process.extractOne(key, list(self.org_by_key), scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
-        if hit is not None:
-            near = self.org_by_key[hit[0]]
-            return name, f"'{name}' looks like a typo of the known org '{near}' (add it to orgs.csv if it is new)"
-        return name, None
-
-    def team(self, org: str, name: str) -> tuple[str, str | None]:
-        found = self._teams.get((org, name))
-        if found is None:
-            found = self._teams[org, name] = self._team(org, name)
-        return found
-
-    def _team(self, org: str, name: str) -> tuple[str, str | None]:
-        if has_hidden(name):
-            return name, None
-        key = fold(name)
-        if (org, key) in self.team_by_key:
-            return self.team_by_key[(org, key)], None
-        known = self.team_keys.get(org)
-        hit = process.extractOne(key, known, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF) if known else None
-        if hit is not None:
-            near = self.team_by_key[(org, hit[0])]
-            return name, f"'{name}' looks like a typo of {org}'s team '{near}' (add it to teams.csv if it is new)"
-        return name, None
-
-
-class _People:
-    """A person as written -> canonical name (through people.csv's names and aliases, compared folded)."""
-
-    def __init__(self, people: list[Person]):
-        self.by_key = {fold(a): p.name for p in people for a in (p.name, *p.aliases)}
-
-    def canonical(self, name: str) -> str:
-        """The canonical name; a spelling with hidden characters is kept as written, for the model to refuse."""
-        return name if has_hidden(name) else self.by_key.get(fold(name), name)
-
-
 @contextmanager
 def collector_paused() -> Iterator[None]:
     """Pause Python's cyclic garbage collector: a bulk load makes millions of tuples and no cycles, and the
@@ -355,22 +248,22 @@ class DatasetReader:
         errors = self.errors
         lines: dict[str, list[int]] = {"orgs.csv": [], "teams.csv": [], "people.csv": []}
         for line, row in self._rows("orgs.csv"):
-            _collect(errors, "orgs.csv", line, lambda r=row: self.orgs.append(
+            collect(errors, "orgs.csv", line, lambda r=row: self.orgs.append(
                 Org(name=r["name"], aliases=split_aliases(r["aliases"]))), lines["orgs.csv"])
         for line, row in self._rows("teams.csv"):
-            _collect(errors, "teams.csv", line, lambda r=row: self.teams.append(
+            collect(errors, "teams.csv", line, lambda r=row: self.teams.append(
                 Team(org=r["org"], name=r["name"], aliases=split_aliases(r["aliases"]))), lines["teams.csv"])
         for line, row in self._rows("people.csv"):
-            _collect(errors, "people.csv", line, lambda r=row: self.people.append(
+            collect(errors, "people.csv", line, lambda r=row: self.people.append(
                 Person(name=r["name"], aliases=split_aliases(r["aliases"]))), lines["people.csv"])
         errors.extend(DatasetError(*problem) for problem in name_collisions(
             list(zip(lines["people.csv"], self.people, strict=True)),
             list(zip(lines["orgs.csv"], self.orgs, strict=True)),
             list(zip(lines["teams.csv"], self.teams, strict=True))))
-        self._names = _Names(self.orgs, self.teams)
-        self._people = _People(self.people)
+        self._names = Names(self.orgs, self.teams)
+        self._people = People(self.people)
         for line, row in self._rows("roles.csv"):
-            role = _role(row, line, self._names, self._people, errors)
+            role = role_row(row, line, self._names, self._people, errors)
             if role is not None:
                 self.roles.append(role)
 
@@ -402,18 +295,18 @@ class DatasetReader:
              notes) = cells
             from_place = clean.get((from_org, from_team, from_role), False)
             if from_place is False:
-                from_place = clean[from_org, from_team, from_role] = _clean_place(from_org, from_team, from_role, names)
+                from_place = clean[from_org, from_team, from_role] = clean_place(from_org, from_team, from_role, names)
             to_place = clean.get((to_org, to_team, to_role), False)
             if to_place is False:
                 to_place = clean[to_org, to_team, to_role] = (
-                    NO_PLACE if _no_destination(to_org, to_team, to_role)
-                    else _clean_place(to_org, to_team, to_role, names))
+                    NO_PLACE if no_destination(to_org, to_team, to_role)
+                    else clean_place(to_org, to_team, to_role, names))
             person_key = fold(person)  # (most names of a big dataset are met once: worked out, not kept)
             known = person if has_hidden(person) else by_key.get(person_key, person)
             row = row_values(move_id.strip(), known, from_place, to_place, date,
                              basis.strip() or None, status.strip() or "reported", notes)
             if row is None:  # the model has the last word: it words the errors, or accepts the unusual
-                row = _move(cells, line, names, people, places, errors)
+                row = move_row(cells, line, names, people, places, errors)
             if row is None:
                 if move_id.strip():  # still checked for a source, so that one pass shows every error
                     self._rejected.setdefault(move_id.strip(), line)
@@ -541,117 +434,4 @@ def _missing(folder: Path, name: str) -> DatasetError:
     return DatasetError(name, None, f"is not a regular file ({kind}): put the CSV file itself there")
 
 
-def _collect(errors: list[DatasetError], file: str, line: int, build: Callable[[], object],
-             lines: list[int] | None = None) -> None:
-    """Build one record (`build` appends it), or record its errors; `lines` gets the line of each one built."""
-    try:
-        build()
-    except ValidationError as exc:
-        errors.extend(DatasetError(file, line, m, f) for f, m in plain_errors(exc))
-        return
-    if lines is not None:
-        lines.append(line)
-
-
-def _place(org: str, team: str, role: str, side: str, names: _Names,
-           places: dict[tuple[str, str, str, str], tuple[dict[str, str | None], list[tuple[str, str]]]],
-           problems: list[tuple[str, str]]) -> dict[str, str | None]:
-    """One side of a move as the model takes it (canonical org and team), with its problems; kept per spelling."""
-    found = places.get((side, org, team, role))
-    if found is None:
-        found = places[side, org, team, role] = _resolve_place(org, team, role, side, names)
-    place, trouble = found
-    if trouble:
-        problems.extend((f"{side}_{fld}", msg) for fld, msg in trouble)
-    return place
-
-
-def _resolve_place(org: str, team: str, role: str, side: str,
-                   names: _Names) -> tuple[dict[str, str | None], list[tuple[str, str]]]:
-    trouble: list[tuple[str, str]] = []
-    org = org.strip()
-    team_name: str | None = team.strip() or None
-    if not org:
-        why = "is required" if side == "from" else "is required when a team or role is given (leave all three empty" \
-            " for a departure whose destination is not reported)"
-        return {"org": org, "team": team_name, "role": role}, [("org", why)]
-    org, problem = names.org(org)
-    if problem:
-        trouble.append(("org", problem))
-    if team_name:
-        team_name, problem = names.team(org, team_name)
-        if problem:
-            trouble.append(("team", problem))
-    return {"org": org, "team": team_name, "role": role}, trouble
-
-
-def _no_destination(org: str, team: str, role: str) -> bool:
-    """An empty destination: the person left, and no source names where they went yet."""
-    return not (org.strip() or team.strip() or role.strip())
-
-
-def _clean_place(org: str, team: str, role: str, names: _Names) -> tuple[str, str | None, str | None] | None:
-    """A place as written -> as kept (canonical org and team, cleaned text), or None if it needs the model."""
-    place, trouble = _resolve_place(org, team, role, "from", names)
-    return None if trouble else place_values(place)
-
-
-def _move(cells: list[str], line: int, names: _Names, people: _People,
-          places: dict[tuple[str, str, str, str], tuple[dict[str, str | None], list[tuple[str, str]]]],
-          errors: list[DatasetError]) -> MoveRow | None:
-    """One moves.csv row (its cells in COLUMNS order) that the quick checks did not take, through the model: a
-    valid row without its sources (`DatasetReader.check` sees that each move has one), or None with its errors
-    recorded."""
-    (move_id, person, from_org, from_team, from_role, to_org, to_team, to_role, date, date_basis, status,
-     notes) = cells
-    problems: list[tuple[str, str]] = []
-    move_id = move_id.strip()
-    if not move_id:
-        problems.append(("id", "is required"))
-    data = {
-        "id": move_id or "-",
-        "person": people.canonical(person),
-        "from": _place(from_org, from_team, from_role, "from", names, places, problems),
-        "to": (None if _no_destination(to_org, to_team, to_role)
-               else _place(to_org, to_team, to_role, "to", names, places, problems)),
-        "date": date,
-        "date_basis": date_basis.strip() or None,
-        "status": status.strip() or "reported",
-        "notes": notes,
-        "sources": [Source(url="https://placeholder.invalid")],
-    }
-    row = None
-    try:
-        row = MoveRow.of(Move.model_validate(data))._replace(sources=())
-    except ValidationError as exc:
-        problems.extend(plain_errors(exc))
-    reported: set[str | None] = set()
-    for fld, msg in problems:  # one error a field: the reader's own words come before the model's
-        if fld not in reported or fld is None:
-            reported.add(fld)
-            errors.append(DatasetError("moves.csv", line, msg, fld))
-    return None if problems else row
-
-
-def _role(row: dict[str, str], line: int, names: _Names, people: _People,
-          errors: list[DatasetError]) -> RoleHolding | None:
-    problems: list[tuple[str, str]] = []
-    org, problem = names.org(row["org"].strip()) if row["org"].strip() else (row["org"], None)
-    if problem:
-        problems.append(("org", problem))
-    team = row["team"].strip() or None
-    if team:
-        team, problem = names.team(org, team)
-        if problem:
-            problems.append(("team", problem))
-    role = None
-    try:
-        role = RoleHolding(person=people.canonical(row["person"]), org=org, team=team,
-                           role=row["role"], as_of=row["as_of"], url=row["url"], supports=row["supports"] or None)
-    except ValidationError as exc:
-        problems.extend(plain_errors(exc))
-    errors.extend(DatasetError("roles.csv", line, m, f) for f, m in problems)
-    return None if problems else role
-
-
-__all__ = ["DatasetError", "DatasetInvalid", "DatasetReader", "Place", "SourceRow"]
+__all__ = ["TYPO_CUTOFF", "DatasetError", "DatasetInvalid", "DatasetReader", "Place", "SourceRow", "plain_errors"]
