@@ -42,20 +42,8 @@ from bot.dataset_rows import (
     plain_errors,
     role_row,
 )
-from bot.models import (
-    NO_PLACE,
-    SOURCE_FIELDS,
-    MoveRow,
-    Org,
-    Person,
-    Place,
-    RoleHolding,
-    Source,
-    Team,
-    has_hidden,
-    row_values,
-    source_values,
-)
+from bot.models import Org, Person, Place, RoleHolding, Source, Team, has_hidden
+from bot.rows import NO_PLACE, SOURCE_FIELDS, MoveRow, row_values, source_values
 from bot.text import fold, split_aliases
 
 COLUMNS: dict[str, tuple[str, ...]] = {

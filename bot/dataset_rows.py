@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from pydantic import ValidationError
 from rapidfuzz import fuzz, process
 
-from bot.models import Move, MoveRow, Org, Person, RoleHolding, Source, Team, has_hidden, place_values
+from bot.models import Move, Org, Person, RoleHolding, Source, Team, has_hidden
+from bot.rows import MoveRow, place_values
 from bot.text import fold
 
 TYPO_CUTOFF = 88

@@ -6,7 +6,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bot.dataset import DatasetReader
-from bot.models import SOURCE_FIELDS, Move, MoveRow, Org, Person, RoleHolding, Team
+from bot.models import Move, Org, Person, RoleHolding, Team
+from bot.rows import SOURCE_FIELDS, MoveRow
 
 
 class Dataset:

@@ -6,7 +6,6 @@ import pytest
 from pydantic import ValidationError
 
 from bot.models import (
-    SOURCE_FIELDS,
     Move,
     Person,
     Place,
@@ -16,11 +15,9 @@ from bot.models import (
     clean_text,
     move_id_for,
     parse_partial_date,
-    place_values,
-    row_values,
     slugify,
-    source_values,
 )
+from bot.rows import SOURCE_FIELDS, place_values, row_values, source_values
 from bot.text import fold, split_aliases
 
 
@@ -179,7 +176,7 @@ _AWKWARD = ["", " ", "  x  ", "x\x1f", "\x1fx", "a\x00b", "tab\there", "new\nlin
 
 
 def _model_row(data):
-    from bot.models import MoveRow
+    from bot.rows import MoveRow
 
     try:
         return MoveRow.of(Move.model_validate({**data, "sources": [dict(zip(SOURCE_FIELDS, s, strict=True))

@@ -16,8 +16,9 @@ import aiosqlite
 
 from bot.datafiles import kind_of
 from bot.dataset import DatasetReader, collector_paused
-from bot.models import NO_PLACE, Move, MoveRow
+from bot.models import Move
 from bot.records import Flow, LoadReport, MoveRecord, NameEntry, RoleRecord, SourceRecord
+from bot.rows import NO_PLACE, MoveRow
 from bot.store.alerts import AlertTables
 from bot.store.charts import ChartQueries
 from bot.store.digests import CadenceTables, DigestTables
