@@ -25,6 +25,7 @@ from bot.config import is_snowflake
 from bot.records import Delivery, MoveRecord, Subscription
 from bot.search import NameIndex
 from bot.store import Store
+from bot.store.alerts import LEASE_SECONDS
 
 log = logging.getLogger(__name__)
 
@@ -140,16 +141,18 @@ class AlertWorker:
     """Delivers due alerts; `run_once` is one pass, `run` polls the store (so other processes' moves count)."""
 
     def __init__(self, store: Store, sender: Sender, *, concurrency: int = 8, rate: float = SEND_RATE,
-                 pace: Pace | None = None, on_new_moves: Callable[[list[str]], object] | None = None):
+                 pace: Pace | None = None, on_new_moves: Callable[[list[str]], object] | None = None,
+                 owner: str = "", lease: float = LEASE_SECONDS):
         self.store = store
         self.sender = sender
+        self.owner, self.lease = owner, lease  # who claims, and for how long (several processes share the outbox)
         self.concurrency = concurrency
         self.pace = pace or Pace(rate)
         self.on_new_moves = on_new_moves
 
     async def run_once(self) -> int:
         """Deliver everything due now; returns the number of messages sent."""
-        due = await self.store.due_deliveries()
+        due = await self.store.due_deliveries(owner=self.owner)
         by_channel: dict[int, list[Delivery]] = {}
         for d in due:
             by_channel.setdefault(d.channel_id, []).append(d)
@@ -178,21 +181,22 @@ class AlertWorker:
         where = {"channel_id": first.channel_id, "guild_id": first.guild_id, "move_ids": move_ids}
         batch = first.batch if first.batch and first.state == "sending" else f"mb{first.id}"
         try:
-            if first.state == "sending":
-                # An earlier attempt may have posted it: look before sending again. Not knowing is no answer,
-                # so a history that cannot be read now means trying again later, never posting blind.
-                found = await self.sender.find(first.channel_id, batch)
-                if found is not None:
-                    await self.store.mark_sent(ids, found, recovered=True, **where)
-                    log.info("alert %s was already posted in %s (message %s)", batch, first.channel_id, found)
-                    return "recovered"
-            claimed = await self.store.mark_sending(ids, batch)
-            if len(claimed) < len(group):  # retracted or paused meanwhile: those are not announced
+            claimed = await self.store.mark_sending(ids, batch, owner=self.owner, lease=self.lease)
+            if len(claimed) < len(group):  # retracted, paused or taken by another worker meanwhile: not ours
                 group = [d for d in group if d.id in claimed]
                 if not group:
                     return "skipped"
                 ids, move_ids = [d.id for d in group], [d.move_id for d in group]
                 where["move_ids"] = move_ids
+            if first.state == "sending":
+                # An earlier attempt (ours before a restart, or a worker that died) may have posted it: look before
+                # sending again. Not knowing is no answer: a history that cannot be read now means trying again
+                # later, never posting blind.
+                found = await self.sender.find(first.channel_id, batch)
+                if found is not None:
+                    await self.store.mark_sent(ids, found, recovered=True, **where)
+                    log.info("alert %s was already posted in %s (message %s)", batch, first.channel_id, found)
+                    return "recovered"
             moves = [m for m in [await self.store.move(mid) for mid in move_ids] if m is not None]
             alert = Alert(first.channel_id, first.guild_id, batch, first.kind, moves, first.locale,
                           mention_role(first))
@@ -231,7 +235,9 @@ class AlertWorker:
 
     async def run(self, interval: float = 3.0, since: int | None = None) -> None:
         """Poll forever: deliver, and report moves recorded by other processes (for the name index) from the
-        event `since` (the one the index was built at: nothing recorded in between is missed), else from now."""
+        event `since` (the one the index was built at: nothing recorded in between is missed), else from now.
+        Between passes it waits `interval` seconds, or less when the store says something changed (PostgreSQL's
+        notifications: a move recorded in another process reaches this one's index at once)."""
         seq = await self.store.last_event_seq() if since is None else since
         while True:
             try:
@@ -248,7 +254,7 @@ class AlertWorker:
                 raise
             except Exception:
                 log.exception("alert worker pass failed; trying again shortly")
-            await asyncio.sleep(interval)
+            await self.store.wait_for_change(interval)
 
 
 @dataclass(frozen=True)

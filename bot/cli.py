@@ -13,18 +13,18 @@ from typing import Annotated, Any, TypeVar
 import typer
 from tqdm import tqdm
 
+from bot.cli_options import DbOpt
 from bot.config import SettingsError, get_settings
 from bot.dataset import DatasetInvalid, DatasetReader
 from bot.digest_cli import digest_app, subscriptions_cadence
 from bot.news.cli import candidates_app, feeds_app
 from bot.service import load_dataset, open_engine
 from bot.store import Store
-from bot.store.errors import StoreError, describe
+from bot.store.errors import StoreError, describe, shown
 
 T = TypeVar("T")
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 
-DbOpt = Annotated[Path | None, typer.Option("--db", help="SQLite database file (default: MOVESBOT_DB).")]
 DataOpt = Annotated[Path | None, typer.Option("--data", help="Dataset folder (default: MOVESBOT_DATA).")]
 
 
@@ -42,7 +42,7 @@ def _fail(message: str, code: int = 1) -> None:
     raise typer.Exit(code)
 
 
-def _paths(db: Path | None, data: Path | None) -> tuple[Path, Path]:
+def _paths(db: str | None, data: Path | None) -> tuple[str, Path]:
     settings = get_settings()
     return db or settings.db, data or settings.data
 
@@ -159,7 +159,7 @@ def console(locale: Annotated[str | None, typer.Option(help="Answer in 'en' or '
     _run_with_dataset(_console(db_path, data_dir, locale), db_path)
 
 
-async def _console(db_path: Path, data_dir: Path, locale: str | None) -> None:
+async def _console(db_path: str, data_dir: Path, locale: str | None) -> None:
     from bot.console import Console
 
     engine = await open_engine(db_path, data_dir, timeout=_timeout())
@@ -343,7 +343,7 @@ def subscriptions_import(file: Annotated[Path, typer.Argument(help="A JSON file 
     typer.echo(f"Subscriptions: {added} imported, {updated} updated, {skipped} skipped.")
 
 
-def _run_with_dataset(coro: Coroutine[Any, Any, T], db_path: Path | None = None) -> T:
+def _run_with_dataset(coro: Coroutine[Any, Any, T], db_path: str | None = None) -> T:
     """Run a command's coroutine; a broken dataset becomes the list of its errors, a database that cannot do the
     job (damaged, newer, locked, disk full...) one sentence; both exit with status 1, the database as it was."""
     try:
@@ -356,7 +356,7 @@ def _run_with_dataset(coro: Coroutine[Any, Any, T], db_path: Path | None = None)
     except (StoreError, sqlite3.Error) as exc:
         problem = describe(exc, db_path or "the database", timeout=_timeout())
         _fail(str(problem) if problem is not None else
-              f"the database {db_path} failed (SQLite: {exc}). The database was not changed.")
+              f"the database {shown(db_path or '')} failed ({exc}). The database was not changed.")
     raise AssertionError("unreachable")
 
 

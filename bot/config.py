@@ -33,7 +33,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
     discord_token: SecretStr | None = Field(default=None, validation_alias="DISCORD_TOKEN")
-    db: Path = Field(default=Path("var/movesbot.db"), validation_alias="MOVESBOT_DB")
+    db: str = Field(default="var/movesbot.db", min_length=1, validation_alias="MOVESBOT_DB")  # a file or a URL
     data: Path = Field(default=Path("data"), validation_alias="MOVESBOT_DATA")
     dev_guild: int | None = Field(default=None, validation_alias="MOVESBOT_DEV_GUILD")
     discord_api_base: str | None = Field(default=None, validation_alias="MOVESBOT_DISCORD_API_BASE")

@@ -6,11 +6,11 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 from typing import Annotated, TypeVar
 
 import typer
 
+from bot.cli_options import DbOpt
 from bot.config import get_settings
 from bot.digests import BadCadence, changed_cadence, describe_cadence, iso, preview_digest, utc_now
 from bot.store import Store
@@ -18,11 +18,10 @@ from bot.store.errors import StoreError, describe
 
 T = TypeVar("T")
 digest_app = typer.Typer(help="Daily and weekly digests of a subscription.", no_args_is_help=True)
-DbOpt = Annotated[Path | None, typer.Option("--db", help="SQLite database file (default: MOVESBOT_DB).")]
 SubArg = Annotated[int, typer.Argument(help="The subscription's number (see `movesbot subscriptions list`).")]
 
 
-def _with_store(db: Path | None, work: Callable[[Store], Awaitable[T]]) -> T:
+def _with_store(db: str | None, work: Callable[[Store], Awaitable[T]]) -> T:
     """Run `work` on the store; a database that cannot do it is one sentence and exit 1."""
     path = db or get_settings().db
 

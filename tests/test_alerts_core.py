@@ -763,9 +763,9 @@ async def test_a_retraction_between_the_query_and_the_send_wins(store, worker, s
         await store.record_move(move, origin="cli", actor="cli")
     real = store.mark_sending
 
-    async def retract_first(ids, batch):
+    async def retract_first(ids, batch, **claim):
         await store.retract_move(gone.id, actor="mod", reason="wrong person")
-        return await real(ids, batch)
+        return await real(ids, batch, **claim)
 
     monkeypatch.setattr(store, "mark_sending", retract_first)
     assert await worker.run_once() == 1

@@ -12,7 +12,7 @@ from datetime import datetime
 import pytest
 
 import bot.store.alerts as store_alerts
-import bot.store.sqlite as sqlite_module
+import bot.store.columns as store_columns
 from bot.alerts import AlertWorker, RetryLater
 from bot.digest_content import DigestMessage
 from bot.digests import BadCadence, DigestWorker, iso, last_slot, next_slot, parse_cadence
@@ -49,7 +49,7 @@ class DigestSender(FakeSender):
 @pytest.fixture
 def clock(monkeypatch) -> Clock:
     clock = Clock()
-    monkeypatch.setattr(sqlite_module, "now_iso", lambda: iso(clock()))
+    monkeypatch.setattr(store_columns, "now_iso", lambda: iso(clock()))
     monkeypatch.setattr(store_alerts, "_now", clock)
     return clock
 

@@ -34,7 +34,7 @@ async def test_pragmas_wal_and_foreign_keys(empty_store):
 
 async def test_migrations_are_recorded_once(tmp_path):
     path = tmp_path / "m.db"
-    files = [(version, name) for version, name, _ in store_module._migrations()]
+    files = [(version, name) for version, name, _ in store_module.migrations()]
     assert files[0] == (1, "0001_initial.sql")
     async with await Store.open(path) as store:
         assert await store.schema_version() == files[-1][0]
@@ -52,8 +52,8 @@ async def test_a_failing_migration_raises_and_releases_the_connection(tmp_path, 
     import sqlite3
     import threading
 
-    good = store_module._migrations()
-    monkeypatch.setattr(store_module, "_migrations", lambda: [*good, (999, "0999_bad.sql", "CREATE TABLE (;")])
+    good = store_module.migrations()
+    monkeypatch.setattr(store_module, "migrations", lambda: [*good, (999, "0999_bad.sql", "CREATE TABLE (;")])
     threads = set(threading.enumerate())
     with pytest.raises(sqlite3.OperationalError):
         await Store.open(tmp_path / "bad.db")
@@ -230,7 +230,7 @@ async def test_failed_apply_rolls_back_everything(empty_store, make_dataset, mon
     async def boom(db, at, allow_removals):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(store_module.Store, "_apply_changes", staticmethod(boom))
+    monkeypatch.setattr(Store, "_apply_changes", staticmethod(boom))
     changed = make_dataset(lambda files: {**files, "moves.csv": [
         {**files["moves.csv"][0], "notes": "new note"}, *files["moves.csv"][1:]]}, name="changed")
     with pytest.raises(RuntimeError):

@@ -6,11 +6,11 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 from typing import Annotated, TypeVar
 
 import typer
 
+from bot.cli_options import DbOpt
 from bot.config import get_settings
 from bot.news.records import CandidateRecord, Feed
 from bot.store import Store
@@ -21,13 +21,12 @@ feeds_app = typer.Typer(help="News feeds (RSS, Atom) polled for candidate moves.
 candidates_app = typer.Typer(help="Candidate moves found in articles, waiting for a moderator.",
                              no_args_is_help=True)
 
-DbOpt = Annotated[Path | None, typer.Option("--db", help="SQLite database file (default: MOVESBOT_DB).")]
 GuildOpt = Annotated[int | None, typer.Option("--guild", help="A server's id (default: every server).")]
 FeedArg = Annotated[str, typer.Argument(help="The feed's id (see `movesbot feeds list`) or its URL.")]
 ENABLE_HINT = "`movesbot feeds enable {id}` (or `/feeds add` again)"
 
 
-def _with_store(db: Path | None, work: Callable[[Store], Awaitable[T]]) -> T:
+def _with_store(db: str | None, work: Callable[[Store], Awaitable[T]]) -> T:
     async def go() -> T:
         async with await Store.open(db or get_settings().db) as store:
             return await work(store)

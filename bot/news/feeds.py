@@ -195,7 +195,8 @@ class FeedPoller:
         idle = idle_seconds if idle_seconds is not None else self.poll_seconds
         while not stop.is_set():
             try:
-                await self.poll_due()
+                if await self.store.try_lead("feeds"):  # one process polls, whichever holds the lead
+                    await self.poll_due()
             except Exception:  # the store or the network as a whole: keep going at the next round
                 log.exception("a feed poll round failed")
             wait = idle

@@ -9,9 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
-
-import aiosqlite
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from bot.config import is_snowflake
 from bot.records import Cadence, Delivery, DeliveryLogEntry, Subscription
@@ -23,7 +21,7 @@ _SUB_COLUMNS = ("s.id, s.guild_id, s.channel_id, s.target_kind, s.target_id, s.t
                 " s.mention_role_id, s.corrections, s.locale, s.state, s.paused_reason, s.created_at,"
                 " (SELECT max(at) FROM (SELECT sent_at AS at FROM outbox o WHERE o.subscription_id = s.id"
                 " AND o.state = 'sent' UNION ALL SELECT sent_at FROM digests d WHERE d.subscription_id = s.id"
-                " AND d.state = 'sent')),"
+                " AND d.state = 'sent') AS sent),"
                 " s.cadence, s.digest_hour, s.digest_weekday, s.timezone, s.cadence_since")
 
 # Which subscriptions a move matches: everything, its person, or the org/team it left or joined.
@@ -35,6 +33,8 @@ _MATCH = """
     OR (s.target_kind = 'team' AND ((s.direction IN ('left', 'both') AND s.target_id = m.from_team_id)
                                  OR (s.direction IN ('joined', 'both') AND s.target_id = m.to_team_id)))
 """
+
+LEASE_SECONDS = 60.0  # how long a claimed alert is another worker's: far longer than one send
 
 # Only these get an alert per move; the others (daily, weekly) get the move in their digest (bot.digests).
 _INSTANT = "s.cadence = 'instant'"
@@ -48,8 +48,9 @@ _MATCH_LEFT_SIDE = """(
 
 
 # Where a digest subscription's next window starts: where its last one ended, or when its digests began.
-WINDOW_START = ("max(coalesce((SELECT max(d.window_end) FROM digests d WHERE d.subscription_id = s.id"
-                " AND d.kind = 'digest'), ''), s.cadence_since)")
+_LAST_END = ("coalesce((SELECT max(d.window_end) FROM digests d WHERE d.subscription_id = s.id"
+             " AND d.kind = 'digest'), '')")
+WINDOW_START = f"CASE WHEN {_LAST_END} > s.cadence_since THEN {_LAST_END} ELSE s.cadence_since END"
 
 
 def _now() -> datetime:
@@ -66,7 +67,7 @@ def _sub(row: Sequence[Any]) -> Subscription:
     return Subscription(*values)
 
 
-async def _upsert_subscription(db: aiosqlite.Connection, at: str, *, guild_id: int, channel_id: int,
+async def _upsert_subscription(db: Any, at: str, *, guild_id: int, channel_id: int,
                                target_kind: str, target_id: int | None, target_name: str, target_org: str | None,
                                direction: str, mention_role_id: int | None, corrections: bool, locale: str,
                                created_by: int | None = None, cadence: Cadence | None = None) -> tuple[int, bool]:
@@ -87,18 +88,17 @@ async def _upsert_subscription(db: aiosqlite.Connection, at: str, *, guild_id: i
         if cadence is not None:
             await apply_cadence(db, rows[0][0], cadence, at)
         return rows[0][0], False
-    cursor = await db.execute(
+    rows = await db.execute_fetchall(
         "INSERT INTO subscriptions (guild_id, channel_id, target_kind, target_id, target_name, target_org,"
-        " direction, mention_role_id, corrections, locale, created_by, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-        (guild_id, channel_id, target_kind, target_id, target_name, target_org, direction, mention_role_id,
-         int(corrections), locale, created_by, at))
-    assert cursor.lastrowid is not None
+        " direction, mention_role_id, corrections, locale, created_by, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
+        " RETURNING id", (guild_id, channel_id, target_kind, target_id, target_name, target_org, direction,
+                          mention_role_id, int(corrections), locale, created_by, at))
     if cadence is not None:
-        await apply_cadence(db, cursor.lastrowid, cadence, at)
-    return cursor.lastrowid, True
+        await apply_cadence(db, rows[0][0], cadence, at)
+    return rows[0][0], True
 
 
-async def apply_cadence(db: aiosqlite.Connection, sub_id: int, cadence: Cadence, at: str) -> None:
+async def apply_cadence(db: Any, sub_id: int, cadence: Cadence, at: str) -> None:
     """Set a subscription's cadence (checked by `bot.digests.parse_cadence`). Digests begin now; one digest
     cadence for another keeps the open window's start; back to instant alerts, what the open window holds goes
     out as a last digest, so no move recorded meanwhile is lost (per-move alerts were not queued for it)."""
@@ -114,15 +114,16 @@ async def apply_cadence(db: aiosqlite.Connection, sub_id: int, cadence: Cadence,
 
 
 class AlertTables:
-    """Methods over the alert tables; `Store` provides `_db` and `_transaction`."""
+    """Methods over the alert tables; `Store` provides `_db`, `_transaction` and `SKIP_LOCKED`."""
 
-    _db: aiosqlite.Connection
-    _transaction: Callable[[], AbstractAsyncContextManager[aiosqlite.Connection]]
+    SKIP_LOCKED: ClassVar[str] = ""  # how a claim passes over rows another transaction holds (PostgreSQL's words)
+    _db: Any
+    _transaction: Callable[[], AbstractAsyncContextManager[Any]]
 
     # -- called inside a recording transaction ------------------------------------------------------------
 
     @staticmethod
-    async def enqueue(db: aiosqlite.Connection, move_ids: Sequence[str], kind: str, at: str) -> None:
+    async def enqueue(db: Any, move_ids: Sequence[str], kind: str, at: str) -> None:
         """Queue one delivery per (move, matching channel); corrections only where a channel asked for them, and
         not where the move's own alert has not gone out yet (it will carry the corrected move)."""
         extra = ""
@@ -143,7 +144,7 @@ class AlertTables:
                 (kind, at, *chunk))
 
     @staticmethod
-    async def enqueue_completion(db: aiosqlite.Connection, move_ids: Sequence[str], at: str) -> None:
+    async def enqueue_completion(db: Any, move_ids: Sequence[str], at: str) -> None:
         """Queue the news that a departure's destination is now known. A channel that follows the departure's side
         (everything, the person, the org or team left) gets an update ('completion'); a channel that follows only
         the destination gets the move as new. Where the departure's own alert has not gone out yet, it will carry
@@ -154,7 +155,8 @@ class AlertTables:
             await db.execute(
                 "INSERT OR IGNORE INTO outbox (move_id, subscription_id, channel_id, kind, created_at)"
                 " SELECT m.id, min(s.id), s.channel_id,"
-                f" CASE WHEN max({_MATCH_LEFT_SIDE}) THEN 'completion' ELSE 'new' END, ?"
+                f" CASE WHEN max(CASE WHEN {_MATCH_LEFT_SIDE} THEN 1 ELSE 0 END) = 1"
+                " THEN 'completion' ELSE 'new' END, ?"
                 " FROM moves m JOIN subscriptions s ON (" + _MATCH + ")"
                 f" WHERE m.id IN ({marks}) AND m.retracted_at IS NULL AND {_INSTANT}"
                 " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.move_id = m.id AND o.channel_id = s.channel_id"
@@ -211,7 +213,7 @@ class AlertTables:
         if channel_id is not None:
             where.append("s.channel_id = ?")
             params.append(channel_id)
-        clause = " AND ".join(where) or "1"
+        clause = " AND ".join(where) or "TRUE"
         rows = await self._db.execute_fetchall(
             f"SELECT {_SUB_COLUMNS} FROM subscriptions s WHERE {clause} ORDER BY s.id", params)
         return [_sub(r) for r in rows]
@@ -281,7 +283,8 @@ class AlertTables:
                              limit: int = 10) -> tuple[list[str], int]:
         """Ids of the live moves a subscription with this filter matches (newest first), and how many in all:
         the same rule as `enqueue`, for previews."""
-        target = "(SELECT ? AS target_kind, ? AS target_id, ? AS direction) s"
+        target = ("(SELECT CAST(? AS TEXT) AS target_kind, CAST(? AS BIGINT) AS target_id,"
+                  " CAST(? AS TEXT) AS direction) s")
         params = (kind, target_id, direction)
         rows = await self._db.execute_fetchall(
             f"SELECT m.id FROM moves m JOIN {target} ON ({_MATCH}) WHERE m.retracted_at IS NULL"
@@ -292,29 +295,38 @@ class AlertTables:
 
     # -- delivery -----------------------------------------------------------------------------------------
 
-    async def due_deliveries(self, limit: int = 5000) -> list[Delivery]:
-        """Open deliveries of live moves whose subscription is active and whose retry time has come, in
-        move-date order (a move retracted meanwhile, by `/move retract` or by the dataset, is not announced)."""
+    async def due_deliveries(self, limit: int = 5000, *, owner: str = "") -> list[Delivery]:
+        """Open deliveries of live moves whose subscription is active, whose retry time has come and that no other
+        worker holds (see `mark_sending`), in move-date order (a move retracted meanwhile, by `/move retract` or
+        by the dataset, is not announced)."""
         rows = await self._db.execute_fetchall(
             "SELECT o.id, o.move_id, o.subscription_id, o.channel_id, s.guild_id, o.kind, o.state, o.batch,"
             " o.attempts, m.date, s.mention_role_id, s.locale FROM outbox o"
             " JOIN subscriptions s ON s.id = o.subscription_id JOIN moves m ON m.id = o.move_id"
             " WHERE o.state IN ('pending', 'sending') AND s.state = 'active' AND m.retracted_at IS NULL"
-            " AND (o.next_attempt_at IS NULL OR o.next_attempt_at <= ?)"
-            " ORDER BY o.channel_id, m.date, o.id LIMIT ?", (_iso(_now()), limit))
+            " AND (o.next_attempt_at IS NULL OR o.next_attempt_at <= ?1)"
+            " AND (o.lease_until IS NULL OR o.lease_until <= ?1 OR o.claimed_by = ?2)"
+            " ORDER BY o.channel_id, m.date, o.id LIMIT ?3", (_iso(_now()), owner, limit))
         return [Delivery(*r) for r in rows]
 
-    async def mark_sending(self, ids: Sequence[int], batch: str) -> set[int]:
-        """Record the attempt before sending, so a crash mid-send is found again (and checked) on restart; returns
-        the deliveries claimed: those still open, of a live move and an active subscription (a retraction or a
-        pause may have landed since `due_deliveries`, and must win)."""
-        async with self._transaction() as db:
+    async def mark_sending(self, ids: Sequence[int], batch: str, *, owner: str = "", lease: float = LEASE_SECONDS
+                           ) -> set[int]:
+        """Claim deliveries for one attempt, before sending, so a crash mid-send is found again (and checked) on
+        restart; returns those claimed. A delivery is claimed when it is still open, of a live move and an active
+        subscription (a retraction or a pause may have landed since `due_deliveries`, and must win), and nobody
+        else holds it: no lease, an expired one (its process died), or `owner`'s own. Several processes take
+        different rows (`FOR UPDATE SKIP LOCKED` on PostgreSQL; SQLite has one writer at a time)."""
+        now = _now()
+        async with self._transaction(serial=False) as db:
             rows = await db.execute_fetchall(
-                "UPDATE outbox SET state = 'sending', batch = ?, attempts = attempts + 1"
-                f" WHERE id IN ({','.join('?' * len(ids))}) AND state IN ('pending', 'sending')"
-                " AND EXISTS (SELECT 1 FROM moves m WHERE m.id = outbox.move_id AND m.retracted_at IS NULL)"
-                " AND EXISTS (SELECT 1 FROM subscriptions s WHERE s.id = outbox.subscription_id AND s.state = 'active')"
-                " RETURNING id", (batch, *ids))
+                "UPDATE outbox SET state = 'sending', batch = ?, attempts = attempts + 1, claimed_by = ?,"
+                " lease_until = ? WHERE id IN (SELECT o.id FROM outbox o"
+                f" WHERE o.id IN ({','.join('?' * len(ids))}) AND o.state IN ('pending', 'sending')"
+                " AND (o.lease_until IS NULL OR o.lease_until <= ? OR o.claimed_by = ?)"
+                " AND EXISTS (SELECT 1 FROM moves m WHERE m.id = o.move_id AND m.retracted_at IS NULL)"
+                " AND EXISTS (SELECT 1 FROM subscriptions s WHERE s.id = o.subscription_id AND s.state = 'active')"
+                f"{self.SKIP_LOCKED}) RETURNING id",
+                (batch, owner, _iso(now + timedelta(seconds=lease)), *ids, _iso(now), owner))
         return {row[0] for row in rows}
 
     async def mark_sent(self, ids: Sequence[int], message_id: int, *, channel_id: int, guild_id: int | None,
@@ -330,7 +342,8 @@ class AlertTables:
                          guild_id: int | None, move_ids: Iterable[str]) -> None:
         at = _now()
         async with self._transaction() as db:
-            await db.executemany("UPDATE outbox SET last_error = ?, next_attempt_at = ? WHERE id = ?",
+            await db.executemany("UPDATE outbox SET last_error = ?, next_attempt_at = ?, lease_until = NULL"
+                                 " WHERE id = ?",
                                  [(error[:500], _iso(at + timedelta(seconds=delay)), i) for i in ids])
             await self._log(db, _iso(at), guild_id, channel_id, move_ids, "retry", error[:500], None)
 
@@ -347,7 +360,7 @@ class AlertTables:
             await self._log(db, _iso(_now()), guild_id, channel_id, move_ids, "paused", reason, None)
 
     @staticmethod
-    async def _log(db: aiosqlite.Connection, at: str, guild_id: int | None, channel_id: int,
+    async def _log(db: Any, at: str, guild_id: int | None, channel_id: int,
                    move_ids: Iterable[str], outcome: str, detail: str | None, message_id: int | None) -> None:
         await db.execute("INSERT INTO delivery_log (at, guild_id, channel_id, move_ids, outcome, detail, message_id)"
                          " VALUES (?,?,?,?,?,?,?)",

@@ -7,8 +7,7 @@ whose destination was not reported (`to_org_id` NULL) is a departure to an unkno
 from __future__ import annotations
 
 from collections.abc import Sequence
-
-import aiosqlite
+from typing import Any
 
 _SIDES = {"org": ("from_org_id", "to_org_id"), "team": ("from_team_id", "to_team_id")}
 
@@ -34,7 +33,7 @@ def _sides(kind: str) -> tuple[str, str]:
 class ChartQueries:
     """Methods for `bot.charts`; `Store` provides `_db`."""
 
-    _db: aiosqlite.Connection
+    _db: Any
 
     async def chart_flows(self, kind: str, id_: int, *, date_from: str | None = None,
                           date_before: str | None = None) -> list[tuple[str | None, int, int]]:
@@ -48,8 +47,8 @@ class ChartQueries:
              WHERE {in_col} = ? AND retracted_at IS NULL{dates}
             UNION ALL
             SELECT to_org_id, 0, 1 FROM moves WHERE {out_col} = ? AND retracted_at IS NULL{dates}
-        ) LEFT JOIN orgs o ON o.id = other
-        GROUP BY other ORDER BY sum(joined) + sum(left_) DESC, o.name IS NULL, o.name
+        ) AS flows LEFT JOIN orgs o ON o.id = other
+        GROUP BY other, o.name ORDER BY sum(joined) + sum(left_) DESC, o.name IS NULL, o.name
         """
         rows = await self._db.execute_fetchall(sql, (id_, *params, id_, *params))
         return [(name, joined, left) for name, joined, left in rows]
@@ -65,7 +64,7 @@ class ChartQueries:
             SELECT date, 1 AS joined, 0 AS left_ FROM moves WHERE {in_col} = ? AND retracted_at IS NULL{dates}
             UNION ALL
             SELECT date, 0, 1 FROM moves WHERE {out_col} = ? AND retracted_at IS NULL{dates}
-        ) GROUP BY month ORDER BY month
+        ) AS flows GROUP BY month ORDER BY month
         """
         rows = await self._db.execute_fetchall(sql, (id_, *params, id_, *params))
         return [(month, joined, left) for month, joined, left in rows]

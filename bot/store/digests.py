@@ -12,9 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
-import aiosqlite
+from typing import TYPE_CHECKING, Any
 
 from bot.records import Cadence, Subscription
 from bot.store.alerts import _MATCH, _SUB_COLUMNS, WINDOW_START, _sub, apply_cadence
@@ -51,8 +49,8 @@ class DigestRow:
 class DigestTables:
     """Methods over the digests table; `Store` provides `_db`, `_transaction` and `_log` (AlertTables)."""
 
-    _db: aiosqlite.Connection
-    _transaction: Callable[[], AbstractAsyncContextManager[aiosqlite.Connection]]
+    _db: Any
+    _transaction: Callable[[], AbstractAsyncContextManager[Any]]
     _log: Callable
 
     async def digest_schedules(self) -> list[tuple[Subscription, str, bool]]:
@@ -171,8 +169,8 @@ class DigestTables:
 class CadenceTables:
     """Changing a subscription's cadence (mixed into `Store` with `DigestTables`)."""
 
-    _db: aiosqlite.Connection
-    _transaction: Callable[[], AbstractAsyncContextManager[aiosqlite.Connection]]
+    _db: Any
+    _transaction: Callable[[], AbstractAsyncContextManager[Any]]
     subscription: Callable
 
     async def set_cadence(self, sub_id: int, cadence: Cadence, at: str, *,

@@ -8,6 +8,7 @@ from __future__ import annotations
 import errno
 import sqlite3
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 UNCHANGED = "The database was not changed."
 
@@ -49,11 +50,29 @@ class TooManyRemovals(StoreError):
 REMOVAL_SHARE = 0.5
 
 
+def shown(target: Path | str) -> str:
+    """A database as messages and logs name it: a file's path, or a URL without its password."""
+    text = str(target)
+    if not text.startswith(("postgresql://", "postgres://")):
+        return text
+    try:
+        parts = urlsplit(text)
+        if parts.password is None:
+            return text
+        netloc = f"{parts.username}:***@{parts.hostname}" + (f":{parts.port}" if parts.port else "")
+        return urlunsplit(parts._replace(netloc=netloc))
+    except ValueError:
+        return "the PostgreSQL URL given"
+
+
 def describe(exc: BaseException, path: Path | str, *, timeout: float | None = None) -> StoreError | None:
-    """The `StoreError` an SQLite or OS error stands for, worded for `path`; None when it is none of the known
-    faults (a bug: let it show as one)."""
+    """The `StoreError` an SQLite, PostgreSQL or OS error stands for, worded for `path` (a file or a URL); None when
+    it is none of the known faults (a bug: let it show as one)."""
     if isinstance(exc, StoreError):
         return exc
+    if str(path).startswith(("postgresql://", "postgres://")):
+        from bot.store.pg_errors import describe_pg
+        return describe_pg(exc, str(path), timeout=timeout)
     if isinstance(exc, sqlite3.Error):
         code = getattr(exc, "sqlite_errorcode", None)
         base = code & 0xFF if isinstance(code, int) else None

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Any
 
-import aiosqlite
-
-_ALIASES = "(SELECT group_concat(alias, '; ') FROM (SELECT alias FROM {table} WHERE {key} = x.id ORDER BY alias))"
+_ALIASES = "(SELECT group_concat(alias, '; ') FROM (SELECT alias FROM {table} WHERE {key} = x.id ORDER BY alias) AS a)"
 # One query per file, its columns in the file's order (bot.dataset.COLUMNS); live moves only, in recording order.
 QUERIES = {
     "moves.csv": """
@@ -32,7 +31,7 @@ QUERIES = {
 }
 
 
-async def dataset_rows(db: aiosqlite.Connection, file: str, batch: int = 10_000) -> AsyncIterator[list[tuple]]:
+async def dataset_rows(db: Any, file: str, batch: int = 10_000) -> AsyncIterator[list[tuple]]:
     """The rows of one dataset file, `batch` at a time (a million moves are never all in memory); None for an
     empty cell (a departure without a destination has no `to_org`)."""
     async with db.execute(QUERIES[file]) as cursor:

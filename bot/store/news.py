@@ -12,8 +12,6 @@ from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime
 from typing import Any
 
-import aiosqlite
-
 from bot.news.records import (
     ArticleRef,
     CandidateAdded,
@@ -54,8 +52,8 @@ def _candidate(row: Sequence[Any], sources: tuple[ArticleRef, ...]) -> Candidate
 class NewsTables:
     """Methods over the news tables; `Store` provides `_db` and `_transaction`."""
 
-    _db: aiosqlite.Connection
-    _transaction: Callable[[], AbstractAsyncContextManager[aiosqlite.Connection]]
+    _db: Any
+    _transaction: Callable[[], AbstractAsyncContextManager[Any]]
 
     # -- feeds --------------------------------------------------------------------------------------------
 
@@ -71,10 +69,10 @@ class NewsTables:
                 await db.execute("UPDATE feeds SET disabled_reason = NULL, disabled_at = NULL, failures = 0,"
                                  " next_poll_at = ? WHERE id = ? AND disabled_reason IS NOT NULL", (at, feed_id))
             else:
-                cursor = await db.execute(
-                    "INSERT INTO feeds (url, guild_id, scope, next_poll_at, added_by, added_at) VALUES (?,?,?,?,?,?)",
-                    (url, guild_id, scope, at, added_by, at))
-                feed_id, created = cursor.lastrowid, True
+                rows = await db.execute_fetchall(
+                    "INSERT INTO feeds (url, guild_id, scope, next_poll_at, added_by, added_at) VALUES (?,?,?,?,?,?)"
+                    " RETURNING id", (url, guild_id, scope, at, added_by, at))
+                feed_id, created = rows[0][0], True
         feed = await self.feed(feed_id)
         assert feed is not None
         return feed, created
@@ -152,11 +150,11 @@ class NewsTables:
                 item_id = next((known[k] for k in keys if k in known), None)
                 if item_id is None:
                     state = "seen" if baseline or not item.link else "pending"
-                    cursor = await db.execute(
+                    rows = await db.execute_fetchall(
                         "INSERT INTO feed_items (scope, feed_id, link, title, guid, published, state, first_seen_at)"
-                        " VALUES (?,?,?,?,?,?,?,?)",
+                        " VALUES (?,?,?,?,?,?,?,?) RETURNING id",
                         (feed.scope, feed.id, item.link, item.title, item.guid, item.published, state, at))
-                    item_id = cursor.lastrowid
+                    item_id = rows[0][0]
                     assert item_id is not None
                     if state == "pending":
                         fresh.append((item_id, item))
@@ -219,15 +217,15 @@ class NewsTables:
                          at))
                     outcome = "source" if cursor.rowcount else "seen"
             else:
-                cursor = await db.execute(
+                rows = await db.execute_fetchall(
                     "INSERT INTO candidates (scope, guild_id, person, from_org, from_team, from_role, to_org,"
                     " to_team, to_role, date, status, evidence, known_move_id, article_url, article_title,"
                     " publisher, published, feed_id, created_at, dedup_key)"
-                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
                     (scope, guild_id, move.person, move.from_org, move.from_team, move.from_role, move.to_org,
                      move.to_team, move.to_role, move.date, move.status, move.evidence, move.known_move_id,
                      article.url, article.title, article.publisher, article.published, feed_id, at, key))
-                cand_id, outcome = cursor.lastrowid, "new"
+                cand_id, outcome = rows[0][0], "new"
                 await db.execute("INSERT INTO candidate_sources VALUES (?,?,?,?,?,?,?)",
                                  (cand_id, article.url, article.title, article.publisher, article.published,
                                   move.evidence, at))
@@ -279,7 +277,7 @@ class NewsTables:
         return found, changed
 
     @staticmethod
-    async def decide_candidate_in(db: aiosqlite.Connection, candidate_id: int, decision: str, decided_by: str,
+    async def decide_candidate_in(db: Any, candidate_id: int, decision: str, decided_by: str,
                                   move_id: str | None = None) -> bool:
         """`decide_candidate` inside a transaction the caller holds: the one that records the accepted move,
         so a move is never recorded without its candidate marked, nor the other way round. False when the
@@ -291,7 +289,7 @@ class NewsTables:
             " WHERE id = ? AND state = 'pending'", (decision, decided_by, _now(), move_id, candidate_id))
         return cursor.rowcount > 0
 
-async def _known_keys(db: aiosqlite.Connection, scope: int, keys: list[str]) -> dict[str, int]:
+async def _known_keys(db: Any, scope: int, keys: list[str]) -> dict[str, int]:
     """Which of `keys` the scope's ledger holds, and for which item."""
     known: dict[str, int] = {}
     for i in range(0, len(keys), 500):

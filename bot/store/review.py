@@ -6,15 +6,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime
-
-import aiosqlite
+from typing import Any
 
 
 class ReviewTables:
     """Methods over `review_channels` and `review_posts`; `Store` provides `_db` and `_transaction`."""
 
-    _db: aiosqlite.Connection
-    _transaction: Callable[[], AbstractAsyncContextManager[aiosqlite.Connection]]
+    _db: Any
+    _transaction: Callable[[], AbstractAsyncContextManager[Any]]
 
     async def set_review_channel(self, guild_id: int, channel_id: int, set_by: str | None = None) -> None:
         at = datetime.now(UTC).isoformat(timespec="seconds")
@@ -35,7 +34,10 @@ class ReviewTables:
     async def add_review_post(self, candidate_id: int, guild_id: int, channel_id: int, message_id: int) -> None:
         at = datetime.now(UTC).isoformat(timespec="seconds")
         async with self._transaction() as db:
-            await db.execute("INSERT OR REPLACE INTO review_posts VALUES (?,?,?,?,?)",
+            await db.execute("INSERT INTO review_posts VALUES (?,?,?,?,?)"
+                             " ON CONFLICT (candidate_id, guild_id) DO UPDATE"
+                             " SET channel_id = excluded.channel_id, message_id = excluded.message_id,"
+                             " posted_at = excluded.posted_at",
                              (candidate_id, guild_id, channel_id, message_id, at))
 
     async def review_posts(self, candidate_id: int) -> list[tuple[int, int]]:

@@ -90,8 +90,10 @@ class Alerts(commands.Cog):
             current = data_fingerprint(self.bot.data_dir)
             if current == seen or self.bot.store is None:
                 continue
-            seen = current
             try:
+                if not await self.bot.store.try_lead("dataset-watch"):
+                    continue  # another process watches the dataset (and loads it for all)
+                seen = current
                 await self._reload()
             except asyncio.CancelledError:
                 raise

@@ -18,7 +18,7 @@ from bot.discord_bot.replies import locale_of, quoted, say
 from bot.news.review import UnknownCandidate
 from bot.recording import MoveInput, MoveInputError, build_move, record
 from bot.records import MoveRecord
-from bot.store.sqlite import MoveExists, UnknownMove
+from bot.store import MoveExists, UnknownMove
 
 if TYPE_CHECKING:
     from bot.discord_bot.bot import MovesBot

@@ -1,0 +1,297 @@
+"""Loading the dataset into the store (mixed into `Store`): one transaction, all or nothing, with its history and
+alerts. The SQL is the same on both backends; what differs (how rows are written in bulk, the moves table's
+indexes, the staging tables, the settings of a big load) is the backend's, behind the hooks at the top of `Loading`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Any
+
+from bot.dataset import DatasetReader, collector_paused
+from bot.records import LoadReport
+from bot.rows import MoveRow
+from bot.store import columns
+from bot.store.columns import MOVE_CONTENT, MOVE_ROW, SOURCE_COLUMNS
+from bot.store.errors import REMOVAL_SHARE, TooManyRemovals
+
+
+class Loading:
+    """`apply_dataset` and its steps; `Store` provides `_db`, `_transaction`, the alert queue and these hooks."""
+
+    _db: Any
+    _transaction: Callable[..., AbstractAsyncContextManager[Any]]
+
+    @asynccontextmanager
+    async def _bulk(self, db: Any) -> AsyncIterator[None]:
+        """Settings for a big write (room in the cache; constraint checks the validated rows do not need)."""
+        yield
+
+    async def _write_rows(self, db: Any, table: str, columns: Sequence[str], rows: list[tuple]) -> None:
+        """Append rows to a table (the backend's fastest way: COPY on PostgreSQL)."""
+        raise NotImplementedError
+
+    async def _drop_move_indexes(self, db: Any) -> list[str]:
+        """Drop the moves table's secondary indexes and return the statements that build them again: a first load
+        writes the rows first and sorts each index once (in the same transaction)."""
+        raise NotImplementedError
+
+    async def _staging(self, db: Any) -> tuple[str, str]:
+        """Temporary tables shaped like moves and sources (with the rows' order), for a load to compare with what
+        is recorded; their names."""
+        raise NotImplementedError
+
+    async def _ids_taken(self, db: Any) -> None:
+        """After a load that gave names their ids itself: the backend's id generators continue after them."""
+
+    # -- loading ------------------------------------------------------------------------------------------
+
+    async def apply_dataset(self, reader: DatasetReader, meta: dict[str, str] | None = None, *,
+                            allow_removals: bool = False) -> LoadReport:
+        """Make the database say what the dataset says, in one transaction, and log what changed.
+
+        The reader's rows are written as they are read; if the reader finds any error, the transaction is rolled
+        back and `DatasetInvalid` raised: nothing half-loaded. Moves recorded by other paths (CLI, Discord) are
+        kept: only moves that came from a dataset can be removed by a dataset, and one the dataset holds unchanged
+        (an export loaded back) stays as it is. The first load into an empty
+        database goes straight into the tables (their secondary indexes built once, after the rows) and is
+        logged as history, not news; a later load goes through temporary tables and SQL works out what changed.
+        `meta` is written with the load (the dataset's digest, say). A load that would withdraw more than half of the
+        dataset's moves raises `TooManyRemovals` (nothing written) unless `allow_removals`: a file cut short is more
+        likely than that. A withdrawn move that comes back is `restored`: history, not news (no alert).
+        """
+        with collector_paused():
+            return await self._apply_dataset(reader, meta or {}, allow_removals)
+
+    async def _apply_dataset(self, reader: DatasetReader, meta: dict[str, str], allow_removals: bool) -> LoadReport:
+        at = columns.now_iso()
+        empty = not await self._db.execute_fetchall("SELECT 1 FROM moves LIMIT 1")
+        async with self._transaction(bulk=empty) as db, self._bulk(db):
+            first_load = not await db.execute_fetchall("SELECT 1 FROM moves LIMIT 1")
+            names = await _NameIds.read(db, self._write_rows)
+            await names.add_dataset_names(db, reader)
+            await self._replace_aliases(db, reader, names)
+            indexes = await self._drop_move_indexes(db) if first_load else []
+            tables = ("moves", "sources") if first_load else await self._staging(db)
+            await self._write_dataset(db, reader, names, tables, at)
+            if first_load:
+                for sql in indexes:
+                    await db.execute(sql)
+                await db.execute("INSERT INTO move_events (move_id, kind, origin, news, at)"
+                                 " SELECT id, 'added', 'dataset', 0, CAST(? AS TEXT) FROM moves ORDER BY rowid", (at,))
+                added, changed, removed, restored = list(reader.move_lines), [], [], []
+            else:
+                completing = await _completions(db)
+                added, changed, removed, restored = await self._apply_changes(db, at, allow_removals)
+                await self._log_completions(db, completing, at)
+                await self.enqueue(db, [m for m in added if m not in completing], "new", at)
+                await self.enqueue(db, [m for m in changed if m not in completing], "correction", at)
+                await self.enqueue_completion(db, [m for m in added + changed if m in completing], at)
+                await db.execute("DROP TABLE temp.load_moves")
+                await db.execute("DROP TABLE temp.load_sources")
+            await db.execute("DELETE FROM roles")
+            await db.executemany(
+                "INSERT INTO roles (person_id, org_id, team_id, role, as_of, as_of_precision, url, supports)"
+                " VALUES (?,?,?,?,?,?,?,?)",
+                [(names.people[r.person], names.orgs[r.org], names.teams[r.org, r.team] if r.team else None,
+                  r.role, r.as_of, r.as_of_precision, r.url, r.supports) for r in reader.roles])
+            meta = {**meta, "dataset_loaded_at": at, "dataset_moves": str(len(reader.move_lines))}
+            await db.executemany("INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value=excluded.value",
+                                 list(meta.items()))
+            await self._ids_taken(db)
+        return LoadReport(added=added, changed=changed, removed=removed, first_load=first_load,
+                          roles=len(reader.roles), restored=restored)
+
+    async def _write_dataset(self, db: Any, reader: DatasetReader, names: _NameIds, tables: tuple[str, str],
+                             at: str) -> None:
+        """The reader's moves and sources into `tables`, as they are read; past the first error nothing more is
+        written (the reader reads on, for the other errors), and `reader.check()` raises them."""
+        for chunk in reader.moves():
+            if not reader.errors:
+                await names.add_new(db, chunk)
+                await self._write_rows(db, tables[0], MOVE_ROW, names.move_rows(chunk, at))
+        for chunk in reader.sources():
+            if not reader.errors:
+                await self._write_rows(db, tables[1], SOURCE_COLUMNS, chunk)
+        reader.check()
+
+    async def _apply_changes(self, db: Any, at: str,
+                             allow_removals: bool) -> tuple[list[str], list[str], list[str], list[str]]:
+        """A load over earlier ones, from the staged rows: write what was added, changed or restored, retract what
+        left, log each (added and changed as news; restored, a withdrawn move back, not). Rows are compared column
+        by column, and sources as sets of rows."""
+        await db.execute("CREATE TEMP TABLE load_changes (id TEXT PRIMARY KEY, kind TEXT NOT NULL, line INTEGER)")
+        # A move retracted by a moderator (the last removal not the dataset's) stays retracted while its row is the
+        # same: only an edit of that row in the dataset brings it back.
+        moderated = ("(SELECT e.origin FROM move_events e WHERE e.move_id = m.id AND e.kind = 'removed'"
+                     " ORDER BY e.seq DESC LIMIT 1) IS NOT 'dataset'")
+        await db.execute(f"""
+            INSERT INTO temp.load_changes
+            SELECT n.id, CASE WHEN m.id IS NULL THEN 'added' WHEN m.retracted_at IS NOT NULL THEN 'restored'
+                              ELSE 'changed' END, n.rowid
+              FROM temp.load_moves n LEFT JOIN moves m ON m.id = n.id
+             WHERE m.id IS NULL OR (m.retracted_at IS NOT NULL AND NOT {moderated})
+                OR {" OR ".join(f"m.{c} IS NOT n.{c}" for c in MOVE_CONTENT)}""")
+        sources = ", ".join(SOURCE_COLUMNS)
+        await db.execute(f"""
+            INSERT OR IGNORE INTO temp.load_changes
+            SELECT d.move_id, CASE WHEN m.retracted_at IS NOT NULL THEN 'restored' ELSE 'changed' END, n.rowid FROM (
+                SELECT move_id FROM (SELECT {sources} FROM temp.load_sources EXCEPT SELECT {sources} FROM sources) AS a
+                UNION
+                SELECT move_id FROM (SELECT {sources} FROM sources WHERE move_id IN (SELECT id FROM temp.load_moves)
+                                     EXCEPT SELECT {sources} FROM temp.load_sources) AS b
+            ) d JOIN temp.load_moves n ON n.id = d.move_id JOIN moves m ON m.id = d.move_id""")
+        rows = await db.execute_fetchall("SELECT id, kind FROM temp.load_changes ORDER BY line")
+        added = [mid for mid, kind in rows if kind == "added"]
+        changed = [mid for mid, kind in rows if kind == "changed"]
+        restored = [mid for mid, kind in rows if kind == "restored"]
+        removed = [row[0] for row in await db.execute_fetchall(
+            "SELECT id FROM moves WHERE origin = 'dataset' AND retracted_at IS NULL"
+            " AND id NOT IN (SELECT id FROM temp.load_moves) ORDER BY rowid")]
+        if removed and not allow_removals:
+            live = (await db.execute_fetchall(
+                "SELECT count(*) FROM moves WHERE origin = 'dataset' AND retracted_at IS NULL"))[0][0]
+            if len(removed) > REMOVAL_SHARE * live:
+                raise TooManyRemovals(len(removed), live)
+
+        columns = ", ".join(("id", *MOVE_CONTENT))
+        await db.execute("DELETE FROM sources WHERE move_id IN (SELECT id FROM temp.load_changes)")
+        await db.execute(
+            f"INSERT INTO moves ({columns}, origin, recorded_at, updated_at, retracted_at)"
+            f" SELECT {columns}, 'dataset', recorded_at, updated_at, NULL FROM temp.load_moves"
+            " WHERE id IN (SELECT id FROM temp.load_changes) ORDER BY rowid"
+            f" ON CONFLICT (id) DO UPDATE SET {', '.join(f'{c}=excluded.{c}' for c in MOVE_CONTENT)},"
+            " origin='dataset', updated_at=excluded.updated_at, retracted_at=NULL")
+        await db.execute(f"INSERT INTO sources SELECT {sources} FROM temp.load_sources"
+                         " WHERE move_id IN (SELECT id FROM temp.load_changes)")
+        await db.executemany("UPDATE moves SET retracted_at = ?, updated_at = ? WHERE id = ?",
+                             [(at, at, mid) for mid in removed])
+        events = ([(mid, "added", 1) for mid in added] + [(mid, "changed", 1) for mid in changed]
+                  + [(mid, "removed", 1) for mid in removed] + [(mid, "added", 0) for mid in restored])
+        await db.executemany(
+            "INSERT INTO move_events (move_id, kind, origin, news, at) VALUES (?, ?, 'dataset', ?, ?)",
+            [(mid, kind, news, at) for mid, kind, news in events])
+        await db.execute("DROP TABLE temp.load_changes")
+        return added, changed, removed, restored
+
+    @staticmethod
+    async def _log_completions(db: Any, completing: dict[str, str], at: str) -> None:
+        """History for departures completed by a load: under the same id, the destination it was given; under a
+        new id (the departure row replaced by the move, as the dataset's convention has it), the new move says
+        which departure it completes and the departure why it was withdrawn."""
+        for new_id, old_id in completing.items():
+            if new_id == old_id:
+                rows = await db.execute_fetchall("SELECT o.name FROM moves m JOIN orgs o ON o.id = m.to_org_id"
+                                                 " WHERE m.id = ?", (new_id,))
+                await db.execute("INSERT INTO move_history (move_id, at, actor, action, changes) VALUES (?,?,?,?,?)",
+                                 (new_id, at, "dataset", "edited", json.dumps({"to_org": [None, rows[0][0]]})))
+                continue
+            await db.execute("INSERT INTO move_history (move_id, at, actor, action, changes) VALUES (?,?,?,?,?)",
+                             (new_id, at, "dataset", "added", json.dumps({"completes": old_id})))
+            await db.execute("INSERT INTO move_history (move_id, at, actor, action, changes) VALUES (?,?,?,?,?)",
+                             (old_id, at, "dataset", "retracted",
+                              json.dumps({"reason": f"destination now known: {new_id}"})))
+
+    @staticmethod
+    async def _replace_aliases(db: Any, reader: DatasetReader, names: _NameIds) -> None:
+        await db.execute("DELETE FROM org_aliases")
+        await db.execute("DELETE FROM team_aliases")
+        await db.execute("DELETE FROM person_aliases")
+        await db.executemany("INSERT OR IGNORE INTO org_aliases VALUES (?, ?)",
+                             [(names.orgs[o.name], a) for o in reader.orgs for a in o.aliases])
+        await db.executemany("INSERT OR IGNORE INTO team_aliases VALUES (?, ?)",
+                             [(names.teams[t.org, t.name], a) for t in reader.teams for a in t.aliases])
+        await db.executemany("INSERT OR IGNORE INTO person_aliases VALUES (?, ?)",
+                             [(names.people[p.name], a) for p in reader.people for a in p.aliases])
+
+    # -- recording one move (CLI, Discord) ------------------------------------------------------------------
+
+
+class _NameIds:
+    """Name -> id of every org, team and person; a name the load meets for the first time gets the next id and
+    its row before the first move that uses it (the load's transaction is the only writer)."""
+
+    def __init__(self, orgs: dict[str, int], teams: dict[tuple[str, str], int], people: dict[str, int],
+                 next_ids: dict[str, int], write: Callable[..., Any]):
+        self.orgs, self.teams, self.people = orgs, teams, people
+        self._next = next_ids
+        self._write = write
+
+    @classmethod
+    async def read(cls, db: Any, write: Callable[..., Any]) -> _NameIds:
+        """The names on record; `write(db, table, columns, rows)` writes the new ones (the backend's bulk way)."""
+        orgs = {name: id_ for id_, name in await db.execute_fetchall("SELECT id, name FROM orgs")}
+        teams = {(org, name): id_ for id_, org, name in await db.execute_fetchall(
+            "SELECT t.id, o.name, t.name FROM teams t JOIN orgs o ON o.id = t.org_id")}
+        people = {name: id_ for id_, name in await db.execute_fetchall("SELECT id, name FROM people")}
+        next_ids = {table: (await db.execute_fetchall(f"SELECT coalesce(max(id), 0) + 1 FROM {table}"))[0][0]
+                    for table in ("orgs", "teams", "people")}
+        return cls(orgs, teams, people, next_ids, write)
+
+    async def add_dataset_names(self, db: Any, reader: DatasetReader) -> None:
+        """The names of the small files (orgs, teams, people, roles), in their order."""
+        orgs = [o.name for o in reader.orgs] + [t.org for t in reader.teams] + [r.org for r in reader.roles]
+        teams = [(t.org, t.name) for t in reader.teams] + [(r.org, r.team) for r in reader.roles if r.team]
+        people = [p.name for p in reader.people] + [r.person for r in reader.roles]
+        await self._add(db, orgs, teams, people)
+
+    async def add_new(self, db: Any, chunk: Sequence[MoveRow]) -> None:
+        """The names of a chunk of moves that have no id yet."""
+        orgs, teams, people = self.orgs, self.teams, self.people
+        new_orgs = [o for m in chunk for o in (m.from_org, m.to_org) if o is not None and o not in orgs]
+        new_teams = [k for m in chunk for k in ((m.from_org, m.from_team), (m.to_org, m.to_team))
+                     if k[1] and k not in teams]
+        new_people = [m.person for m in chunk if m.person not in people]
+        if new_orgs or new_teams or new_people:
+            await self._add(db, new_orgs, new_teams, new_people)
+
+    async def _add(self, db: Any, orgs: Iterable[str], teams: Iterable[tuple[str, str]],
+                   people: Iterable[str]) -> None:
+        rows: dict[str, list[tuple]] = {"orgs": [], "teams": [], "people": []}
+        for name in dict.fromkeys(orgs):
+            if name not in self.orgs:
+                self.orgs[name] = self._take("orgs")
+                rows["orgs"].append((self.orgs[name], name))
+        for org, name in dict.fromkeys(teams):
+            if (org, name) not in self.teams:
+                self.teams[org, name] = self._take("teams")
+                rows["teams"].append((self.teams[org, name], self.orgs[org], name))
+        for name in dict.fromkeys(people):
+            if name not in self.people:
+                self.people[name] = self._take("people")
+                rows["people"].append((self.people[name], name))
+        for table, names in (("orgs", ("id", "name")), ("teams", ("id", "org_id", "name")),
+                             ("people", ("id", "name"))):
+            if rows[table]:
+                await self._write(db, table, names, rows[table])
+
+    def _take(self, table: str) -> int:
+        id_ = self._next[table]
+        self._next[table] = id_ + 1
+        return id_
+
+    def move_rows(self, chunk: Sequence[MoveRow], at: str) -> list[tuple]:
+        """The moves table's values for a chunk of rows (every name already has its id)."""
+        orgs, teams, people = self.orgs, self.teams, self.people
+        return [(move_id, people[person], orgs[from_org], teams[from_org, from_team] if from_team else None, from_role,
+                 orgs[to_org] if to_org else None, teams[to_org, to_team] if to_team else None, to_role, date,
+                 precision, basis, status, notes, at, at)
+                for (move_id, person, from_org, from_team, from_role, to_org, to_team, to_role, date, precision, basis,
+                     status, notes, _) in chunk]
+
+
+async def _completions(db: Any) -> dict[str, str]:
+    """Departures (no destination) that the staged dataset completes, as {completing move id: departure id}: the
+    same row now with a destination, or the row replaced by a move of the same person from the same org within a
+    year. Starts from the live departures, which are few."""
+    rows = await db.execute_fetchall("""
+        SELECT n.id, m.id, n.date, m.date, n.id = m.id FROM moves m
+          JOIN temp.load_moves n ON n.person_id = m.person_id AND n.from_org_id = m.from_org_id
+         WHERE m.to_org_id IS NULL AND m.retracted_at IS NULL AND m.origin = 'dataset' AND n.to_org_id IS NOT NULL
+           AND (n.id = m.id OR (m.id NOT IN (SELECT id FROM temp.load_moves)
+                                AND n.id NOT IN (SELECT id FROM moves WHERE retracted_at IS NULL)))""")
+    return {new: old for new, old, new_date, old_date, same in rows
+            if same or abs(int(new_date[:4]) - int(old_date[:4])) <= 1}
+
