@@ -37,6 +37,8 @@ async def test_server_answers_over_tcp_on_loopback(pg_server: PgServer, pg_url: 
     assert version.startswith(f"PostgreSQL {major}.")
     assert (address, port, user) == ("127.0.0.1/32", pg_server.port, USER)  # the address is NULL over a socket
     assert pg_url == f"postgresql://{USER}@127.0.0.1:{pg_server.port}/{pg_url.rsplit('/', 1)[1]}"
+    with pytest.raises(OSError):  # 127.0.0.1 only: not even another loopback address
+        await asyncpg.connect(pg_url.replace("127.0.0.1", "127.0.0.2"))
 
 
 @pytest.mark.parametrize("run", [1, 2])
