@@ -94,10 +94,19 @@ def reap_orphans(base: Path) -> None:
         if _alive(owner):
             continue
         postmaster = _postmaster_pid(root / "data")
-        if postmaster is not None:
+        if postmaster is not None and _runs_in(postmaster, root / "data"):
             with contextlib.suppress(OSError):
                 os.kill(postmaster, signal.SIGQUIT)
         shutil.rmtree(root, ignore_errors=True)
+
+
+def _runs_in(pid: int, data_dir: Path) -> bool:
+    """True if `pid` is a postgres serving `data_dir`: a stale postmaster.pid may name some other process now."""
+    try:
+        arguments = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return False
+    return os.fsencode(data_dir) in arguments
 
 
 def _alive(pid: int) -> bool:

@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import asyncpg
@@ -87,6 +88,28 @@ async def test_stop_ends_the_server_and_removes_its_folder() -> None:
     with pytest.raises(OSError):
         await asyncpg.connect(host="127.0.0.1", port=port, user=USER, database="postgres")
     server.stop()  # twice is harmless
+
+
+def test_a_new_server_stops_and_removes_the_servers_of_dead_sessions() -> None:
+    """A session killed outright (a CI timeout) leaves its server running; the next one to start ends it."""
+    script = ("import time; from tests.pg_server import PgServer; server = PgServer().start(); "
+              "print(server.root, server.data_dir.joinpath('postmaster.pid').read_text().split()[0], flush=True); "
+              "time.sleep(60)")
+    session = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    root, postmaster = session.stdout.readline().split()
+    session.kill()
+    session.wait()
+    session.stdout.close()
+    os.kill(int(postmaster), 0)  # the dead session's server still runs
+    server = PgServer().start()
+    try:
+        assert not Path(root).exists()
+        with pytest.raises(ProcessLookupError):
+            for _ in range(500):  # immediate shutdown takes a moment
+                os.kill(int(postmaster), 0)
+                time.sleep(0.01)
+    finally:
+        server.stop()
 
 
 def test_a_server_that_cannot_start_says_why_and_leaves_nothing() -> None:
