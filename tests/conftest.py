@@ -1,5 +1,6 @@
-"""Shared fixtures for the core suite: the default dataset loaded once, fresh copies of it, an engine, and
-helpers to write small (or broken) dataset folders from Python rows."""
+"""Shared fixtures for the core suite: the default dataset loaded once, fresh copies of it, an engine, the storage
+backends (tests/pg_fixtures.py: `store_target`, `pg_url`, `pg_server`), and helpers to write small (or broken)
+dataset folders from Python rows."""
 # ruff: noqa: RUF100
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from bot.service import load_dataset
 from bot.store import Store
 from tests.bot_fixtures import bot_factory, movesbot  # noqa: F401
 from tests.fake_discord.fixtures import *  # noqa: F401,F403
+from tests.pg_fixtures import pg_server, pg_url, store_target  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA_DIR = ROOT / "data"
