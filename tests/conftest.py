@@ -21,7 +21,7 @@ from bot.service import load_dataset
 from bot.store import Store
 from tests.bot_fixtures import bot_factory, movesbot  # noqa: F401
 from tests.fake_discord.fixtures import *  # noqa: F401,F403
-from tests.pg_fixtures import pg_server, pg_url, store_target  # noqa: F401
+from tests.pg_fixtures import loaded_pg_template, pg_server, pg_url, store_db, store_target  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA_DIR = ROOT / "data"
@@ -142,8 +142,9 @@ def db_path(loaded_db: Path, tmp_path: Path) -> Path:
 
 
 @pytest_asyncio.fixture
-async def store(db_path: Path) -> AsyncIterator[Store]:
-    s = await Store.open(db_path)
+async def store(store_db: str) -> AsyncIterator[Store]:  # noqa: F811 (store_db: the fixture imported above)
+    """The default dataset loaded, on each backend."""
+    s = await Store.open(store_db)
     try:
         yield s
     finally:
@@ -151,8 +152,9 @@ async def store(db_path: Path) -> AsyncIterator[Store]:
 
 
 @pytest_asyncio.fixture
-async def empty_store(tmp_path: Path) -> AsyncIterator[Store]:
-    s = await Store.open(tmp_path / "empty.db")
+async def empty_store(store_target: str) -> AsyncIterator[Store]:  # noqa: F811
+    """A new empty database, on each backend."""
+    s = await Store.open(store_target)
     try:
         yield s
     finally:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.pg_server import PgServer, PgServerError
+from tests.pg_server import PgServer, PgServerError, run_sync
 
 BACKENDS_ENV = "MOVESBOT_TEST_BACKENDS"
 KNOWN_BACKENDS = ("sqlite", "postgres")
@@ -69,3 +69,36 @@ def store_target(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return str(tmp_path / "movesbot.db")
     return request.getfixturevalue("pg_url")
+
+
+@pytest.fixture(scope="session")
+def loaded_pg_template(pg_server: PgServer) -> str:
+    """A database holding the default dataset, loaded once: each test that wants it loaded gets a copy
+    (CREATE DATABASE ... TEMPLATE), as the SQLite tests get a copy of one loaded file."""
+    from bot.service import load_dataset
+    from bot.store import Store
+    from tests.conftest import DATA_DIR
+
+    name = pg_server.create_database()
+
+    async def load() -> None:
+        async with await Store.open(pg_server.url(name)) as store:
+            await load_dataset(store, DATA_DIR)
+
+    run_sync(load())
+    return name
+
+
+@pytest.fixture(params=selected_backends())
+def store_db(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The default dataset, loaded, once per backend (ids "sqlite", "postgres"): a fresh copy of the loaded SQLite
+    file, or a fresh PostgreSQL database copied from the loaded one; what `Store.open` opens."""
+    if request.param == "sqlite":
+        yield str(request.getfixturevalue("db_path"))
+        return
+    server: PgServer = request.getfixturevalue("pg_server")
+    name = server.create_database(template=request.getfixturevalue("loaded_pg_template"))
+    try:
+        yield server.url(name)
+    finally:
+        server.drop_database(name)

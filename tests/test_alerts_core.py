@@ -545,13 +545,13 @@ async def test_a_digest_interrupted_by_a_crash_keeps_its_batch(store, sender, mo
 
 # -- the polling loop and test alerts ----------------------------------------------------------------------------
 
-async def test_run_polls_moves_recorded_by_another_connection(store, sender, db_path):
+async def test_run_polls_moves_recorded_by_another_connection(store, sender, store_db):
     await subscribe(store, 1)
     seen: list[list[str]] = []
     worker = AlertWorker(store, sender, on_new_moves=seen.append)
     task = asyncio.create_task(worker.run(interval=0.01))
     try:
-        other = await Store.open(db_path)  # as `movesbot add` in another process
+        other = await Store.open(store_db)  # as `movesbot add` in another process
         try:
             move = make_move("Ruoming Pang", "Meta", "OpenAI", "2026-03-01")
             await other.record_move(move, origin="cli", actor="cli")
@@ -779,14 +779,14 @@ async def outbox_people(store: Store) -> list[tuple]:
         " JOIN people p ON p.id = m.person_id ORDER BY o.id")]
 
 
-async def test_a_move_recorded_between_the_index_and_the_worker_reaches_the_index(store, sender, db_path):
+async def test_a_move_recorded_between_the_index_and_the_worker_reaches_the_index(store, sender, store_db):
     """The hole between connecting and `on_ready`: a move `movesbot add` records after the engine read the names and
     before the worker starts is still handed to the index, because the worker starts from the index's own
     position in the event log."""
     from bot.answers import Engine
 
     engine = await Engine.create(store)
-    other = await Store.open(db_path)  # as `movesbot add` in another process, in those two seconds
+    other = await Store.open(store_db)  # as `movesbot add` in another process, in those two seconds
     try:
         move = make_move("Zed Newcomer", "Meta", "OpenAI", "2026-03-01")
         await other.record_move(move, origin="cli", actor="cli")

@@ -149,14 +149,14 @@ async def test_daily_digest_in_paris_across_the_march_change_holds_the_window_on
     assert [m.id for m in sender.digests(1)[1].moves] == [late]
 
 
-async def test_a_restart_in_the_middle_of_a_window_changes_nothing(store, sender, clock, db_path):
+async def test_a_restart_in_the_middle_of_a_window_changes_nothing(store, sender, clock, store_db):
     clock.at("2026-06-01T10:00")
     await digest_sub(store, 1, parse_cadence("daily", 9))
     before = await record(store, clock, "2026-06-01T12:00", "Before Restart")
     clock.at("2026-06-01T13:00")
     assert await worker_of(store, sender, clock).run_once() == 0
     await store.close()
-    reopened = await Store.open(db_path)  # the bot restarted
+    reopened = await Store.open(store_db)  # the bot restarted
     try:
         after = await record(reopened, clock, "2026-06-01T20:00", "After Restart")
         clock.at("2026-06-02T09:00")
@@ -198,11 +198,11 @@ async def test_a_crash_before_the_post_posts_once_after_the_lease(store, sender,
     assert sender.count(1) == 1 and sender.finds == [(1, "dg1")]
 
 
-async def test_two_workers_on_two_connections_post_a_window_once(store, sender, clock, db_path):
+async def test_two_workers_on_two_connections_post_a_window_once(store, sender, clock, store_db):
     clock.at("2026-06-01T10:00")
     await digest_sub(store, 1, parse_cadence("daily", 9))
     await record(store, clock, "2026-06-01T11:00", "Two Workers")
-    other = await Store.open(db_path)  # another process of a sharded bot
+    other = await Store.open(store_db)  # another process of a sharded bot
     try:
         clock.at("2026-06-02T09:00")
         results = await asyncio.gather(worker_of(store, sender, clock, owner="a").run_once(),

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 import pytest_asyncio
@@ -38,8 +37,8 @@ OTHER = ArticleRef("https://www.theinformation.com/pang", "Meta hires Apple's Pa
 
 
 @pytest_asyncio.fixture
-async def store(tmp_path: Path) -> AsyncIterator[Store]:
-    async with await Store.open(tmp_path / "news.db") as s:
+async def store(store_target: str) -> AsyncIterator[Store]:
+    async with await Store.open(store_target) as s:
         yield s
 
 
@@ -68,11 +67,11 @@ async def test_the_same_move_in_a_second_story_becomes_a_source(store: Store) ->
     assert third.outcome == "source" and third.candidate.move_id == "ruoming-pang-meta-2025"
 
 
-async def test_a_rejected_move_is_never_proposed_again(store: Store, tmp_path: Path) -> None:
+async def test_a_rejected_move_is_never_proposed_again(store: Store, store_target: str) -> None:
     c = (await store.add_candidate(Found(), BLOOMBERG)).candidate
     decided, changed = await store.decide_candidate(c.id, "rejected", "mod#1")
     assert changed and decided.state == "rejected" and decided.decided_by == "mod#1" and decided.decided_at
-    async with await Store.open(tmp_path / "news.db") as reopened:
+    async with await Store.open(store_target) as reopened:
         later = await reopened.add_candidate(Found(), OTHER)
         assert later.outcome == "rejected" and later.candidate.sources == (BLOOMBERG,)
         assert await reopened.candidates(state="pending") == []

@@ -63,8 +63,8 @@ async def fetcher() -> AsyncIterator[Fetcher]:
 
 
 @pytest_asyncio.fixture
-async def store(tmp_path: Path) -> AsyncIterator[Store]:
-    async with await Store.open(tmp_path / "news.db") as s:
+async def store(store_target: str) -> AsyncIterator[Store]:
+    async with await Store.open(store_target) as s:
         yield s
 
 

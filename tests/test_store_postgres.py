@@ -136,7 +136,6 @@ async def test_two_workers_claim_different_alerts_and_a_dead_ones_after_its_leas
                                     second.mark_sending(ids, "mbB", owner="b", lease=0.5))
         assert a.isdisjoint(b) and a | b == set(ids)
         assert await second.mark_sending(ids, "mbB", owner="b") == b  # its own claim, taken again
-        assert await second.due_deliveries(owner="b") != []
         assert {d.id for d in await second.due_deliveries(owner="b")} == b  # a's are a's while its lease runs
         await asyncio.sleep(0.6)  # a died: its lease runs out
         assert await second.mark_sending(ids, "mbB", owner="b") == set(ids)

@@ -92,7 +92,8 @@ async def test_the_worker_survives_a_bad_row_and_never_mentions_everyone(store):
     await subscribe(store, 5)
     await subscribe(store, 6)
     await subscribe(store, 7)
-    await store._db.execute("UPDATE subscriptions SET mention_role_id = 'abc' WHERE channel_id = 5")
+    if store.backend == "sqlite":  # SQLite keeps a text in an INTEGER column; PostgreSQL's BIGINT refuses it
+        await store._db.execute("UPDATE subscriptions SET mention_role_id = 'abc' WHERE channel_id = 5")
     await store._db.execute("UPDATE subscriptions SET mention_role_id = ? WHERE channel_id = 6", (GUILD,))
     sender = FakeSender()
     await store.record_move(make_move("Ruoming Pang", "Meta", "Anthropic", "2026-05"), origin="cli", actor="cli")

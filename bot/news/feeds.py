@@ -134,7 +134,8 @@ class FeedPoller:
                             retries: list[tuple[int, FeedItem]]) -> None:
         async with self._gate:
             try:
-                report.new_items += await self.poll_feed(feed, unchanged, retries)
+                found = await self.poll_feed(feed, unchanged, retries)
+                report.new_items += found  # (not `+= await`: the count would be read before the await, stale)
             except FetchError as exc:
                 await self._failed(feed, str(exc), report)
             except Exception as exc:  # a feed must never stop the poller: log it, count it as a failure

@@ -317,6 +317,7 @@ class AlertTables:
         else holds it: no lease, an expired one (its process died), or `owner`'s own. Several processes take
         different rows (`FOR UPDATE SKIP LOCKED` on PostgreSQL; SQLite has one writer at a time)."""
         now = _now()
+        stamp = {"timespec": "milliseconds"}  # a lease of a few seconds must not round to the second
         async with self._transaction(serial=False) as db:
             rows = await db.execute_fetchall(
                 "UPDATE outbox SET state = 'sending', batch = ?, attempts = attempts + 1, claimed_by = ?,"
@@ -326,7 +327,8 @@ class AlertTables:
                 " AND EXISTS (SELECT 1 FROM moves m WHERE m.id = o.move_id AND m.retracted_at IS NULL)"
                 " AND EXISTS (SELECT 1 FROM subscriptions s WHERE s.id = o.subscription_id AND s.state = 'active')"
                 f"{self.SKIP_LOCKED}) RETURNING id",
-                (batch, owner, _iso(now + timedelta(seconds=lease)), *ids, _iso(now), owner))
+                (batch, owner, (now + timedelta(seconds=lease)).isoformat(**stamp), *ids, now.isoformat(**stamp),
+                 owner))
         return {row[0] for row in rows}
 
     async def mark_sent(self, ids: Sequence[int], message_id: int, *, channel_id: int, guild_id: int | None,

@@ -131,7 +131,8 @@ class NewsTables:
         async with self._transaction() as db:
             await db.execute(
                 "UPDATE feeds SET failures = failures + 1, last_error = ?, last_polled_at = ?, next_poll_at = ?,"
-                " disabled_reason = ?, disabled_at = CASE WHEN ? IS NULL THEN NULL ELSE ? END WHERE id = ?",
+                " disabled_reason = ?, disabled_at = CASE WHEN CAST(? AS TEXT) IS NULL THEN NULL ELSE ? END"
+                " WHERE id = ?",
                 (error, at, next_poll_at, disable_reason, disable_reason, at, feed_id))
         return await self.feed(feed_id)
 

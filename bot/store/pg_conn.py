@@ -16,7 +16,7 @@ from typing import Any
 
 import asyncpg
 
-_NUMBERED = re.compile(r"\?(\d+)")
+_PARAM = re.compile(r"\?(\d*)")
 _IS_NOT = re.compile(r"\bIS NOT (?!NULL\b|DISTINCT\b)")
 _IS = re.compile(r"\bIS (?!NOT\b|NULL\b|DISTINCT\b|TRUE\b|FALSE\b)")
 _JSON = re.compile(r"json_extract\(([\w.]+), '\$\.(\w+)\[(\d+)\]'\)")
@@ -26,11 +26,17 @@ _OR_IGNORE = re.compile(r"\bINSERT OR IGNORE INTO\b")
 @lru_cache(maxsize=1024)
 def translate(sql: str) -> str:
     """SQLite's spelling of a statement -> PostgreSQL's (see the module's docstring)."""
-    if _NUMBERED.search(sql):
-        sql = _NUMBERED.sub(r"$\1", sql)
-    else:
-        parts = sql.split("?")
-        sql = parts[0] + "".join(f"${i}{part}" for i, part in enumerate(parts[1:], 1))
+    highest = 0
+
+    def number(match: re.Match[str]) -> str:  # SQLite's rule: a bare ? is one more than the highest so far
+        nonlocal highest
+        if match.group(1):
+            highest = max(highest, int(match.group(1)))
+            return f"${match.group(1)}"
+        highest += 1
+        return f"${highest}"
+
+    sql = _PARAM.sub(number, sql)
     if _OR_IGNORE.search(sql):
         sql = _OR_IGNORE.sub("INSERT INTO", sql).rstrip().rstrip(";") + " ON CONFLICT DO NOTHING"
     sql = _IS_NOT.sub("IS DISTINCT FROM ", sql)

@@ -17,6 +17,7 @@ from bot.answers.parse import detect_locale
 from bot.discord_bot.embeds import answer_embed
 from bot.discord_bot.replies import APOLOGY, UNAVAILABLE
 from bot.discord_bot.views import view_for
+from bot.store.errors import describe
 from bot.text import fold
 
 if TYPE_CHECKING:
@@ -82,11 +83,16 @@ class Chat(commands.Cog):
             await self._answer(message, names)
         except discord.Forbidden:
             log.warning("no permission to answer in channel %s", message.channel.id)
-        except Exception:
-            log.exception("chat answer failed (user %s, channel %s, message %r)", message.author.id,
-                          message.channel.id, message.content[:120])
+        except Exception as exc:
+            down = describe(exc, self.bot.db_path)
+            if down is not None:  # the database is unreachable for now: one line in the log, and the user is told
+                log.warning("chat answer failed, the database is unavailable: %s", down)
+            else:
+                log.exception("chat answer failed (user %s, channel %s, message %r)", message.author.id,
+                              message.channel.id, message.content[:120])
             try:
-                await message.channel.send(APOLOGY[detect_locale(message.content)], allowed_mentions=NONE)
+                reply = UNAVAILABLE if down is not None else APOLOGY
+                await message.channel.send(reply[detect_locale(message.content)], allowed_mentions=NONE)
             except discord.HTTPException:
                 log.warning("could not send the apology in channel %s", message.channel.id)
 

@@ -1,7 +1,8 @@
 """The one error handler for slash commands and chat listeners.
 
-Order: user mistakes (checks, permissions, cooldowns, bad arguments) get a short private note; anything else
-is logged with its context and the user gets a generic apology, never a traceback.
+Order: user mistakes (checks, permissions, cooldowns, bad arguments) get a short private note; a database that
+cannot be reached says so; anything else is logged with its context and the user gets a generic apology, never a
+traceback.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.answers.i18n import t
-from bot.discord_bot.replies import apologize, locale_of, quoted, say
+from bot.discord_bot.replies import UNAVAILABLE, apologize, locale_of, quoted, say
+from bot.store.errors import describe
 
 if TYPE_CHECKING:
     from bot.discord_bot.bot import MovesBot
@@ -45,6 +47,12 @@ class Errors(commands.Cog):
         elif isinstance(error, app_commands.CheckFailure):
             await say(interaction, str(error) if type(error) is app_commands.CheckFailure and str(error)
                       else t(locale, "err_check"))
+        elif describe(getattr(error, "original", error), self.bot.db_path) is not None:
+            # The database is down or gone away (PostgreSQL restarting, a full disk): the pool reconnects by
+            # itself; until then the user hears so, and the log has one line, not a traceback per command.
+            log.warning("command failed, the database is unavailable: %s",
+                        describe(getattr(error, "original", error), self.bot.db_path))
+            await say(interaction, UNAVAILABLE[locale])
         else:
             original = getattr(error, "original", error)
             command = interaction.command.qualified_name if interaction.command else "?"
