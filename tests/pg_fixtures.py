@@ -36,15 +36,21 @@ def start_pg_server(bindir: Path | None = None) -> PgServer:
     try:
         return PgServer(bindir).start()
     except PgServerError as exc:
-        pytest.fail(f"the PostgreSQL-backed tests need a PostgreSQL server: {exc}\n(To run the SQLite tests only: "
-                    f"{BACKENDS_ENV}=sqlite.)", pytrace=False)
+        problem = str(exc)
+    pytest.fail(f"the PostgreSQL-backed tests need a PostgreSQL server: {problem}\n(To run the SQLite tests only: "
+                f"{BACKENDS_ENV}=sqlite.)", pytrace=False)
+
+
+def require_postgres() -> None:
+    """Skip the calling test when MOVESBOT_TEST_BACKENDS leaves PostgreSQL out: the one way it may not run."""
+    if "postgres" not in selected_backends():
+        pytest.skip(f"{BACKENDS_ENV}={os.environ[BACKENDS_ENV]} leaves PostgreSQL out")
 
 
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[PgServer]:
     """Our own PostgreSQL server on 127.0.0.1, for the whole session; stopped and removed at its end."""
-    if "postgres" not in selected_backends():
-        pytest.skip(f"{BACKENDS_ENV}={os.environ[BACKENDS_ENV]} leaves PostgreSQL out")
+    require_postgres()
     server = start_pg_server()
     try:
         yield server

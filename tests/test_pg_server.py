@@ -14,11 +14,17 @@ from pathlib import Path
 import asyncpg
 import pytest
 
-from tests.pg_fixtures import BACKENDS_ENV, selected_backends, start_pg_server
+from tests.pg_fixtures import BACKENDS_ENV, require_postgres, selected_backends, start_pg_server
 from tests.pg_server import PASSWORD, PASSWORD_USER, USER, PgServer, PgServerError, find_bindir
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEN_DATABASES: list[str] = []
+
+
+@pytest.fixture
+def postgres_selected() -> None:
+    """For the tests that start servers of their own, without the pg_server fixture."""
+    require_postgres()
 
 
 def _major(bindir: Path) -> int:
@@ -74,7 +80,7 @@ async def test_password_role_refuses_a_wrong_password(pg_server: PgServer) -> No
         await conn.close()
 
 
-async def test_stop_ends_the_server_and_removes_its_folder() -> None:
+async def test_stop_ends_the_server_and_removes_its_folder(postgres_selected: None) -> None:
     server = PgServer().start()
     root, port = server.root, server.port
     postmaster = int((server.data_dir / "postmaster.pid").read_text().split()[0])
@@ -90,7 +96,7 @@ async def test_stop_ends_the_server_and_removes_its_folder() -> None:
     server.stop()  # twice is harmless
 
 
-def test_a_new_server_stops_and_removes_the_servers_of_dead_sessions() -> None:
+def test_a_new_server_stops_and_removes_the_servers_of_dead_sessions(postgres_selected: None) -> None:
     """A session killed outright (a CI timeout) leaves its server running; the next one to start ends it."""
     script = ("import time; from tests.pg_server import PgServer; server = PgServer().start(); "
               "print(server.root, server.data_dir.joinpath('postmaster.pid').read_text().split()[0], flush=True); "
@@ -112,7 +118,7 @@ def test_a_new_server_stops_and_removes_the_servers_of_dead_sessions() -> None:
         server.stop()
 
 
-def test_a_server_that_cannot_start_says_why_and_leaves_nothing() -> None:
+def test_a_server_that_cannot_start_says_why_and_leaves_nothing(postgres_selected: None) -> None:
     with pytest.raises(PgServerError) as caught:
         PgServer(settings={"shared_buffers": "plenty"}).start()
     message = str(caught.value)
@@ -175,20 +181,49 @@ async def test_store_target_is_a_sqlite_path_or_a_new_postgres_url(store_target:
         await conn.close()
 
 
+PROBE_CONFTEST = """\
+import os
+
+import tests.pg_server
+from tests.pg_fixtures import pg_server, pg_url, store_target  # noqa: F401
+
+if os.environ.get("PROBE_WITHOUT_POSTGRESQL"):  # a machine where find_bindir() finds nothing
+    tests.pg_server.find_bindir = lambda *args, **kwargs: None
+"""
+PROBE_TESTS = "def test_target(store_target):\n    assert store_target\n\ndef test_pg(pg_url):\n    assert pg_url\n"
+
+
+def _probe_session(folder: Path, **env: str) -> tuple[int, str]:
+    """A small pytest session of its own, with our fixtures: a store_target test and a pg_url test."""
+    (folder / "pytest.ini").write_text("[pytest]\n")
+    (folder / "conftest.py").write_text(PROBE_CONFTEST)
+    (folder / "test_probe.py").write_text(PROBE_TESTS)
+    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-v", "-rs", str(folder)]
+    inherited = {key: value for key, value in os.environ.items() if key != BACKENDS_ENV}
+    done = subprocess.run(command, cwd=folder, env={**inherited, "PYTHONPATH": str(ROOT), **env},
+                          capture_output=True, text=True, timeout=60, check=False)
+    return done.returncode, done.stdout + done.stderr
+
+
 def test_sqlite_only_switch_runs_no_postgres(tmp_path: Path) -> None:
-    """A session with MOVESBOT_TEST_BACKENDS=sqlite: only the sqlite target, PostgreSQL tests skipped, no server."""
-    (tmp_path / "pytest.ini").write_text("[pytest]\n")
-    (tmp_path / "conftest.py").write_text("from tests.pg_fixtures import pg_server, pg_url, store_target  # noqa\n")
-    (tmp_path / "test_probe.py").write_text("def test_target(store_target):\n    assert store_target\n\n"
-                                            "def test_pg(pg_url):\n    assert pg_url\n")
-    env = {**os.environ, "PYTHONPATH": str(ROOT), BACKENDS_ENV: "sqlite"}
-    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-v", "-rs", str(tmp_path)]
-    done = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60, check=False)
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert "test_target[sqlite] PASSED" in done.stdout
-    assert "postgres]" not in done.stdout
-    assert f"{BACKENDS_ENV}=sqlite leaves PostgreSQL out" in done.stdout
-    wrong = subprocess.run(command, cwd=tmp_path, env={**env, BACKENDS_ENV: "mysql"}, capture_output=True,
-                           text=True, timeout=60, check=False)
-    assert wrong.returncode != 0
-    assert f"{BACKENDS_ENV}='mysql': expected a comma-separated list of sqlite, postgres" in wrong.stdout + wrong.stderr
+    code, out = _probe_session(tmp_path, **{BACKENDS_ENV: "sqlite", "PROBE_WITHOUT_POSTGRESQL": "1"})
+    assert code == 0, out
+    assert "test_target[sqlite] PASSED" in out
+    assert "postgres]" not in out
+    assert f"SKIPPED [1] test_probe.py:4: {BACKENDS_ENV}=sqlite leaves PostgreSQL out" in out
+
+
+def test_without_postgresql_its_tests_fail_saying_how_to_install(tmp_path: Path) -> None:
+    code, out = _probe_session(tmp_path, PROBE_WITHOUT_POSTGRESQL="1")
+    assert code == 1, out
+    assert "test_target[sqlite] PASSED" in out
+    assert "test_target[postgres] ERROR" in out and "test_pg ERROR" in out
+    assert "PostgreSQL's server binaries (initdb, postgres) are not installed" in out
+    assert "`make test` installs it" in out
+    assert "SKIPPED" not in out
+
+
+def test_an_unknown_backend_is_refused(tmp_path: Path) -> None:
+    code, out = _probe_session(tmp_path, **{BACKENDS_ENV: "mysql"})
+    assert code != 0
+    assert f"{BACKENDS_ENV}='mysql': expected a comma-separated list of sqlite, postgres" in out
