@@ -14,7 +14,8 @@ from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
 from bot.config import Settings
-from bot.discord_bot.bot import MovesBot, default_intents
+from bot.discord_bot.bot import default_intents
+from bot.discord_bot.shards import build_bot
 from bot.logsafe import install_redaction
 from bot.store.errors import StoreError
 
@@ -44,7 +45,7 @@ async def serve(settings: Settings, db_path: Path, data_dir: Path, **options: ob
             asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, main.cancel)
     intents = default_intents(message_content=True)
     while True:
-        bot = MovesBot(settings, db_path, data_dir, intents=intents, **options)
+        bot = build_bot(settings, db_path, data_dir, intents=intents, **options)
         try:
             async with bot:
                 await bot.start(token)

@@ -1,0 +1,29 @@
+"""Which bot a process runs: unsharded (one gateway session, as always), or an `AutoShardedBot` over the shards
+`MOVESBOT_SHARD_COUNT` / `MOVESBOT_SHARD_IDS` give it, so that N processes over one database share a big bot.
+
+Discord requires shards from 2,500 guilds; each shard gets the events of the guilds with
+`(guild_id >> 22) % shard_count == shard_id` (and shard 0 the DMs). Everything the processes share goes through
+the database: a move one records reaches the others' name index through the event log, alerts through the outbox.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from discord.ext import commands
+
+from bot.config import Settings
+from bot.discord_bot.bot import MovesBot
+
+
+class ShardedMovesBot(MovesBot, commands.AutoShardedBot):
+    """`MovesBot` over several gateway sessions: discord.py's `AutoShardedClient` runs `shard_ids` of
+    `shard_count` (all of them when `shard_ids` is None), connecting straight to the gateway URL it is given."""
+
+
+def build_bot(settings: Settings, db_path: Path, data_dir: Path, **options: object) -> MovesBot:
+    """The bot the settings ask for: a `ShardedMovesBot` when `MOVESBOT_SHARD_COUNT` is set, else a `MovesBot`."""
+    if settings.shard_count is None:
+        return MovesBot(settings, db_path, data_dir, **options)
+    ids = None if settings.shard_ids is None else list(settings.shard_ids)
+    return ShardedMovesBot(settings, db_path, data_dir, shard_count=settings.shard_count, shard_ids=ids, **options)
