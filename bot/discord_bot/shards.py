@@ -8,6 +8,7 @@ the database: a move one records reaches the others' name index through the even
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from discord.ext import commands
@@ -15,10 +16,17 @@ from discord.ext import commands
 from bot.config import Settings
 from bot.discord_bot.bot import MovesBot
 
+log = logging.getLogger(__name__)
+
 
 class ShardedMovesBot(MovesBot, commands.AutoShardedBot):
     """`MovesBot` over several gateway sessions: discord.py's `AutoShardedClient` runs `shard_ids` of
     `shard_count` (all of them when `shard_ids` is None), connecting straight to the gateway URL it is given."""
+
+    async def on_ready(self) -> None:
+        """Say which shards this process serves, and how many guilds they hold: the operator's check that the
+        processes split the shards as meant (background work, such as the alert worker, starts now)."""
+        log.info("shards %s of %d ready: %d guilds", sorted(self.shards), self.shard_count or 0, len(self.guilds))
 
 
 def build_bot(settings: Settings, db_path: Path, data_dir: Path, **options: object) -> MovesBot:
