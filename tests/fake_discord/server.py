@@ -286,6 +286,8 @@ class FakeDiscord:
     * ``refuse_privileged_intents`` — close IDENTIFY with 4014 when privileged intents are requested.
     * ``interaction_timeout`` — seconds the bot has for the initial callback (Discord: 3) before 10062.
     * ``reject_invalid`` — answer 400/50035 to bodies that break the spec (as Discord would).
+    * ``hold_ready`` — an :class:`asyncio.Event`: READY waits until it is set (a bot held between its IDENTIFY
+      and its ``on_ready``); None (default): READY at once.
     * ``shard_count`` — the shards ``GET /gateway/bot`` recommends (1). Sessions that IDENTIFY with ``shard`` get
       only their guilds' events (see :mod:`.shards`); ``live_shards`` lists them.
     """
@@ -315,6 +317,7 @@ class FakeDiscord:
         self.heartbeat_interval_ms = 41_250
         self.require_registered_commands = False
         self.shard_count = 1
+        self.hold_ready: asyncio.Event | None = None
 
         self.guilds: dict[str, FakeGuild] = {}
         self.channels: dict[str, FakeChannel] = {}
@@ -742,6 +745,9 @@ class FakeDiscord:
         for old in self._sessions.values():
             if old.shard == shard:
                 old.valid = False
+        if self.hold_ready is not None:
+            self._notify()  # (the IDENTIFY is seen by wait_for_gateway while READY is held)
+            await self.hold_ready.wait()
         session = _Session(secrets.token_hex(16), intents, shard)
         self._sessions[session.session_id] = session
         async with session.lock:
