@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.discord_bot.shards import build_bot
+from bot.discord_bot.runner import build_bot
 from tests.bot_fixtures import ROOT, bot_settings
 from tests.discord_helpers import eventually
 from tests.fake_discord import FakeDiscord, running_bot

@@ -10,7 +10,8 @@ from discord.ext import commands
 
 from bot.config import Settings, SettingsError, get_settings
 from bot.discord_bot.bot import MovesBot
-from bot.discord_bot.shards import ShardedMovesBot, build_bot
+from bot.discord_bot.runner import build_bot
+from bot.discord_bot.shards import ShardedMovesBot
 from tests.bot_fixtures import bot_settings
 from tests.test_faults import run_cli
 

@@ -105,7 +105,7 @@ async def cluster(loaded_db: Path, tmp_path_factory: pytest.TempPathFactory) -> 
             cluster.procs[shard] = await _start(cluster, shard)
         await fake.wait_until(lambda: sorted(fake.live_shards) == [[0, 2], [1, 2]], 60, "both shards' sessions")
         for shard in range(SHARDS):
-            await eventually(lambda s=shard: f"shards [{s}] of {SHARDS} ready: 2 guilds" in cluster.log(s), 60,
+            await eventually(lambda s=shard: f"shards [{s}] of {SHARDS} ready: 2 guild(s)" in cluster.log(s), 60,
                              f"shard {shard} ready")
         yield cluster
     finally:

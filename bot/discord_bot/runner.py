@@ -14,8 +14,8 @@ from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
 from bot.config import Settings
-from bot.discord_bot.bot import default_intents
-from bot.discord_bot.shards import build_bot
+from bot.discord_bot.bot import MovesBot, default_intents
+from bot.discord_bot.shards import ShardedMovesBot
 from bot.logsafe import install_redaction
 from bot.store.errors import StoreError
 
@@ -32,6 +32,15 @@ def configure_endpoints(settings: Settings) -> None:
         Route.BASE = settings.discord_api_base.rstrip("/")
     if settings.discord_gateway:
         DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord_gateway)
+
+
+def build_bot(settings: Settings, db_path: Path, data_dir: Path, **options: object) -> MovesBot:
+    """The bot the settings ask for: a `ShardedMovesBot` over `MOVESBOT_SHARD_IDS` of `MOVESBOT_SHARD_COUNT` (all
+    of them when no ids are given) when the count is set, else the unsharded `MovesBot`."""
+    if settings.shard_count is None:
+        return MovesBot(settings, db_path, data_dir, **options)
+    ids = None if settings.shard_ids is None else list(settings.shard_ids)
+    return ShardedMovesBot(settings, db_path, data_dir, shard_count=settings.shard_count, shard_ids=ids, **options)
 
 
 async def serve(settings: Settings, db_path: Path, data_dir: Path, **options: object) -> None:

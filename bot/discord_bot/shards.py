@@ -1,5 +1,5 @@
-"""Which bot a process runs: unsharded (one gateway session, as always), or an `AutoShardedBot` over the shards
-`MOVESBOT_SHARD_COUNT` / `MOVESBOT_SHARD_IDS` give it, so that N processes over one database share a big bot.
+"""The sharded bot: an `AutoShardedBot` over the shards `MOVESBOT_SHARD_COUNT` / `MOVESBOT_SHARD_IDS` give a
+process (`runner.build_bot` picks it when the count is set), so that N processes over one database share a big bot.
 
 Discord requires shards from 2,500 guilds; each shard gets the events of the guilds with
 `(guild_id >> 22) % shard_count == shard_id` (and shard 0 the DMs). Everything the processes share goes through
@@ -9,11 +9,9 @@ the database: a move one records reaches the others' name index through the even
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 from discord.ext import commands
 
-from bot.config import Settings
 from bot.discord_bot.bot import MovesBot
 
 log = logging.getLogger(__name__)
@@ -26,12 +24,5 @@ class ShardedMovesBot(MovesBot, commands.AutoShardedBot):
     async def on_ready(self) -> None:
         """Say which shards this process serves, and how many guilds they hold: the operator's check that the
         processes split the shards as meant (background work, such as the alert worker, starts now)."""
-        log.info("shards %s of %d ready: %d guilds", sorted(self.shards), self.shard_count or 0, len(self.guilds))
+        log.info("shards %s of %d ready: %d guild(s)", sorted(self.shards), self.shard_count or 0, len(self.guilds))
 
-
-def build_bot(settings: Settings, db_path: Path, data_dir: Path, **options: object) -> MovesBot:
-    """The bot the settings ask for: a `ShardedMovesBot` when `MOVESBOT_SHARD_COUNT` is set, else a `MovesBot`."""
-    if settings.shard_count is None:
-        return MovesBot(settings, db_path, data_dir, **options)
-    ids = None if settings.shard_ids is None else list(settings.shard_ids)
-    return ShardedMovesBot(settings, db_path, data_dir, shard_count=settings.shard_count, shard_ids=ids, **options)
