@@ -2,16 +2,17 @@
 each guild's events to the session of its shard only): each guild answered once, by its own process; a move
 recorded through one process found through the other; a new move posted once in each subscribed channel.
 
-The processes start once for the module. The database is one argument (`MOVESBOT_DB`): a SQLite file today.
+The processes start once for the module. The database is one fixture, `shared_db`, the value of `MOVESBOT_DB`
+(a SQLite file today, a server's URL as well later), and the tests reach it only through `Store` and the CLI.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import shutil
 import signal
-import sqlite3
 import sys
 import time
 from collections.abc import AsyncIterator, Iterator
@@ -21,6 +22,7 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
+from bot.store import Store
 from tests.discord_helpers import answer_of, embed, eventually, replies_to, reply_to
 from tests.fake_discord import FakeChannel, FakeDiscord
 from tests.fake_discord import payloads as P
@@ -86,14 +88,30 @@ async def _stop(proc: asyncio.subprocess.Process) -> None:
             await proc.wait()
 
 
+@pytest.fixture(scope="module")
+def shared_db(loaded_db: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The database both processes share (`MOVESBOT_DB`), the default dataset loaded."""
+    path = tmp_path_factory.mktemp("shared") / "movesbot.db"
+    shutil.copyfile(loaded_db, path)
+    return str(path)
+
+
+@contextlib.asynccontextmanager
+async def opened(db: str) -> AsyncIterator[Store]:
+    store = await Store.open(db)
+    try:
+        yield store
+    finally:
+        await store.close()
+
+
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def cluster(loaded_db: Path, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Cluster]:
+async def cluster(shared_db: str, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Cluster]:
     """Two guilds in each shard (a #general and an #alerts each), and both bot processes ready."""
     work = tmp_path_factory.mktemp("shards")
-    shutil.copyfile(loaded_db, work / "movesbot.db")
     fake = FakeDiscord()
     fake.add_user("alice", global_name="Alice")
-    cluster = Cluster(fake, str(work / "movesbot.db"), work)
+    cluster = Cluster(fake, shared_db, work)
     for shard in range(SHARDS):
         for n in range(2):
             guild = fake.add_guild(f"Guild {shard}.{n}", guild_id=snowflake_in_shard(shard, SHARDS))
@@ -182,12 +200,12 @@ async def test_a_move_recorded_through_one_process_is_found_through_the_other(cl
     print(f"movesbot add returned -> found through shards 0 and 1 after {waits[0]:.2f} s and {waits[1]:.2f} s")
 
 
-def _subscribe_everywhere(cluster: Cluster) -> list[FakeChannel]:
+async def _subscribe_everywhere(cluster: Cluster) -> list[FakeChannel]:
     channels = [c for shard in range(SHARDS) for c in cluster.alerts[shard]]
-    with sqlite3.connect(cluster.db) as con:
-        con.executemany("INSERT INTO subscriptions (guild_id, channel_id, target_kind, target_name, created_at)"
-                        " VALUES (?, ?, 'all', 'everything', '2026-01-01')",
-                        [(int(c.guild_id), int(c.id)) for c in channels])
+    async with opened(cluster.db) as store:
+        for c in channels:
+            await store.add_subscription(guild_id=int(c.guild_id), channel_id=int(c.id), target_kind="all",
+                                         target_id=None, target_name="everything")
     return channels
 
 
@@ -195,9 +213,9 @@ def _alerts_in(fake: FakeDiscord, channel: FakeChannel) -> list[dict]:
     return [m for m in fake.messages_in(channel.id) if m["embeds"] and m["embeds"][0].get("title") == "New move"]
 
 
-def _open_alerts(db: str) -> int:
-    with sqlite3.connect(db) as con:
-        return con.execute("SELECT count(*) FROM outbox WHERE state != 'sent'").fetchone()[0]
+async def _alerts_due(db: str) -> int:
+    async with opened(db) as store:
+        return len(await store.due_deliveries())
 
 
 @pytest.mark.xfail(strict=True, reason=(
@@ -207,10 +225,14 @@ def _open_alerts(db: str) -> int:
     "are to fix it"))
 async def test_a_new_move_is_posted_once_in_each_channel_with_two_processes(cluster: Cluster) -> None:
     fake = cluster.fake
-    channels = _subscribe_everywhere(cluster)
+    channels = await _subscribe_everywhere(cluster)
     await cluster.cli("add", "--person", "Sol Twiceposted", "--from-org", "Google DeepMind", "--to-org", "Meta",
                       "--date", "2026-06", "--source", "https://example.com/sol")
     await fake.wait_until(lambda: all(_alerts_in(fake, c) for c in channels), 20, "the alert in every channel")
-    await eventually(lambda: _open_alerts(cluster.db) == 0, 20, "no alert left to send")
+    for _ in range(200):
+        if not await _alerts_due(cluster.db):
+            break
+        await asyncio.sleep(0.1)
+    assert not await _alerts_due(cluster.db)
     await asyncio.sleep(2 * 1.1 + 2 * POLL)  # two more pace windows and passes of both workers: no more posts
     assert [len(_alerts_in(fake, c)) for c in channels] == [1] * len(channels)
