@@ -8,13 +8,16 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
 
 import pydantic_settings
-from pydantic import Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 SEE = " (see .env.example)"
 
+SHARD_RANGE = re.compile(r"\s*(\d+)\s*(?:-\s*(\d+)\s*)?", re.ASCII)  # "2" or "0-3"
+MAX_SHARDS = 100_000  # far beyond the largest bot's; bounds what a range such as 0-99999 may expand to
 SNOWFLAKE_MAX = (1 << 63) - 1  # Discord ids are 64-bit; SQLite integers are signed 64-bit
 
 
@@ -49,6 +52,9 @@ class Settings(BaseSettings):
     feed_poll_seconds: float = Field(default=900.0, gt=0, validation_alias="MOVESBOT_FEED_POLL_SECONDS")
     allow_private_urls: bool = Field(default=False, validation_alias="MOVESBOT_ALLOW_PRIVATE_URLS")
     db_timeout: float = Field(default=10.0, ge=0, le=600, validation_alias="MOVESBOT_DB_TIMEOUT")
+    shard_count: int | None = Field(default=None, ge=1, le=MAX_SHARDS,
+                                     validation_alias="MOVESBOT_SHARD_COUNT")
+    shard_ids: Annotated[tuple[int, ...] | None, NoDecode] = Field(default=None, validation_alias="MOVESBOT_SHARD_IDS")
 
     @field_validator("dev_guild", "moderator_role")
     @classmethod
@@ -78,9 +84,52 @@ class Settings(BaseSettings):
             raise ValueError("must be a number of seconds from 0 to 86400")
         return v
 
+    @field_validator("shard_count", mode="before")
+    @classmethod
+    def _blank_count(cls, v: object) -> object:
+        return None if isinstance(v, str) and not v.strip() else v
+
+    @field_validator("shard_ids", mode="before")
+    @classmethod
+    def _shard_list(cls, v: object) -> object:
+        """"0,1", "0-3", "0-1, 4": the shards this process runs (read as text: not JSON like the other lists)."""
+        return parse_shard_ids(v) if isinstance(v, str) else v
+
+    @field_validator("shard_ids")
+    @classmethod
+    def _shards_in_count(cls, v: tuple[int, ...] | None, info: ValidationInfo) -> tuple[int, ...] | None:
+        if v is None or "shard_count" not in info.data:  # (a bad count was reported already)
+            return v
+        count = info.data["shard_count"]
+        if count is None:
+            raise ValueError("needs MOVESBOT_SHARD_COUNT, the number of shards in all processes")
+        if len(set(v)) != len(v):
+            raise ValueError(f"names shard {next(i for i in v if v.count(i) > 1)} twice")
+        if max(v) >= count:
+            raise ValueError(f"shard {max(v)} is not below MOVESBOT_SHARD_COUNT={count} (ids go from 0 to {count - 1})")
+        return v
+
     @property
     def has_token(self) -> bool:
         return self.discord_token is not None and bool(self.discord_token.get_secret_value().strip())
+
+
+def parse_shard_ids(text: str) -> tuple[int, ...] | None:
+    """"0, 2-3" -> (0, 2, 3); blank -> None (every shard of MOVESBOT_SHARD_COUNT); `ValueError` naming the bad part."""
+    if not text.strip():
+        return None
+    ids: list[int] = []
+    for part in text.split(","):
+        found = SHARD_RANGE.fullmatch(part)
+        if found is None:
+            raise ValueError(f"{part.strip()!r} is not a shard id or a range (write ids such as 0,1 or 0-3)")
+        first, last = int(found[1]), int(found[2] or found[1])
+        if last < first:
+            raise ValueError(f"the range {part.strip()!r} goes backwards")
+        if last >= MAX_SHARDS:
+            raise ValueError(f"shard {last} is beyond any shard count (at most {MAX_SHARDS} shards)")
+        ids.extend(range(first, last + 1))
+    return tuple(ids)
 
 
 @lru_cache(maxsize=1)

@@ -15,6 +15,7 @@ from discord.http import Route
 
 from bot.config import Settings
 from bot.discord_bot.bot import MovesBot, default_intents
+from bot.discord_bot.shards import ShardedMovesBot
 from bot.logsafe import install_redaction
 from bot.store.errors import StoreError
 
@@ -33,6 +34,15 @@ def configure_endpoints(settings: Settings) -> None:
         DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord_gateway)
 
 
+def build_bot(settings: Settings, db_path: Path, data_dir: Path, **options: object) -> MovesBot:
+    """The bot the settings ask for: a `ShardedMovesBot` over `MOVESBOT_SHARD_IDS` of `MOVESBOT_SHARD_COUNT` (all
+    of them when no ids are given) when the count is set, else the unsharded `MovesBot`."""
+    if settings.shard_count is None:
+        return MovesBot(settings, db_path, data_dir, **options)
+    ids = None if settings.shard_ids is None else list(settings.shard_ids)
+    return ShardedMovesBot(settings, db_path, data_dir, shard_count=settings.shard_count, shard_ids=ids, **options)
+
+
 async def serve(settings: Settings, db_path: Path, data_dir: Path, **options: object) -> None:
     """Run the bot until it is closed or stopped (SIGTERM, as `docker stop` and systemd send, or Ctrl-C); without
     the message-content intent if Discord refuses it (4014). Stopping closes the gateway and the database cleanly."""
@@ -44,7 +54,7 @@ async def serve(settings: Settings, db_path: Path, data_dir: Path, **options: ob
             asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, main.cancel)
     intents = default_intents(message_content=True)
     while True:
-        bot = MovesBot(settings, db_path, data_dir, intents=intents, **options)
+        bot = build_bot(settings, db_path, data_dir, intents=intents, **options)
         try:
             async with bot:
                 await bot.start(token)

@@ -5,6 +5,7 @@ stdin to drive the bot:
 
     /person query=Ada Lovelace      send a slash command (``name [sub] key=value ...``; values are strings)
     say hello [[Ada]]                post a message as alice in #general
+    #CHANNEL_ID /person name=Ada     the same in another channel (``--shards N``: one guild per shard)
     drop                             drop the gateway connection (the bot should RESUME)
     problems                         list spec violations and unknown routes so far
 """
@@ -21,21 +22,25 @@ import shlex
 import sys
 
 from .server import FakeDiscord
+from .shards import snowflake_in_shard
 
 
 async def _handle_line(fake: FakeDiscord, line: str) -> None:
     line = line.strip()
+    channel_id = None
+    if target := re.match(r"#(\d+)\s+", line):
+        channel_id, line = target[1], line[target.end():]
     if line.startswith("/"):
         words = shlex.split(line[1:])
         name = " ".join(w for w in words if "=" not in w)
         options = dict(w.split("=", 1) for w in words if "=" in w)
-        inter = await fake.send_slash_command(name, options)
+        inter = await fake.send_slash_command(name, options, channel_id=channel_id)
         try:
             print(json.dumps(await inter.wait_response(), indent=2, ensure_ascii=False), flush=True)
         except TimeoutError:
             print("no callback within 5 s (is the bot connected?)", flush=True)
     elif line.startswith("say "):
-        await fake.send_user_message(line[4:])
+        await fake.send_user_message(line[4:], channel_id=channel_id)
     elif line == "drop":
         await fake.drop_gateway()
     elif line == "problems":
@@ -44,8 +49,12 @@ async def _handle_line(fake: FakeDiscord, line: str) -> None:
         print(__doc__, flush=True)
 
 
-async def _main(port: int, token: str | None) -> None:
+async def _main(port: int, token: str | None, shards: int) -> None:
     fake = FakeDiscord(port=port, token=token).populate_defaults()
+    fake.shard_count = shards
+    for shard in range(shards if shards > 1 else 0):
+        guild = fake.add_guild(f"Shard {shard} Guild", guild_id=snowflake_in_shard(shard, shards))
+        print(f"shard {shard}: guild {guild.id}, #general {fake.add_channel(guild_id=guild.id).id}")
     await fake.start()
     print(f"MOVESBOT_DISCORD_API_BASE={fake.api_base}")
     print(f"MOVESBOT_DISCORD_GATEWAY={fake.gateway_url}")
@@ -73,10 +82,12 @@ def main() -> None:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--port", type=int, default=8080)
     parser.add_argument("--token", default=None, help="require this bot token (default: accept any)")
+    parser.add_argument("--shards", type=int, default=1, help="shards GET /gateway/bot recommends; above 1, a "
+                        "guild in each shard is added")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(_main(args.port, args.token))
+        asyncio.run(_main(args.port, args.token, args.shards))
 
 
 if __name__ == "__main__":

@@ -35,6 +35,7 @@ from typing import Any, TypeVar
 from aiohttp import WSMsgType, web
 
 from . import payloads as P
+from .shards import event_guild, receives, shard_problem
 from .spec import API_PREFIX, validate_request, validate_response
 
 log = logging.getLogger("fake_discord")
@@ -162,6 +163,7 @@ class FakeInteraction:
     followup_ids: list[str] = field(default_factory=list)
     source_message_id: str | None = None  #: the message a component/modal came from
     triggered_by: FakeInteraction | None = field(default=None, repr=False)  #: for a modal submit: the opener
+    shards: list[list[int] | None] = field(default_factory=list)  #: the ``shard`` of each session it was sent to
 
     @property
     def response(self) -> dict[str, Any] | None:
@@ -284,6 +286,10 @@ class FakeDiscord:
     * ``refuse_privileged_intents`` — close IDENTIFY with 4014 when privileged intents are requested.
     * ``interaction_timeout`` — seconds the bot has for the initial callback (Discord: 3) before 10062.
     * ``reject_invalid`` — answer 400/50035 to bodies that break the spec (as Discord would).
+    * ``hold_ready`` — an :class:`asyncio.Event`: READY waits until it is set (a bot held between its IDENTIFY
+      and its ``on_ready``); None (default): READY at once.
+    * ``shard_count`` — the shards ``GET /gateway/bot`` recommends (1). Sessions that IDENTIFY with ``shard`` get
+      only their guilds' events (see :mod:`.shards`); ``live_shards`` lists them.
     """
 
     def __init__(
@@ -310,6 +316,8 @@ class FakeDiscord:
         self.interaction_timeout = 3.0
         self.heartbeat_interval_ms = 41_250
         self.require_registered_commands = False
+        self.shard_count = 1
+        self.hold_ready: asyncio.Event | None = None
 
         self.guilds: dict[str, FakeGuild] = {}
         self.channels: dict[str, FakeChannel] = {}
@@ -527,6 +535,11 @@ class FakeDiscord:
         """Whether a gateway session is currently attached to a live connection."""
         return any(s.valid and s.conn is not None for s in self._sessions.values())
 
+    @property
+    def live_shards(self) -> list[list[int] | None]:
+        """The ``shard`` of each valid session attached to a live connection (None: an unsharded one)."""
+        return [s.shard for s in self._sessions.values() if s.valid and s.conn is not None]
+
     # --- payloads --------------------------------------------------------------------------------------------
 
     def channel_payload(self, channel: FakeChannel) -> dict[str, Any]:
@@ -587,23 +600,27 @@ class FakeDiscord:
     # --- gateway ---------------------------------------------------------------------------------------------
 
     async def dispatch(self, event: str, data: dict[str, Any]) -> int:
-        """Send a DISPATCH event to every valid session; return how many. A session that is between connections
-        keeps the event in its log and gets it on RESUME (``replayed``).
+        """Send a DISPATCH event to every valid session that owns its guild (see :mod:`.shards`); return how
+        many. A session that is between connections keeps the event in its log and gets it on RESUME (``replayed``).
 
         Gateway intents are honoured as Discord does: message events need GUILD_MESSAGES/DIRECT_MESSAGES and,
         without MESSAGE_CONTENT, content/embeds/attachments/components are blanked (except in DMs, when the bot
         is mentioned, or for its own messages).
         """
-        delivered = 0
+        return len(await self._deliver(event, data))
+
+    async def _deliver(self, event: str, data: dict[str, Any]) -> list[_Session]:
+        delivered = []
+        guild_id = event_guild(event, data)
         for session in list(self._sessions.values()):
-            if not session.valid:
+            if not session.valid or not receives(session.shard, guild_id):
                 continue
             shaped = self._shape_for_intents(session.intents, event, data)
             if shaped is None:
                 continue
             async with session.lock:
                 await self._emit(session, event, shaped)
-            delivered += 1
+            delivered.append(session)
         return delivered
 
     def _shape_for_intents(self, intents: int, event: str, data: dict[str, Any]) -> dict[str, Any] | None:
@@ -721,16 +738,23 @@ class FakeDiscord:
             await conn.ws.close(code=4005, message=b"Already authenticated.")
             return
         shard = d.get("shard")
+        problem = shard_problem(shard)
+        if problem is not None:
+            await conn.ws.close(code=4010, message=problem.encode()[:120])
+            return
         for old in self._sessions.values():
             if old.shard == shard:
                 old.valid = False
+        if self.hold_ready is not None:
+            self._notify()  # (the IDENTIFY is seen by wait_for_gateway while READY is held)
+            await self.hold_ready.wait()
         session = _Session(secrets.token_hex(16), intents, shard)
         self._sessions[session.session_id] = session
         async with session.lock:
             conn.session, session.conn = session, conn
             ready = {
                 "v": 10, "user": {**self.bot_user, "verified": True, "mfa_enabled": False, "email": None},
-                "guilds": [{"id": g.id, "unavailable": True} for g in self.guilds.values()],
+                "guilds": [{"id": g.id, "unavailable": True} for g in self._guilds_of(shard)],
                 "session_id": session.session_id, "session_type": "normal",
                 "resume_gateway_url": self.gateway_url, "application": {"id": self.app_id, "flags": 0},
                 "private_channels": [], "relationships": [], "presences": [], "guild_join_requests": [],
@@ -740,8 +764,11 @@ class FakeDiscord:
                 ready["shard"] = shard
             await self._emit(session, "READY", ready)
             if intents & P.INTENT_GUILDS:
-                for guild in self.guilds.values():
+                for guild in self._guilds_of(shard):
                     await self._emit(session, "GUILD_CREATE", self.guild_create_payload(guild))
+
+    def _guilds_of(self, shard: list[int] | None) -> list[FakeGuild]:
+        return [g for g in self.guilds.values() if receives(shard, g.id)]
 
     async def _resume(self, conn: _Conn, d: dict[str, Any]) -> None:
         self.resumes.append(d)
@@ -972,7 +999,7 @@ class FakeDiscord:
 
     async def _h_gateway(self, req: _Req) -> _Reply:
         limit = {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}
-        return _Reply(body={"url": self.gateway_url, "shards": 1, "session_start_limit": limit})
+        return _Reply(body={"url": self.gateway_url, "shards": self.shard_count, "session_start_limit": limit})
 
     # --- REST handlers: application commands -----------------------------------------------------------------
 
@@ -1382,7 +1409,8 @@ class FakeDiscord:
         inter = FakeInteraction(iid, token, itype, payload, self, triggered_by=triggered_by,
                                 source_message_id=message["id"] if message is not None else None)
         self.interactions[iid] = inter
-        if not await self.dispatch("INTERACTION_CREATE", payload):
+        inter.shards = [s.shard for s in await self._deliver("INTERACTION_CREATE", payload)]
+        if not inter.shards:
             log.warning("INTERACTION_CREATE %s reached no gateway session", iid)
         return inter
 
