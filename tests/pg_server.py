@@ -310,12 +310,12 @@ class PgServer:
         """The URL the tests' role (trusted: no password) reaches `database` by, over TCP on 127.0.0.1."""
         return f"postgresql://{USER}@127.0.0.1:{self.port}/{database}"
 
-    def create_database(self) -> str:
-        """A new empty database owned by the tests' role; its name. FILE_COPY from template0 measured fastest: about
-        8 ms in RAM against 10 for WAL_LOG (PostgreSQL 15's default); an empty template of our own gains nothing
-        (bench/pg_create_db.py)."""
+    def create_database(self, template: str = "template0") -> str:
+        """A new database owned by the tests' role, a copy of `template` (empty by default: a loaded one saves each
+        test a load); its name. FILE_COPY measured fastest: about 8 ms in RAM against 10 for WAL_LOG (PostgreSQL
+        15's default); an empty template of our own gains nothing (bench/pg_create_db.py)."""
         name = f"test_{next(self._names)}"
-        run_sync(self._execute(f'CREATE DATABASE "{name}" OWNER {USER} TEMPLATE template0 STRATEGY FILE_COPY'))
+        run_sync(self._execute(f'CREATE DATABASE "{name}" OWNER {USER} TEMPLATE "{template}" STRATEGY FILE_COPY'))
         return name
 
     def drop_database(self, name: str) -> None:
