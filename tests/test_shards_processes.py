@@ -27,6 +27,7 @@ from tests.discord_helpers import answer_of, embed, eventually, replies_to, repl
 from tests.fake_discord import FakeChannel, FakeDiscord
 from tests.fake_discord import payloads as P
 from tests.fake_discord.shards import shard_of, snowflake_in_shard
+from tests.pg_fixtures import selected_backends
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -88,12 +89,21 @@ async def _stop(proc: asyncio.subprocess.Process) -> None:
             await proc.wait()
 
 
-@pytest.fixture(scope="module")
-def shared_db(loaded_db: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
-    """The database both processes share (`MOVESBOT_DB`), the default dataset loaded."""
-    path = tmp_path_factory.mktemp("shared") / "movesbot.db"
-    shutil.copyfile(loaded_db, path)
-    return str(path)
+@pytest.fixture(scope="module", params=selected_backends())
+def shared_db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The database both processes share (`MOVESBOT_DB`), the default dataset loaded: a SQLite file (WAL), or a
+    PostgreSQL database (what sharded processes on several hosts would share)."""
+    if request.param == "sqlite":
+        path = tmp_path_factory.mktemp("shared") / "movesbot.db"
+        shutil.copyfile(request.getfixturevalue("loaded_db"), path)
+        yield str(path)
+        return
+    server = request.getfixturevalue("pg_server")
+    name = server.create_database(request.getfixturevalue("loaded_pg_template"))
+    try:
+        yield server.url(name)
+    finally:
+        server.drop_database(name)
 
 
 @contextlib.asynccontextmanager
