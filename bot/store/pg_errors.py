@@ -45,6 +45,8 @@ def describe_pg(exc: BaseException, url: str, *, timeout: float | None = None) -
     if isinstance(exc, asyncpg.CannotConnectNowError | asyncpg.AdminShutdownError | asyncpg.CrashShutdownError):
         return DatabaseUnavailable(f"the PostgreSQL server at {where} is starting or shutting down ({exc}): try "
                                    f"again shortly. {UNCHANGED}")
+    if isinstance(exc, ConnectionRefusedError):  # (nothing listens there: never connected, nothing was lost)
+        return _unreachable(exc, where)
     if isinstance(exc, asyncpg.ConnectionDoesNotExistError | asyncpg.InterfaceError | ConnectionError):
         return DatabaseUnavailable(f"lost the connection to PostgreSQL at {where} ({exc or type(exc).__name__}): "
                                    f"it reconnects when the server is back. {UNCHANGED}")
@@ -53,6 +55,10 @@ def describe_pg(exc: BaseException, url: str, *, timeout: float | None = None) -
         return DatabaseUnavailable(f"PostgreSQL at {where} did not answer{wait}: is the server up and reachable? "
                                    f"(MOVESBOT_DB_TIMEOUT sets the wait.) {UNCHANGED}")
     if isinstance(exc, OSError):
-        return DatabaseUnavailable(f"cannot reach PostgreSQL at {where} ({exc.strerror or exc}): is the server "
-                                   "running, and does the URL name the right host and port?")
+        return _unreachable(exc, where)
     return None
+
+
+def _unreachable(exc: OSError, where: str) -> DatabaseUnavailable:
+    return DatabaseUnavailable(f"cannot reach PostgreSQL at {where} ({exc.strerror or exc}): is the server "
+                               "running, and does the URL name the right host and port?")
