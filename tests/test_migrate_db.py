@@ -201,8 +201,22 @@ def populated(db_path: Path) -> Path:
 
 # -- the copy -------------------------------------------------------------------------------------------------------
 
+async def schema(url: str) -> list[str]:
+    """Every index and constraint of the database movesbot made at `url`, as PostgreSQL writes them."""
+    await (await Store.open(url)).close()
+    conn = await asyncpg.connect(url)
+    try:
+        return [r[0] for r in await conn.fetch(
+            "SELECT indexdef FROM pg_indexes WHERE schemaname = 'public' UNION ALL SELECT conrelid::regclass::text"
+            " || ' ' || conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint WHERE connamespace ="
+            " 'public'::regnamespace ORDER BY 1")]
+    finally:
+        await conn.close()
+
+
 def test_migrate_db_keeps_every_answer(populated: Path, pg_url: str) -> None:
     before = asyncio.run(answers(populated))
+    fresh = asyncio.run(schema(pg_url))
     done = migrate(populated, pg_url)
     assert done.exit_code == 0, done.output
     assert "Copied" in done.output and "moves" in done.output
@@ -212,6 +226,11 @@ def test_migrate_db_keeps_every_answer(populated: Path, pg_url: str) -> None:
         assert after[key] == before[key], key
     assert [m.id for m in before["due"]] and before["log"] and before["history"][-1][2] == "retracted"
     assert asyncio.run(answers(populated)) == before  # the source is untouched
+    assert asyncio.run(schema(pg_url)) == fresh  # the keys and indexes set aside for the copy are all back
+    for name, db in (("from-sqlite", str(populated)), ("from-postgres", pg_url)):  # rows in the same order too
+        assert runner.invoke(app, ["export", "--data", name, "--db", db]).exit_code == 0
+    for file in Path("from-sqlite").iterdir():
+        assert (Path("from-postgres") / file.name).read_bytes() == file.read_bytes(), file.name
 
 
 def test_sent_stays_sent_and_new_ids_follow_the_copied_ones(populated: Path, pg_url: str) -> None:
@@ -251,14 +270,19 @@ def test_a_second_migrate_into_the_same_database_is_refused(populated: Path, pg_
     assert asyncio.run(answers(pg_url)) == before
 
 
-def test_a_failure_mid_copy_leaves_the_target_empty(populated: Path, pg_url: str) -> None:
-    con = sqlite3.connect(populated)  # a value PostgreSQL cannot take, in a table copied after the moves
-    con.execute("UPDATE outbox SET attempts = 'many' WHERE move_id = ?", (SENT,))
+@pytest.mark.parametrize(("damage", "words"), [
+    ("UPDATE outbox SET attempts = 'many' WHERE move_id = ?", "column attempts holds 'many'"),  # SQLite takes any type
+    ("UPDATE outbox SET subscription_id = 999 WHERE move_id = ?", "foreign key"),  # written with SQLite's checks off
+])
+def test_a_failure_mid_copy_leaves_the_target_empty(populated: Path, pg_url: str, damage: str, words: str) -> None:
+    con = sqlite3.connect(populated)  # in a table copied after the moves
+    con.execute(damage, (SENT,))
     con.commit()
     con.close()
     done = migrate(populated, pg_url)
     assert done.exit_code == 1
-    assert "outbox" in done.output and "Nothing was written" in done.output and "Traceback" not in done.output
+    assert "outbox" in done.output and words in done.output and "Traceback" not in done.output
+    assert "nothing was written" in done.output.lower()
 
     async def rows() -> dict[str, int]:
         conn = await asyncpg.connect(pg_url)
