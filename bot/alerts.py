@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import socket
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
@@ -142,10 +144,13 @@ class AlertWorker:
 
     def __init__(self, store: Store, sender: Sender, *, concurrency: int = 8, rate: float = SEND_RATE,
                  pace: Pace | None = None, on_new_moves: Callable[[list[str]], object] | None = None,
-                 owner: str = "", lease: float = LEASE_SECONDS):
+                 owner: str | None = None, lease: float = LEASE_SECONDS):
         self.store = store
         self.sender = sender
-        self.owner, self.lease = owner, lease  # who claims, and for how long (several processes share the outbox)
+        # Who claims, and for how long (several processes share the outbox): by default this process, so that a
+        # worker it starts again takes its own claims back at once, and another process only once they run out.
+        self.owner = owner or f"{socket.gethostname()}:{os.getpid()}"
+        self.lease = lease
         self.concurrency = concurrency
         self.pace = pace or Pace(rate)
         self.on_new_moves = on_new_moves
