@@ -20,11 +20,13 @@ class _Bars:
         self.table = ""
 
     def __call__(self, table: str, rows: int, total: int) -> None:
+        from bot.store.transfer import REBUILD
+
         if table != self.table:
             self.close()
             self.table = table
-            self.bar = tqdm(total=total, desc=table, unit=" rows", file=sys.stderr, leave=False,
-                            disable=not sys.stderr.isatty())
+            self.bar = tqdm(total=total, desc=table, unit=" statements" if table == REBUILD else " rows",
+                            file=sys.stderr, leave=False, disable=not sys.stderr.isatty())
         assert self.bar is not None
         self.bar.update(rows)
 
@@ -50,7 +52,7 @@ def migrate_db(source: Annotated[str, typer.Option("--from", help="The SQLite da
         finally:
             bars.close()
 
-    counts = _run_with_dataset(go(), target)
+    counts = _run_with_dataset(go(), target)  # (a StoreError names the database it is about, source or target)
     width = max(map(len, counts), default=0)
     for table, rows in counts.items():
         typer.echo(f"  {table:<{width}}  {rows:>9,}")

@@ -29,6 +29,7 @@ from bot.store.sqlite import SQLiteStore
 BATCH = 20_000  # rows per COPY: bounds the memory a big table takes, and paces the progress bar
 SKIPPED = ("schema_migrations",)  # each database keeps its own
 Progress = Callable[[str, int, int], None]  # (table, rows just copied, the table's rows in all)
+REBUILD = "(indexes and keys)"  # the last step's name in progress reports: its steps are statements, not rows
 
 
 class TargetNotEmpty(StoreError):
@@ -88,6 +89,8 @@ async def _copy(src: SQLiteStore, dst: PostgresStore, progress: Progress | None)
                         counts[plan.name] = await _copy_table(src._db, conn, plan, progress)
                     for statement in restore:
                         await conn.execute(statement)
+                        if progress is not None:
+                            progress(REBUILD, 1, len(restore))
                     await _continue_sequences(src._db, conn, plans)
                     for plan in plans:
                         await conn.execute(f'ANALYZE "{plan.name}"')  # the planner's statistics, for the first queries
