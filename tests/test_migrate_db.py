@@ -21,6 +21,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import asyncpg
 import pytest
@@ -304,15 +305,34 @@ def test_a_failure_mid_copy_leaves_the_target_empty(populated: Path, pg_url: str
     ("postgresql://movesbot:s3cret-pw@127.0.0.1:{port}", "has no a database name"),
     ("var/other.db", "--to a postgresql://"),
 ])
-def test_a_wrong_url_is_one_sentence_without_the_password(populated: Path, pg_server: tuple[int, Path],
-                                                          target: str, words: str) -> None:
+def test_a_wrong_url_is_one_sentence_without_the_password(populated: Path, pg_url: str, target: str,
+                                                          words: str) -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         closed = sock.getsockname()[1]
-    done = migrate(populated, target.format(port=pg_server[0], closed=closed))
+    done = migrate(populated, target.format(port=urlsplit(pg_url).port, closed=closed))
     assert done.exit_code == 1
     assert words in done.output and "s3cret-pw" not in done.output and "Traceback" not in done.output
     assert len(done.output.strip().splitlines()) == 1
+
+
+def test_an_event_number_is_never_given_twice(populated: Path, pg_url: str) -> None:
+    """SQLite's AUTOINCREMENT never gives an event's number again, even once its row is gone: nor does PostgreSQL's
+    sequence after the copy."""
+    con = sqlite3.connect(populated)
+    given = con.execute("SELECT max(seq) FROM move_events").fetchone()[0]
+    con.execute("DELETE FROM move_events WHERE seq = ?", (given,))
+    con.commit()
+    con.close()
+    assert migrate(populated, pg_url).exit_code == 0
+
+    async def record() -> int:
+        async with await Store.open(pg_url) as store:
+            await store.record_move(make_move("Uma Testperson", "Apple", "OpenAI", "2026-05"), origin="cli",
+                                    actor="cli")
+            return await store.last_event_seq()
+
+    assert asyncio.run(record()) == given + 1
 
 
 def test_a_missing_source_is_not_created(tmp_path: Path, pg_url: str) -> None:
