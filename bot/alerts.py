@@ -139,6 +139,13 @@ def batches(deliveries: Sequence[Delivery]) -> list[list[Delivery]]:
     return out
 
 
+def claimer(shards: Sequence[int] | None = None) -> str:
+    """The name a bot process claims alerts under: its host, and the shards it runs when it runs only some. The same
+    after a restart, so a restarted bot takes its own claims back at once (checking their markers first); another
+    for each process running beside it, since every shard runs in exactly one process."""
+    return socket.gethostname() + (f":shards {','.join(map(str, sorted(shards)))}" if shards else "")
+
+
 class AlertWorker:
     """Delivers due alerts; `run_once` is one pass, `run` polls the store (so other processes' moves count)."""
 
@@ -147,8 +154,8 @@ class AlertWorker:
                  owner: str | None = None, lease: float = LEASE_SECONDS):
         self.store = store
         self.sender = sender
-        # Who claims, and for how long (several processes share the outbox): by default this process, so that a
-        # worker it starts again takes its own claims back at once, and another process only once they run out.
+        # Who claims, and for how long (several processes share the outbox): the bot passes `claimer(...)`; by
+        # default this process, so that another process takes its claims only once they run out.
         self.owner = owner or f"{socket.gethostname()}:{os.getpid()}"
         self.lease = lease
         self.concurrency = concurrency
