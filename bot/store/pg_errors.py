@@ -4,6 +4,7 @@ that is down, or one that goes away mid-run. The URL is shown without its passwo
 from __future__ import annotations
 
 import asyncio
+import socket
 from urllib.parse import urlsplit
 
 import asyncpg
@@ -12,18 +13,13 @@ from bot.store.errors import UNCHANGED, DatabaseLocked, DatabaseUnavailable, Dis
 
 
 def check_url(url: str) -> None:
-    """A URL asyncpg could not use, refused before connecting, with what is wrong."""
+    """A URL asyncpg could not parse, refused before connecting, with what is wrong. (No host means the local
+    socket and no database name the user's own, as for psql.)"""
     try:
-        parts = urlsplit(url)
-        port = parts.port
+        urlsplit(url).port  # noqa: B018 (parsing the port is the check)
     except ValueError as exc:
         raise DatabaseUnavailable(f"MOVESBOT_DB is not a usable PostgreSQL URL ({exc}): write it as "
                                   "postgresql://user:password@host:5432/database.") from None
-    if not parts.hostname or not parts.path.strip("/"):
-        missing = "a host" if not parts.hostname else "a database name"
-        raise DatabaseUnavailable(f"the PostgreSQL URL {shown(url)} has no {missing}: write it as "
-                                  "postgresql://user:password@host:5432/database.")
-    del port
 
 
 def describe_pg(exc: BaseException, url: str, *, timeout: float | None = None) -> StoreError | None:
@@ -45,9 +41,15 @@ def describe_pg(exc: BaseException, url: str, *, timeout: float | None = None) -
     if isinstance(exc, asyncpg.CannotConnectNowError | asyncpg.AdminShutdownError | asyncpg.CrashShutdownError):
         return DatabaseUnavailable(f"the PostgreSQL server at {where} is starting or shutting down ({exc}): try "
                                    f"again shortly. {UNCHANGED}")
-    if isinstance(exc, ConnectionRefusedError):  # (nothing listens there: never connected, nothing was lost)
-        return _unreachable(exc, where)
-    if isinstance(exc, asyncpg.ConnectionDoesNotExistError | asyncpg.InterfaceError | ConnectionError):
+    if isinstance(exc, ConnectionRefusedError | socket.gaierror):
+        return DatabaseUnavailable(f"cannot reach PostgreSQL at {where} ({exc.strerror or exc}): is the server "
+                                   "running, and does the URL name the right host and port?")
+    if isinstance(exc, asyncpg.ObjectNotInPrerequisiteStateError):
+        return DatabaseUnavailable(f"PostgreSQL at {where} does not accept connections now ({exc}): try again "
+                                   f"shortly. {UNCHANGED}")
+    if isinstance(exc, asyncpg.ConnectionDoesNotExistError | asyncpg.InterfaceError | asyncpg.InternalClientError
+                  | ConnectionError) or (
+            isinstance(exc, asyncpg.PostgresError) and str(getattr(exc, "sqlstate", "")).startswith("08")):
         return DatabaseUnavailable(f"lost the connection to PostgreSQL at {where} ({exc or type(exc).__name__}): "
                                    f"it reconnects when the server is back. {UNCHANGED}")
     if isinstance(exc, TimeoutError | asyncio.TimeoutError):
@@ -55,10 +57,6 @@ def describe_pg(exc: BaseException, url: str, *, timeout: float | None = None) -
         return DatabaseUnavailable(f"PostgreSQL at {where} did not answer{wait}: is the server up and reachable? "
                                    f"(MOVESBOT_DB_TIMEOUT sets the wait.) {UNCHANGED}")
     if isinstance(exc, OSError):
-        return _unreachable(exc, where)
+        return DatabaseUnavailable(f"cannot reach PostgreSQL at {where} ({exc.strerror or exc}): is the server "
+                                   "running, and does the URL name the right host and port?")
     return None
-
-
-def _unreachable(exc: OSError, where: str) -> DatabaseUnavailable:
-    return DatabaseUnavailable(f"cannot reach PostgreSQL at {where} ({exc.strerror or exc}): is the server "
-                               "running, and does the URL name the right host and port?")
