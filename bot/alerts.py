@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import socket
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
@@ -137,15 +139,25 @@ def batches(deliveries: Sequence[Delivery]) -> list[list[Delivery]]:
     return out
 
 
+def claimer(shards: Sequence[int] | None = None) -> str:
+    """The name a bot process claims alerts under: its host, and the shards it runs when it runs only some. The same
+    after a restart, so a restarted bot takes its own claims back at once (checking their markers first); another
+    for each process running beside it, since every shard runs in exactly one process."""
+    return socket.gethostname() + (f":shards {','.join(map(str, sorted(shards)))}" if shards else "")
+
+
 class AlertWorker:
     """Delivers due alerts; `run_once` is one pass, `run` polls the store (so other processes' moves count)."""
 
     def __init__(self, store: Store, sender: Sender, *, concurrency: int = 8, rate: float = SEND_RATE,
                  pace: Pace | None = None, on_new_moves: Callable[[list[str]], object] | None = None,
-                 owner: str = "", lease: float = LEASE_SECONDS):
+                 owner: str | None = None, lease: float = LEASE_SECONDS):
         self.store = store
         self.sender = sender
-        self.owner, self.lease = owner, lease  # who claims, and for how long (several processes share the outbox)
+        # Who claims, and for how long (several processes share the outbox): the bot passes `claimer(...)`; by
+        # default this process, so that another process takes its claims only once they run out.
+        self.owner = owner or f"{socket.gethostname()}:{os.getpid()}"
+        self.lease = lease
         self.concurrency = concurrency
         self.pace = pace or Pace(rate)
         self.on_new_moves = on_new_moves

@@ -366,7 +366,9 @@ if __name__ == "__main__":
 
 # Commands of their own modules, registered once everything above (their shared helpers) is defined.
 from bot.charts.cli import chart_app  # noqa: E402
+from bot.migrate_cli import migrate_db  # noqa: E402
 from bot.news.extract_cli import extract  # noqa: E402
 
 app.add_typer(chart_app, name="chart")
 app.command()(extract)
+app.command("migrate-db")(migrate_db)

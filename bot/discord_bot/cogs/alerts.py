@@ -14,7 +14,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.alerts import AlertWorker
+from bot.alerts import AlertWorker, claimer
 from bot.answers.i18n import t
 from bot.answers.render import shorten
 from bot.dataset import DatasetInvalid
@@ -71,7 +71,8 @@ class Alerts(commands.Cog):
         await self.bot.wait_until_ready()
         assert self.bot.store is not None
         self.worker = AlertWorker(self.bot.store, DiscordSender(self.bot), on_new_moves=self._index_new_moves,
-                                  concurrency=self.bot.settings.alert_concurrency, rate=self.bot.settings.alert_rate)
+                                  concurrency=self.bot.settings.alert_concurrency, rate=self.bot.settings.alert_rate,
+                                  owner=claimer(getattr(self.bot, "shard_ids", None)))
         since = self.bot.engine.indexed_seq if self.bot.engine is not None else None
         await self.worker.run(self.bot.settings.alert_poll_seconds, since=since)
 
