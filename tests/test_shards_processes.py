@@ -228,11 +228,6 @@ async def _alerts_due(db: str) -> int:
         return len(await store.due_deliveries())
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "the two processes' alert workers take the same outbox rows and both post them: while one waits for its send "
-    "pace with rows marked 'sending', the other finds them unposted in the channel history and claims them again "
-    "(mark_sending takes 'sending' rows back; with the store's leases, a worker still takes any row whose owner "
-    "is its own, and the cog gives every process the same owner, '')"))
 async def test_a_new_move_is_posted_once_in_each_channel_with_two_processes(cluster: Cluster) -> None:
     fake = cluster.fake
     channels = await _subscribe_everywhere(cluster)
