@@ -146,6 +146,15 @@ def claimer(shards: Sequence[int] | None = None) -> str:
     return socket.gethostname() + (f":shards {','.join(map(str, sorted(shards)))}" if shards else "")
 
 
+def rate_share(rate: float, shard_ids: Sequence[int] | None, shard_count: int | None) -> float:
+    """This process's part of the bot's alert rate. Discord counts a bot's requests across all its processes: two
+    processes each sending at the whole rate would together go past it and be refused (429). Each takes the share
+    of its shards (every shard runs in exactly one process)."""
+    if not shard_count or not shard_ids:
+        return rate
+    return rate * len(shard_ids) / shard_count
+
+
 class AlertWorker:
     """Delivers due alerts; `run_once` is one pass, `run` polls the store (so other processes' moves count)."""
 

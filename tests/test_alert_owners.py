@@ -76,3 +76,13 @@ def test_a_bot_claims_under_its_host_and_shards_the_same_after_a_restart():
     names = [claimer(getattr(bot(s), "shard_ids", None)) for s in (None, [0, 1], [3, 2], [0, 1])]
     assert names == [socket.gethostname(), f"{socket.gethostname()}:shards 0,1",
                      f"{socket.gethostname()}:shards 2,3", f"{socket.gethostname()}:shards 0,1"]
+
+
+def test_each_process_sends_at_its_shards_share_of_the_rate() -> None:
+    """Discord counts a bot's requests across its processes: two processes of one shard each share the rate."""
+    from bot.alerts import rate_share
+
+    assert rate_share(45.0, None, None) == 45.0
+    assert rate_share(45.0, (0,), 2) == 22.5 and rate_share(45.0, (1,), 2) == 22.5
+    assert rate_share(40.0, (0, 1, 2), 4) == 30.0
+    assert rate_share(45.0, (0, 1), 2) == 45.0

@@ -14,7 +14,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.alerts import AlertWorker, claimer
+from bot.alerts import AlertWorker, claimer, rate_share
 from bot.answers.i18n import t
 from bot.answers.render import shorten
 from bot.dataset import DatasetInvalid
@@ -70,9 +70,10 @@ class Alerts(commands.Cog):
         await self.bot.ready.wait()
         await self.bot.wait_until_ready()
         assert self.bot.store is not None
+        settings, shards = self.bot.settings, getattr(self.bot, "shard_ids", None)
         self.worker = AlertWorker(self.bot.store, DiscordSender(self.bot), on_new_moves=self._index_new_moves,
-                                  concurrency=self.bot.settings.alert_concurrency, rate=self.bot.settings.alert_rate,
-                                  owner=claimer(getattr(self.bot, "shard_ids", None)))
+                                  concurrency=settings.alert_concurrency, owner=claimer(shards),
+                                  rate=rate_share(settings.alert_rate, shards, settings.shard_count))
         since = self.bot.engine.indexed_seq if self.bot.engine is not None else None
         await self.worker.run(self.bot.settings.alert_poll_seconds, since=since)
 
