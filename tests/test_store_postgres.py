@@ -47,7 +47,7 @@ async def test_a_wrong_url_is_one_sentence(url, words):
 async def test_a_refused_login_says_so_without_the_password(pg_server, pg_url):
     from tests.pg_server import PASSWORD_USER
 
-    url = pg_server.url(pg_url.rsplit("/", 1)[1], user=PASSWORD_USER).replace("@", ":wrong-secret@", 1)
+    url = pg_url.replace("movesbot@", f"{PASSWORD_USER}:wrong-secret@", 1)
     with pytest.raises(DatabaseUnavailable) as caught:
         await Store.open(url, timeout=5)
     text = str(caught.value)
