@@ -33,7 +33,8 @@ class SettingsError(Exception):
 class Settings(BaseSettings):
     """movesbot's configuration; `.env.example` documents each field."""
 
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    # An empty value is "not set" (as `cp .env.example .env` leaves them), not a bad number.
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True)
 
     discord_token: SecretStr | None = Field(default=None, validation_alias="DISCORD_TOKEN")
     db: str = Field(default="var/movesbot.db", min_length=1, validation_alias="MOVESBOT_DB")  # a file or a URL

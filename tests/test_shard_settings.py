@@ -88,3 +88,13 @@ def test_the_bot_the_settings_make(tmp_path: Path) -> None:
     assert (some.shard_count, some.shard_ids) == (4, [1, 2])
     every = build_bot(bot_settings(MOVESBOT_SHARD_COUNT=3), tmp_path / "m.db", ROOT / "data")
     assert (every.shard_count, every.shard_ids) == (3, None)  # this process runs all three
+
+
+def test_the_example_env_file_copied_as_is_is_valid(tmp_path: Path) -> None:
+    """A newcomer's first step, `cp .env.example .env`: its empty values (a token, a dev guild, a moderator role not
+    filled in yet) mean "not set", not a bad number."""
+    from bot.config import Settings
+
+    example = Path(__file__).resolve().parents[1] / ".env.example"
+    settings = Settings(_env_file=example)
+    assert settings.dev_guild is None and settings.moderator_role is None and settings.discord_token is None
