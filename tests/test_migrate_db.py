@@ -8,17 +8,9 @@ the same way (Debian's binaries, as the `postgres` user when run as root, 127.0.
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import glob
-import itertools
 import os
-import pwd
-import shutil
 import socket
 import sqlite3
-import subprocess
-import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -37,80 +29,6 @@ from tests.test_alerts_core import FakeSender, make_move, subscribe
 
 runner = CliRunner()
 GUILD = 1000
-
-
-# -- a PostgreSQL server of the tests' own (to give way to the shared fixture) -----------------------------------
-
-def _as_postgres(command: list[str]) -> list[str]:
-    return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
-
-
-@pytest.fixture(scope="module")
-def pg_server() -> Iterator[tuple[int, Path]]:
-    """(port, socket folder) of a throwaway server: initdb in a temp folder, 127.0.0.1 only, no fsync."""
-    bindirs = sorted(glob.glob("/usr/lib/postgresql/*/bin"))
-    if not bindirs:
-        pytest.fail("these tests need PostgreSQL's server binaries (apt-get install postgresql-15)", pytrace=False)
-    bindir = Path(bindirs[-1])
-    root = Path(tempfile.mkdtemp(prefix="movesbot-migrate-pg-", dir="/dev/shm" if os.access("/dev/shm", os.W_OK)
-                                 else None))
-    if os.geteuid() == 0:
-        account = pwd.getpwnam("postgres")
-        os.chown(root, account.pw_uid, account.pw_gid)
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    subprocess.run(_as_postgres([str(bindir / "initdb"), "-D", f"{root}/data", "--no-sync", "--auth=trust",
-                                 "-U", "postgres", "-E", "UTF8"]), check=True, capture_output=True)
-    server = subprocess.Popen(_as_postgres([str(bindir / "postgres"), "-D", f"{root}/data", "-p", str(port),
-                                            "-c", "listen_addresses=127.0.0.1", "-c", f"unix_socket_directories={root}",
-                                            "-c", "fsync=off", "-c", "synchronous_commit=off",
-                                            "-c", "full_page_writes=off"]),
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    try:
-        deadline = time.monotonic() + 30
-        while "ready" not in _read(root / "data" / "postmaster.pid"):
-            assert server.poll() is None and time.monotonic() < deadline, "the PostgreSQL server did not start"
-            time.sleep(0.02)
-        _admin(port, root, "CREATE ROLE movesbot LOGIN CREATEDB")
-        yield port, root
-    finally:
-        pid = _read(root / "data" / "postmaster.pid").split("\n", 1)[0]
-        with contextlib.suppress(ValueError, ProcessLookupError):
-            os.kill(int(pid), 3)  # SIGQUIT: immediate shutdown, the data is thrown away
-        server.wait(timeout=10)
-        shutil.rmtree(root, ignore_errors=True)
-
-
-def _read(path: Path) -> str:
-    try:
-        return path.read_text()
-    except FileNotFoundError:
-        return ""
-
-
-def _admin(port: int, socket_dir: Path, sql: str) -> None:
-    async def go() -> None:
-        conn = await asyncpg.connect(host=str(socket_dir), port=port, user="postgres", database="postgres")
-        try:
-            await conn.execute(sql)
-        finally:
-            await conn.close()
-
-    asyncio.run(go())
-
-
-_names = itertools.count(1)
-
-
-@pytest.fixture
-def pg_url(pg_server: tuple[int, Path]) -> Iterator[str]:
-    """A new empty database owned by a role that is no superuser, dropped after the test."""
-    port, socket_dir = pg_server
-    name = f"migrate_{next(_names)}"
-    _admin(port, socket_dir, f"CREATE DATABASE {name} OWNER movesbot TEMPLATE template0")
-    yield f"postgresql://movesbot@127.0.0.1:{port}/{name}"
-    _admin(port, socket_dir, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 # -- a record with something in every table ------------------------------------------------------------------------
