@@ -440,3 +440,17 @@ async def test_org_totals_count_live_moves_by_side_and_period(store):
     after = {f.counterpart: (f.joined, f.left) for f in await store.org_totals()}
     assert after["Meta"] == (totals["Meta"][0] - 1, totals["Meta"][1])
     assert after["Apple"] == (totals["Apple"][0], totals["Apple"][1] - 1)
+
+
+async def test_one_process_leads_a_job_on_sqlite_too(tmp_path):
+    """The dataset watcher and the feed poller run in one process at a time: a lock file beside the database,
+    which the kernel lets go when its holder closes or dies."""
+    first, second = await Store.open(tmp_path / "lead.db"), await Store.open(tmp_path / "lead.db")
+    try:
+        assert await first.try_lead("feeds") and await first.try_lead("feeds")
+        assert not await second.try_lead("feeds")
+        assert await second.try_lead("dataset-watch")
+        await first.close()
+        assert await second.try_lead("feeds")
+    finally:
+        await second.close()
