@@ -200,16 +200,17 @@ class AlertWorker:
         ids = [d.id for d in group]
         move_ids = [d.move_id for d in group]
         where = {"channel_id": first.channel_id, "guild_id": first.guild_id, "move_ids": move_ids}
-        batch = first.batch if first.batch and first.state == "sending" else f"mb{first.id}"
+        earlier = first.batch if first.batch and first.state == "sending" else None
+        batch = earlier or f"mb{first.id}"
         try:
-            claimed = await self.store.mark_sending(ids, batch, owner=self.owner, lease=self.lease)
+            claimed = await self.store.mark_sending(ids, batch, owner=self.owner, lease=self.lease, earlier=earlier)
             if len(claimed) < len(group):  # retracted, paused or taken by another worker meanwhile: not ours
                 group = [d for d in group if d.id in claimed]
                 if not group:
                     return "skipped"
                 ids, move_ids = [d.id for d in group], [d.move_id for d in group]
                 where["move_ids"] = move_ids
-            if first.state == "sending":
+            if earlier is not None:
                 # An earlier attempt (ours before a restart, or a worker that died) may have posted it: look before
                 # sending again. Not knowing is no answer: a history that cannot be read now means trying again
                 # later, never posting blind.
