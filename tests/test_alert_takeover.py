@@ -6,10 +6,11 @@ the time the worker reaches it."""
 from __future__ import annotations
 
 import asyncio
+import time
 
 import pytest
 
-from bot.alerts import Alert, AlertWorker
+from bot.alerts import Alert, AlertWorker, Pace
 from bot.config import SettingsError, get_settings
 from bot.store import Store
 from tests.test_alerts_core import Crash, FakeSender, crash_once, log_outcomes, make_move, subscribe
@@ -83,3 +84,39 @@ def test_the_alert_lease_is_a_setting_validated_like_the_others(monkeypatch, tmp
         with pytest.raises(SettingsError) as caught:
             _lease_from_env(monkeypatch, bad)
         assert str(caught.value).startswith(f"MOVESBOT_ALERT_LEASE_SECONDS={bad}: {rule}")
+
+
+class TimedSender(FakeSender):
+    """Keeps when each alert went out."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.times: list[float] = []
+
+    async def send(self, alert: Alert) -> int:
+        self.times.append(time.monotonic())
+        return await super().send(alert)
+
+
+async def test_two_processes_share_the_tail_of_a_fan_out_without_holding_rows_for_their_next_turn(store):
+    """Two workers, each at half the bot's rate (5 sends per 0.5 s window), the second starting 0.15 s after the
+    first, over 20 channels: the least time is the first worker's window at 0 and 0.5, the second's at 0.15 and 0.65,
+    5 channels each. A worker that claimed rows before its turn held up to its concurrency (8) of them for its next
+    window while the other had turns free: 12 and 8, and a third window of the first at 1.0 s."""
+    for channel in range(20):
+        await subscribe(store, 700 + channel)
+    await store.record_move(make_move("Tia Tailshare", "Apple", "Meta", "2026-02"), origin="cli", actor="cli")
+    sender = TimedSender()
+    first = AlertWorker(store, sender, owner="A", pace=Pace(5, window=0.5))
+    second = AlertWorker(store, sender, owner="B", pace=Pace(5, window=0.5))
+    started = time.monotonic()
+
+    async def later() -> int:
+        await asyncio.sleep(0.15)
+        return await second.run_once()
+
+    sent = await asyncio.gather(first.run_once(), later())
+    assert sorted(sender.count(700 + c) for c in range(20)) == [1] * 20
+    last = max(sender.times) - started
+    assert sent == [10, 10], (sent, last)
+    assert last < 0.85, sent
