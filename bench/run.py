@@ -25,7 +25,8 @@ from bench.common import FULL, OUT, QUICK, ROOT, Figure, Scale, label, machine, 
 from bench.generate import generate, person_names
 from bench.queries import misspell, question_mix
 
-STEPS = ("load", "incremental", "lookup", "answer", "charts", "roundtrip", "fanout", "memory", "news", "feeds")
+STEPS = ("load", "incremental", "lookup", "answer", "charts", "roundtrip", "fanout", "fanout_sharded", "memory", "news",
+         "feeds")
 
 
 # -- datasets and databases ---------------------------------------------------------------------------------------
@@ -403,6 +404,12 @@ def bench_fanout(scale: Scale) -> list[Figure]:
     return asyncio.run(fanout(scale, copy_db(loaded_db(scale.small), "fanout.sqlite"), dataset(scale.small)))
 
 
+def bench_fanout_sharded(scale: Scale) -> list[Figure]:
+    from bench.fanout_sharded import fanout_sharded
+
+    return fanout_sharded(scale, dataset(scale.small))
+
+
 def bench_memory(scale: Scale) -> list[Figure]:
     from bench.discord_bench import memory
 
@@ -427,7 +434,8 @@ def bench_feeds(scale: Scale) -> list[Figure]:
 
 BENCHES: dict[str, Callable[[Scale], list[Figure]]] = {
     "load": bench_load, "incremental": bench_incremental, "lookup": bench_lookup, "answer": bench_answer,
-    "charts": bench_charts, "roundtrip": bench_roundtrip, "fanout": bench_fanout, "memory": bench_memory,
+    "charts": bench_charts, "roundtrip": bench_roundtrip, "fanout": bench_fanout,
+    "fanout_sharded": bench_fanout_sharded, "memory": bench_memory,
     "news": bench_news,
     "feeds": bench_feeds,
 }

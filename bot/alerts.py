@@ -14,6 +14,8 @@ subscriptions, keeps their alerts (mid-attempt ones stay `sending`, so they are 
 from __future__ import annotations
 
 import asyncio
+import bisect
+import contextlib
 import logging
 import os
 import socket
@@ -39,13 +41,16 @@ SEND_RATE = 45.0     # alert messages a second, at most: under Discord's 50 requ
 
 class Pace:
     """At most `rate` calls in any `window` (a second and a bit), whichever task makes them; a call past that waits
-    for its turn.
+    until the oldest turn leaves the window, and looks again.
 
     Discord allows a bot 50 requests a second in all, across channels, and answers 429 past that: a thousand
     channels subscribed to everything would otherwise see hundreds of refused sends for one new move (each
     retried, and enough of them get a bot temporarily banned). Counting sends over the last `window` seconds, as
     Discord counts them over one, keeps a fan-out under the limit and nearly as fast as it allows. The window is a
     little over a second because requests reach Discord some milliseconds after they leave, not all equally late.
+
+    Turns are taken when they come, never booked ahead: a turn handed back (`give_back`: its rows were taken by
+    another process meanwhile) is free at once for the next caller, not lost behind turns booked in later windows.
     """
 
     def __init__(self, rate: float, window: float = 1.1, clock: Callable[[], float] = time.monotonic,
@@ -53,17 +58,29 @@ class Pace:
         self.per_window = max(1, int(rate))
         self.window = window
         self._clock, self._sleep = clock, sleep
-        self._turns: deque[float] = deque()  # the times given out within the last window (and later ones)
+        self._turns: deque[float] = deque()  # the turns taken within the last window, oldest first
 
-    async def wait(self) -> None:
-        """Return at this caller's turn (turns are given in call order, without a lock: one event loop)."""
-        now = self._clock()
-        while self._turns and self._turns[0] <= now - self.window:
-            self._turns.popleft()
-        turn = now if len(self._turns) < self.per_window else self._turns[-self.per_window] + self.window
-        self._turns.append(turn)
-        if turn > now:
-            await self._sleep(turn - now)
+    async def wait(self) -> float:
+        """Return at this caller's turn, and its time (one event loop: no lock between the look and the take)."""
+        while True:
+            now = self._clock()
+            while self._turns and self._turns[0] <= now - self.window:
+                self._turns.popleft()
+            if len(self._turns) < self.per_window:
+                self._turns.append(now)
+                return now
+            await self._sleep(self._turns[0] + self.window - now)
+
+    def restamp(self, turn: float) -> None:
+        """Count a turn from now, when its request leaves: the claim and reads between the turn and the send take
+        some milliseconds, more when the database is busy, and the window must hold what was sent in it."""
+        self.give_back(turn)
+        bisect.insort(self._turns, self._clock())
+
+    def give_back(self, turn: float) -> None:
+        """Hand back a turn nothing was sent with, for the next caller."""
+        with contextlib.suppress(ValueError):  # already out of the window
+            self._turns.remove(turn)
 
 
 class RetryLater(Exception):
@@ -177,39 +194,49 @@ class AlertWorker:
         by_channel: dict[int, list[Delivery]] = {}
         for d in due:
             by_channel.setdefault(d.channel_id, []).append(d)
-        gate = asyncio.Semaphore(self.concurrency)
-
-        async def channel_task(items: list[Delivery]) -> int:
-            async with gate:
-                return await self._deliver_channel(items)
-
-        results = await asyncio.gather(*(channel_task(items) for items in by_channel.values()))
+        channels = deque(by_channel.values())
+        results = await asyncio.gather(*(self._lane(channels) for _ in range(min(self.concurrency, len(channels)))))
         return sum(results)
 
-    async def _deliver_channel(self, items: list[Delivery]) -> int:
+    async def _lane(self, channels: deque[list[Delivery]]) -> int:
+        """One of `concurrency` lanes: a send turn first, then the next channel. A lane that picked its channel
+        first and then waited would be tied to it: were the channel taken meanwhile by another process, the turns
+        that come free could go to no other channel until the lane's own turn came."""
         sent = 0
-        for group in batches(items):
-            outcome = await self._deliver(group)
-            if outcome == "gone":
-                break  # the channel's subscriptions are paused: the rest waits for /subscribe resume
-            sent += outcome == "sent"
+        while channels:
+            turn = await self.pace.wait()
+            if not channels:
+                self.pace.give_back(turn)
+                break
+            for group in batches(channels.popleft()):
+                outcome = await self._deliver(group, turn)
+                if outcome == "gone":
+                    break  # the channel's subscriptions are paused: the rest waits for /subscribe resume
+                sent += outcome == "sent"
+                turn = None  # the channel's next message takes a turn of its own
         return sent
 
-    async def _deliver(self, group: list[Delivery]) -> str:
+    async def _deliver(self, group: list[Delivery], turn: float | None = None) -> str:
         first = group[0]
         ids = [d.id for d in group]
         move_ids = [d.move_id for d in group]
         where = {"channel_id": first.channel_id, "guild_id": first.guild_id, "move_ids": move_ids}
-        batch = first.batch if first.batch and first.state == "sending" else f"mb{first.id}"
+        earlier = first.batch if first.batch and first.state == "sending" else None
+        batch = earlier or f"mb{first.id}"
+        # The turn first, then the claim: a worker holds rows only while it sends them. Claimed ahead of its turn,
+        # rows would wait for its next window while another process sharing the outbox has turns free.
+        if turn is None:
+            turn = await self.pace.wait()
         try:
-            claimed = await self.store.mark_sending(ids, batch, owner=self.owner, lease=self.lease)
+            claimed = await self.store.mark_sending(ids, batch, owner=self.owner, lease=self.lease, earlier=earlier)
             if len(claimed) < len(group):  # retracted, paused or taken by another worker meanwhile: not ours
                 group = [d for d in group if d.id in claimed]
                 if not group:
+                    self.pace.give_back(turn)  # nothing asked of Discord: the turn goes to the next send
                     return "skipped"
                 ids, move_ids = [d.id for d in group], [d.move_id for d in group]
                 where["move_ids"] = move_ids
-            if first.state == "sending":
+            if earlier is not None:
                 # An earlier attempt (ours before a restart, or a worker that died) may have posted it: look before
                 # sending again. Not knowing is no answer: a history that cannot be read now means trying again
                 # later, never posting blind.
@@ -221,7 +248,7 @@ class AlertWorker:
             moves = [m for m in [await self.store.move(mid) for mid in move_ids] if m is not None]
             alert = Alert(first.channel_id, first.guild_id, batch, first.kind, moves, first.locale,
                           mention_role(first))
-            await self.pace.wait()
+            self.pace.restamp(turn)
             message_id = await self.sender.send(alert)
         except RetryLater as exc:
             delay = exc.retry_after or min(MAX_BACKOFF, 2.0 ** (max(d.attempts for d in group) + 1))

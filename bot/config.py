@@ -49,6 +49,7 @@ class Settings(BaseSettings):
     alert_poll_seconds: float = Field(default=3.0, validation_alias="MOVESBOT_ALERT_POLL_SECONDS")
     alert_concurrency: int = Field(default=8, ge=1, le=50, validation_alias="MOVESBOT_ALERT_CONCURRENCY")
     alert_rate: float = Field(default=45.0, gt=0, le=50, validation_alias="MOVESBOT_ALERT_RATE")
+    alert_lease_seconds: float = Field(default=60.0, ge=1, le=3600, validation_alias="MOVESBOT_ALERT_LEASE_SECONDS")
     log_level: str = Field(default="INFO", validation_alias="MOVESBOT_LOG_LEVEL")
     feed_poll_seconds: float = Field(default=900.0, gt=0, validation_alias="MOVESBOT_FEED_POLL_SECONDS")
     allow_private_urls: bool = Field(default=False, validation_alias="MOVESBOT_ALLOW_PRIVATE_URLS")

@@ -748,9 +748,51 @@ async def test_sends_are_paced_under_discords_global_limit(store, sender):
     for channel in range(12):
         await subscribe(store, 500 + channel)
     await store.record_move(make_move("Zoe Testperson", "Apple", "Meta", "2026-02"), origin="cli", actor="cli")
-    worker = AlertWorker(store, sender, concurrency=4, pace=Pace(5.0, clock=lambda: clock[0], sleep=sleep))
+    # one lane: this clock jumps a whole window as soon as any lane sleeps, before the others' sends went out
+    worker = AlertWorker(store, sender, concurrency=1, pace=Pace(5.0, clock=lambda: clock[0], sleep=sleep))
     assert await worker.run_once() == 12
     assert [round(t, 6) for t in sends] == [100.0] * 5 + [101.1] * 5 + [102.2] * 2
+
+
+async def test_a_turn_handed_back_is_free_at_once():
+    """Turns are not booked ahead: one given back (its rows taken by another process) goes to the next caller
+    now, not after the turns that wait for the next window."""
+    from bot.alerts import Pace
+
+    clock = [100.0]
+
+    async def sleep(seconds: float) -> None:
+        clock[0] += seconds
+
+    pace = Pace(3.0, clock=lambda: clock[0], sleep=sleep)
+    turns = [await pace.wait() for _ in range(3)]
+    assert turns == [100.0] * 3
+    pace.give_back(turns[-1])
+    assert await pace.wait() == 100.0
+    assert round(await pace.wait(), 6) == 101.1
+    pace.give_back(99.0)  # a turn long gone: nothing happens
+    assert round(await pace.wait(), 6) == 101.1
+
+
+async def test_a_send_that_leaves_late_counts_from_when_it_leaves():
+    """Between a turn and its send come the claim and a read (milliseconds, more when the database is busy). Counted
+    from the turn, a late send and the next window's sends could reach Discord within one second: more than the
+    limit. The worker restamps the turn as the request leaves."""
+    from bot.alerts import Pace
+
+    clock = [100.0]
+
+    async def sleep(seconds: float) -> None:
+        clock[0] += seconds
+
+    pace = Pace(2.0, clock=lambda: clock[0], sleep=sleep)
+    first, late = await pace.wait(), await pace.wait()
+    clock[0] = 100.5
+    pace.restamp(late)  # the second send leaves only now
+    clock[0] = 101.15  # the first turn has left the window, the late send has not
+    assert await pace.wait() == 101.15
+    assert round(await pace.wait(), 6) == 101.6
+    assert first == late == 100.0
 
 
 async def test_a_retraction_between_the_query_and_the_send_wins(store, worker, sender, monkeypatch):

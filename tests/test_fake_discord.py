@@ -217,6 +217,19 @@ async def test_rate_limit_paces_the_bot(bot: commands.Bot, fake_discord: FakeDis
     assert len(fake_discord.messages_in(str(channel.id))) == 5
 
 
+async def test_a_delayed_reply_comes_after_the_message_is_created(bot: commands.Bot,
+                                                                  fake_discord: FakeDiscord) -> None:
+    fake_discord.delay_replies(r"/channels/\d+/messages", 0.3, method="POST")
+    channel = text_channel(bot, fake_discord)
+    started = time.monotonic()
+    sending = asyncio.create_task(channel.send("slow answer"))
+    await fake_discord.wait_until(lambda: fake_discord.messages_in(str(channel.id)), 1, "the message")
+    assert not sending.done()
+    sent = await sending
+    assert time.monotonic() - started >= 0.3
+    assert [m["id"] for m in fake_discord.messages_in(str(channel.id))] == [str(sent.id)]
+
+
 async def test_deleted_channel_and_missing_permissions(bot: commands.Bot, fake_discord: FakeDiscord) -> None:
     channel = text_channel(bot, fake_discord)
     await fake_discord.set_can_send(str(channel.id), False)

@@ -68,12 +68,13 @@ def _env(cluster: Cluster, **extra: str) -> dict[str, str]:
             **extra}
 
 
-async def _start(cluster: Cluster, shard: int) -> asyncio.subprocess.Process:
+async def _start(cluster: Cluster, shard: int, **settings: str) -> asyncio.subprocess.Process:
+    """`movesbot run` for one shard; `settings` add to or override the environment's MOVESBOT_ settings."""
     fake = cluster.fake
-    env = _env(cluster, DISCORD_TOKEN=fake.token or "", MOVESBOT_DATA_POLL_SECONDS="0",
-               MOVESBOT_ALERT_POLL_SECONDS=str(POLL), MOVESBOT_ALERT_RATE=str(RATE),
-               MOVESBOT_DISCORD_API_BASE=fake.api_base, MOVESBOT_DISCORD_GATEWAY=fake.gateway_url,
-               MOVESBOT_SHARD_COUNT=str(SHARDS), MOVESBOT_SHARD_IDS=str(shard))
+    env = _env(cluster, **{"DISCORD_TOKEN": fake.token or "", "MOVESBOT_DATA_POLL_SECONDS": "0",
+                           "MOVESBOT_ALERT_POLL_SECONDS": str(POLL), "MOVESBOT_ALERT_RATE": str(RATE),
+                           "MOVESBOT_DISCORD_API_BASE": fake.api_base, "MOVESBOT_DISCORD_GATEWAY": fake.gateway_url,
+                           "MOVESBOT_SHARD_COUNT": str(SHARDS), "MOVESBOT_SHARD_IDS": str(shard), **settings})
     with open(cluster.work / f"shard-{shard}.log", "wb") as log:
         return await asyncio.create_subprocess_exec(MOVESBOT, "run", cwd=cluster.work, env=env,
                                                     stdout=asyncio.subprocess.DEVNULL, stderr=log)

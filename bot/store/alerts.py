@@ -61,6 +61,12 @@ def _iso(moment: datetime) -> str:
     return moment.isoformat(timespec="seconds")
 
 
+def _lease_stamp(moment: datetime) -> str:
+    """Leases to the millisecond: one of a few seconds (tests, a short MOVESBOT_ALERT_LEASE_SECONDS) must neither
+    round to the second when written nor look unexpired for up to a second when compared."""
+    return moment.isoformat(timespec="milliseconds")
+
+
 def _sub(row: Sequence[Any]) -> Subscription:
     values = list(row)
     values[9] = bool(values[9])
@@ -299,36 +305,41 @@ class AlertTables:
         """Open deliveries of live moves whose subscription is active, whose retry time has come and that no other
         worker holds (see `mark_sending`), in move-date order (a move retracted meanwhile, by `/move retract` or
         by the dataset, is not announced)."""
+        now = _now()
         rows = await self._db.execute_fetchall(
             "SELECT o.id, o.move_id, o.subscription_id, o.channel_id, s.guild_id, o.kind, o.state, o.batch,"
             " o.attempts, m.date, s.mention_role_id, s.locale FROM outbox o"
             " JOIN subscriptions s ON s.id = o.subscription_id JOIN moves m ON m.id = o.move_id"
             " WHERE o.state IN ('pending', 'sending') AND s.state = 'active' AND m.retracted_at IS NULL"
             " AND (o.next_attempt_at IS NULL OR o.next_attempt_at <= ?1)"
-            " AND (o.lease_until IS NULL OR o.lease_until <= ?1 OR o.claimed_by = ?2)"
-            " ORDER BY o.channel_id, m.date, o.id LIMIT ?3", (_iso(_now()), owner, limit))
+            " AND (o.lease_until IS NULL OR o.lease_until <= ?4 OR o.claimed_by = ?2)"
+            " ORDER BY o.channel_id, m.date, o.id LIMIT ?3", (_iso(now), owner, limit, _lease_stamp(now)))
         return [Delivery(*r) for r in rows]
 
-    async def mark_sending(self, ids: Sequence[int], batch: str, *, owner: str = "", lease: float = LEASE_SECONDS
-                           ) -> set[int]:
+    async def mark_sending(self, ids: Sequence[int], batch: str, *, owner: str = "", lease: float = LEASE_SECONDS,
+                           earlier: str | None = None) -> set[int]:
         """Claim deliveries for one attempt, before sending, so a crash mid-send is found again (and checked) on
         restart; returns those claimed. A delivery is claimed when it is still open, of a live move and an active
         subscription (a retraction or a pause may have landed since `due_deliveries`, and must win), and nobody
         else holds it: no lease, an expired one (its process died), or `owner`'s own. Several processes take
-        different rows (`FOR UPDATE SKIP LOCKED` on PostgreSQL; SQLite has one writer at a time)."""
+        different rows (`FOR UPDATE SKIP LOCKED` on PostgreSQL; SQLite has one writer at a time).
+
+        And only as the caller saw it: pending, or (`earlier`) mid-attempt under that batch. A worker's list is as
+        old as its pass, which can outlast a lease: a row it saw pending may since have been claimed and posted by
+        a process that died. Claimed as pending, it would be posted again blind; left alone, the next pass sees
+        its batch and looks for it first."""
         now = _now()
-        stamp = {"timespec": "milliseconds"}  # a lease of a few seconds must not round to the second
         async with self._transaction(serial=False) as db:
             rows = await db.execute_fetchall(
                 "UPDATE outbox SET state = 'sending', batch = ?, attempts = attempts + 1, claimed_by = ?,"
                 " lease_until = ? WHERE id IN (SELECT o.id FROM outbox o"
-                f" WHERE o.id IN ({','.join('?' * len(ids))}) AND o.state IN ('pending', 'sending')"
+                f" WHERE o.id IN ({','.join('?' * len(ids))}) AND o.state = ? AND (o.state = 'pending' OR o.batch = ?)"
                 " AND (o.lease_until IS NULL OR o.lease_until <= ? OR o.claimed_by = ?)"
                 " AND EXISTS (SELECT 1 FROM moves m WHERE m.id = o.move_id AND m.retracted_at IS NULL)"
                 " AND EXISTS (SELECT 1 FROM subscriptions s WHERE s.id = o.subscription_id AND s.state = 'active')"
                 f"{self.SKIP_LOCKED}) RETURNING id",
-                (batch, owner, (now + timedelta(seconds=lease)).isoformat(**stamp), *ids, now.isoformat(**stamp),
-                 owner))
+                (batch, owner, _lease_stamp(now + timedelta(seconds=lease)), *ids,
+                 "pending" if earlier is None else "sending", earlier or "", _lease_stamp(now), owner))
         return {row[0] for row in rows}
 
     async def mark_sent(self, ids: Sequence[int], message_id: int, *, channel_id: int, guild_id: int | None,

@@ -342,6 +342,7 @@ class FakeDiscord:
 
         self._failures: list[_Failure] = []
         self._rate_rules: list[_RateRule] = []
+        self._reply_delays: list[tuple[str | None, re.Pattern[str], float]] = []
         self._sessions: dict[str, _Session] = {}
         self._conns: list[_Conn] = []
         self._taken_requests: set[int] = set()
@@ -449,6 +450,11 @@ class FakeDiscord:
         ``retry_after``. Successful answers carry X-RateLimit-Limit/Remaining/Reset-After/Bucket, so
         discord.py paces itself as it does against Discord."""
         self._rate_rules.append(_RateRule(method and method.upper(), re.compile(path_regex), per_second, window))
+
+    def delay_replies(self, path_regex: str, seconds: float, *, method: str | None = None) -> None:
+        """Handle matching requests at once (a message is created and recorded) but answer them ``seconds`` later:
+        a slow Discord, or the moment a bot process dies between its request and Discord's answer."""
+        self._reply_delays.append((method and method.upper(), re.compile(path_regex), seconds))
 
     # --- inspection ------------------------------------------------------------------------------------------
 
@@ -847,6 +853,10 @@ class FakeDiscord:
         log.info("%s %s%s -> %s", method, path, f"?{request.query_string}" if request.query_string else "",
                  reply.status)
         self._notify()
+        delay = max((d for m, regex, d in self._reply_delays if m in (None, method) and regex.fullmatch(path)),
+                    default=0.0)
+        if delay:
+            await asyncio.sleep(delay)
         if reply.status == 204 or reply.body is None:
             return web.Response(status=reply.status, headers=reply.headers)
         return _json_response(reply.status, reply.body, reply.headers)

@@ -73,6 +73,7 @@ class Alerts(commands.Cog):
         settings, shards = self.bot.settings, getattr(self.bot, "shard_ids", None)
         self.worker = AlertWorker(self.bot.store, DiscordSender(self.bot), on_new_moves=self._index_new_moves,
                                   concurrency=settings.alert_concurrency, owner=claimer(shards),
+                                  lease=settings.alert_lease_seconds,
                                   rate=rate_share(settings.alert_rate, shards, settings.shard_count))
         since = self.bot.engine.indexed_seq if self.bot.engine is not None else None
         await self.worker.run(self.bot.settings.alert_poll_seconds, since=since)
