@@ -25,7 +25,8 @@ from bench.common import FULL, OUT, QUICK, ROOT, Figure, Scale, label, machine, 
 from bench.generate import generate, person_names
 from bench.queries import misspell, question_mix
 
-STEPS = ("load", "incremental", "lookup", "answer", "charts", "roundtrip", "fanout", "memory", "news", "feeds")
+STEPS = ("load", "incremental", "lookup", "answer", "charts", "roundtrip", "fanout", "memory", "news", "feeds",
+         "pg_load", "pg_answer")
 
 
 # -- datasets and databases ---------------------------------------------------------------------------------------
@@ -423,6 +424,20 @@ def bench_feeds(scale: Scale) -> list[Figure]:
     return asyncio.run(feeds(scale))
 
 
+# -- the PostgreSQL store: bench/pg_bench.py --------------------------------------------------------------------------
+
+def bench_pg_load(scale: Scale) -> list[Figure]:
+    from bench.pg_bench import bench_pg_load as run
+
+    return run(scale, dataset(scale.big))
+
+
+def bench_pg_answer(scale: Scale) -> list[Figure]:
+    from bench.pg_bench import bench_pg_answer as run
+
+    return run(scale, dataset(scale.mid), question_mix(dataset(scale.mid), scale.asks))
+
+
 # -- the run -------------------------------------------------------------------------------------------------------
 
 BENCHES: dict[str, Callable[[Scale], list[Figure]]] = {
@@ -430,6 +445,7 @@ BENCHES: dict[str, Callable[[Scale], list[Figure]]] = {
     "charts": bench_charts, "roundtrip": bench_roundtrip, "fanout": bench_fanout, "memory": bench_memory,
     "news": bench_news,
     "feeds": bench_feeds,
+    "pg_load": bench_pg_load, "pg_answer": bench_pg_answer,
 }
 
 
