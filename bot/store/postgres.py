@@ -157,7 +157,7 @@ class PostgresStore(Store):
 
     @asynccontextmanager
     async def _bulk(self, db: PgConnection) -> AsyncIterator[None]:
-        """Memory to build the indexes in, and no wait for the log at each statement (the commit still waits)."""
+        """Memory to build the indexes (and check the foreign keys added back) in, for this transaction only."""
         await db.execute("SET LOCAL maintenance_work_mem = '256MB'")
         yield
 
@@ -165,12 +165,23 @@ class PostgresStore(Store):
         await db.copy(table.rpartition(".")[2], columns, rows)  # (temporary tables come first in the search path)
 
     async def _drop_move_indexes(self, db: PgConnection) -> list[str]:
+        """The moves' secondary indexes, and the foreign keys of moves and sources: PostgreSQL checks a foreign key
+        row by row, each check a lookup and a lock of the row named, which halved the speed of a first load of a
+        million moves (bench `pg_load`); added back after the rows, each is checked once, by one join. Until the
+        commit, readers of orgs, teams and people wait (dropping a foreign key locks the table it names): the load
+        is writing them anyway, and moves is locked already by its dropped indexes."""
         indexes = await db.execute_fetchall(
             "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'moves'"
             " AND indexname NOT IN (SELECT conname FROM pg_constraint WHERE conrelid = 'moves'::regclass)")
         for name, _ in indexes:
             await db.execute(f'DROP INDEX "{name}"')
-        return [sql for _, sql in indexes]
+        keys = await db.execute_fetchall(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE contype = 'f'"
+            " AND conrelid IN ('moves'::regclass, 'sources'::regclass) ORDER BY conrelid::regclass::text, conname")
+        for table, name, _ in keys:
+            await db.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+        return [sql for _, sql in indexes] + [f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}'
+                                              for table, name, definition in keys]
 
     async def _staging(self, db: PgConnection) -> tuple[str, str]:
         await db.execute("DROP TABLE IF EXISTS pg_temp.load_moves, pg_temp.load_sources")
