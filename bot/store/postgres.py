@@ -43,6 +43,13 @@ def _column_type(column: str) -> str:
     return "BIGINT" if column.endswith("_id") or column == "position" else 'TEXT COLLATE "C"'
 
 
+async def _keep_session(conn: asyncpg.Connection) -> None:
+    """How a pool connection goes back to the pool: as it is, once asyncpg has rolled back a transaction left open.
+    asyncpg's own reset (UNLISTEN, RESET ALL, unlock all: a round trip) doubled the cost of every statement (bench
+    `pg_answer`), and undid nothing: the store's locks and settings are its transactions', LISTEN and the leads
+    have connections of their own, and so has the VACUUM after a first load, which changes a setting."""
+
+
 class PostgresStore(Store):
     """The record in a PostgreSQL database. Open with `await Store.open("postgresql://...")`."""
 
@@ -66,7 +73,7 @@ class PostgresStore(Store):
         check_url(url)
         try:
             pool = await asyncpg.create_pool(url, min_size=1, max_size=10, timeout=max(timeout, 0.1),
-                                             max_inactive_connection_lifetime=300)
+                                             max_inactive_connection_lifetime=300, reset=_keep_session)
         except Exception as exc:
             raise describe_pg(exc, url, timeout=timeout) or exc from None
         store = cls(pool, url, timeout)
@@ -169,9 +176,12 @@ class PostgresStore(Store):
         report = await super().apply_dataset(reader, meta, allow_removals=allow_removals)
         if report.first_load and report.added:
             try:
-                async with self._pool.acquire() as conn:  # (the pool resets the setting on release)
-                    await conn.execute("SET synchronous_commit = on")  # see _bulk
+                conn = await asyncpg.connect(self.url, timeout=max(self.timeout, 0.1),  # (see _bulk)
+                                             server_settings={"synchronous_commit": "on"})
+                try:
                     await conn.execute(f"VACUUM (ANALYZE) {', '.join(_LOADED_TABLES)}")
+                finally:
+                    await conn.close()
             except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
                 log.warning("loaded %s, but could not VACUUM (ANALYZE) it: %s", self.path,
                             describe_pg(exc, self.url) or exc)
