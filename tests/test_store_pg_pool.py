@@ -42,3 +42,24 @@ async def test_a_first_load_leaves_no_setting_behind(pg_url, make_dataset):
         await store.apply_dataset(DatasetReader(make_dataset()))
         for _ in range(3):
             assert await store._db.execute_fetchall("SELECT name, setting FROM pg_settings ORDER BY name") == before
+
+
+
+async def test_the_answers_main_query_is_planned_once_not_at_every_call(pg_url):
+    """A prepared statement whose LIMIT is a parameter is planned anew at every call once the table is big (the
+    planner cannot cost a generic plan without the limit), and planning the moves' six-table join took most of
+    an answer's time at 100k moves (bench `pg_answer`)."""
+    async with await Store.open(pg_url) as store, store._transaction() as db:
+        await db.execute("INSERT INTO orgs (name) VALUES ('From'), ('To')")
+        await db.execute("INSERT INTO people (name) SELECT 'Person ' || g FROM generate_series(1, 20000) g")
+        await db.execute(
+            "INSERT INTO moves (id, person_id, from_org_id, to_org_id, date, date_precision, status, recorded_at,"
+            " updated_at) SELECT 'm' || g, g, 1, 2, '2020-01', 'month', 'reported', 'x', 'x'"
+            " FROM generate_series(1, 20000) g")
+    async with await Store.open(pg_url) as store:
+        await store._db.execute("ANALYZE")
+        for _ in range(8):
+            await store.moves(newest_first=True, limit=10)
+        rows = await store._db.execute_fetchall(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement LIKE '%ORDER BY m.date%'")
+        assert rows and all(generic > 0 for generic, _ in rows), rows
