@@ -56,3 +56,18 @@ def full_scans_of_moves(store: Store, steps: list[str]) -> list[str]:
         scans = [s for s in steps if s.startswith(("SCAN m", "SCAN moves"))]
         return [s for s in scans if "USING INDEX" not in s and "COVERING INDEX" not in s]
     return [s for s in steps if s.startswith("Seq Scan moves")]
+
+
+async def foreign_keys(store: Store) -> list[tuple[str, ...]]:
+    """Every foreign key of the schema: (table, what it says), in each backend's words."""
+    if store.backend == "sqlite":
+        tables = [r[0] for r in await store._db.execute_fetchall(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+        found = []
+        for table in tables:
+            found += [(table, *map(str, row[2:])) for row in await store._db.execute_fetchall(
+                f'PRAGMA foreign_key_list("{table}")')]
+        return sorted(found)
+    return sorted(await store._db.execute_fetchall(
+        "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint"
+        " WHERE contype = 'f' AND connamespace = current_schema()::regnamespace"))

@@ -86,9 +86,11 @@ class MoveReads:
         params.extend(date_params)
         clause = " AND ".join(where) + span
         order = "DESC" if newest_first else "ASC"
+        # LIMIT and OFFSET written in, not parameters: PostgreSQL can then plan the statement once (a generic plan
+        # cannot be costed without the limit, and planning this join was most of an answer's time there)
         rows = await self._db.execute_fetchall(
-            f"{MOVE_SELECT} WHERE {clause} ORDER BY m.date {order}, m.id {order} LIMIT ? OFFSET ?",
-            (*params, limit, offset))
+            f"{MOVE_SELECT} WHERE {clause} ORDER BY m.date {order}, m.id {order}"
+            f" LIMIT {int(limit)} OFFSET {int(offset)}", params)
         if len(rows) < limit and offset == 0:
             total = len(rows)
         else:
