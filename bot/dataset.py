@@ -21,7 +21,8 @@ import codecs
 import csv
 import gc
 import os
-from collections.abc import Callable, Iterator
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from itertools import chain
 from pathlib import Path
@@ -94,27 +95,34 @@ def _table(path: Path, errors: list[DatasetError],
         broken.add(name)
         return {}, iter(())
 
+    start = [reader.line_num + 1]
+
+    def numbered() -> Iterator[tuple[int, list[str]]]:
+        for row in reader:
+            yield start[0], row
+            start[0] = reader.line_num + 1
+
     def cells() -> Iterator[tuple[int, list[str]]]:
-        width = len(columns)
-        start = reader.line_num + 1
         try:
-            for row in reader:
-                if len(row) != width:
-                    if not row or (len(row) == 1 and not row[0].strip()):
-                        start = reader.line_num + 1
-                        continue
-                    errors.append(DatasetError(name, start, f"has {len(row)} columns, expected {width}"))
-                    start = reader.line_num + 1
-                    continue
-                yield start, row
-                start = reader.line_num + 1
+            yield from _checked(name, numbered(), len(columns), errors)
         except csv.Error as exc:
-            errors.append(DatasetError(name, start, f"is not valid CSV ({exc})"))
+            errors.append(DatasetError(name, start[0], f"is not valid CSV ({exc})"))
             broken.add(name)
         finally:
             fh.close()
 
     return columns, cells()
+
+
+def _checked(name: str, rows: Iterable[tuple[int, list[str]]], width: int,
+             errors: list[DatasetError]) -> Iterator[tuple[int, list[str]]]:
+    """The rows of the header's width; blank ones skipped, others reported."""
+    for line, row in rows:
+        if len(row) != width:
+            if row and (len(row) != 1 or row[0].strip()):
+                errors.append(DatasetError(name, line, f"has {len(row)} columns, expected {width}"))
+            continue
+        yield line, row
 
 
 def _not_utf8(path: Path) -> tuple[int, int] | None:
@@ -202,8 +210,13 @@ class DatasetReader:
     is not empty, since nothing will be kept) inside one transaction that `check()` can still roll back.
     """
 
-    def __init__(self, data_dir: Path | str, progress: Callable[[int], None] | None = None):
+    def __init__(self, data_dir: Path | str, progress: Callable[[int], None] | None = None,
+                 given: Mapping[str, tuple[bytes, Iterable[tuple[int, list[str]]]]] | None = None):
         self.data_dir = Path(data_dir)
+        # moves.csv and sources.csv as (header line, (line, cells) of some rows): a load over an earlier one reads
+        # only the chunks it has not met (bot.dataset_chunks); the checks across files then hold for those rows
+        self.given = dict(given) if given is not None else None
+        self.source_runs: tuple[array, list[str]] = (array("q"), [])  # line and move of each run of sources.csv
         self.progress = progress
         self.errors: list[DatasetError] = []
         self.orgs: list[Org] = []
@@ -255,6 +268,14 @@ class DatasetReader:
             if role is not None:
                 self.roles.append(role)
 
+    def _open(self, name: str) -> tuple[dict[str, int], Iterator[tuple[int, list[str]]]]:
+        """The columns and rows of moves.csv or sources.csv: the file's, or those `given`."""
+        if self.given is None:
+            return _table(self.data_dir / name, self.errors, self._broken)
+        header, rows = self.given[name]
+        columns = _header(name, csv.reader([header.decode("utf-8-sig")]), self.errors)
+        return (columns, _checked(name, rows, len(columns), self.errors)) if columns else ({}, iter(()))
+
     def moves(self, size: int = 5000) -> Iterator[list[MoveRow]]:
         """Valid moves.csv rows in file order, `size` at a time, as `MoveRow`s without their sources."""
         if self._state != "new":
@@ -270,7 +291,7 @@ class DatasetReader:
         same_move: dict[tuple[str, str, str, str], int] = {}
         places: dict[tuple[str, str, str, str], tuple[dict[str, str | None], list[tuple[str, str]]]] = {}
         clean: dict[tuple[str, str, str], tuple[str, str | None, str | None] | None] = {}  # as written -> as kept
-        columns, table = _table(self.data_dir / "moves.csv", errors, self._broken)
+        columns, table = self._open("moves.csv")
         at = tuple(columns[c] for c in COLUMNS["moves.csv"]) if columns else ()
         in_order = at == tuple(range(len(at)))  # the usual case: the cells need no rearranging
         chunk: list[MoveRow] = []
@@ -328,7 +349,8 @@ class DatasetReader:
     def _sources(self, size: int) -> Iterator[list[SourceRow]]:
         errors, move_lines = self.errors, self.move_lines
         orphans: set[str] = set()  # a source naming an unknown move is reported once per move
-        columns, table = _table(self.data_dir / "sources.csv", errors, self._broken)
+        columns, table = self._open("sources.csv")
+        runs, run_ids = self.source_runs
         if not columns:
             return
         mi, u, ti, pu, pd, la, su = (columns[c] for c in ("move_id", *SOURCE_FIELDS))
@@ -368,6 +390,8 @@ class DatasetReader:
                 if move_id in counts:
                     self._scattered.add(move_id)
                 run_id, run_urls = move_id, {url: line}
+                runs.append(line)
+                run_ids.append(move_id)
             position = counts.get(move_id, 0)
             counts[move_id] = position + 1
             chunk.append((move_id, position, url, title, publisher, published, language, supports))

@@ -30,9 +30,10 @@ async def load_dataset(store: Store, data_dir: Path, progress: Callable[[int], N
     notices = tuple(csv_files(data_dir)[1])
     if not force and digest and await store.get_meta("dataset_digest") == digest:
         return LoadReport(added=[], changed=[], removed=[], first_load=False, unchanged=True, notices=notices)
-    reader = DatasetReader(data_dir, progress)
+    reload = None if force else await store.reload_plan(data_dir)  # what changed since the last load
+    reader = DatasetReader(data_dir, progress, given=reload.given() if reload is not None else None)
     report = await store.apply_dataset(reader, meta={"dataset_digest": digest} if digest else None,
-                                       allow_removals=allow_removals)
+                                       allow_removals=allow_removals, reload=reload)
     return replace(report, notices=notices)
 
 

@@ -244,5 +244,7 @@ class SQLiteStore(Store):
         await db.execute("CREATE TEMP TABLE load_sources (move_id TEXT, position INTEGER, url TEXT, title TEXT,"
                          " publisher TEXT, published TEXT, language TEXT, supports TEXT,"
                          " PRIMARY KEY (move_id, position)) WITHOUT ROWID")
+        await db.execute("DROP TABLE IF EXISTS temp.load_gone")
+        await db.execute("CREATE TEMP TABLE load_gone (id TEXT PRIMARY KEY) WITHOUT ROWID")
         return "temp.load_moves", "temp.load_sources"
 
