@@ -211,7 +211,8 @@ class DatasetReader:
     """
 
     def __init__(self, data_dir: Path | str, progress: Callable[[int], None] | None = None,
-                 given: Mapping[str, tuple[bytes, Iterable[tuple[int, list[str]]]]] | None = None):
+                 given: Mapping[str, tuple[bytes, Iterable[tuple[int, list[str]]]]] | None = None,
+                 names: tuple[Names, People] | None = None):
         self.data_dir = Path(data_dir)
         # moves.csv and sources.csv as (header line, (line, cells) of some rows): a load over an earlier one reads
         # only the chunks it has not met (bot.dataset_chunks); the checks across files then hold for those rows
@@ -239,7 +240,11 @@ class DatasetReader:
         if missing:
             raise DatasetInvalid(missing)
         with collector_paused():
-            self._read_names()
+            if names is None:
+                self._read_names()
+            else:  # people, orgs and teams as the last load read them (the files are the same): not read again
+                self._names, self._people = names
+            self._read_roles()
 
     def _rows(self, name: str) -> Iterator[tuple[int, dict[str, str]]]:
         path = self.data_dir / name
@@ -263,6 +268,9 @@ class DatasetReader:
             list(zip(lines["teams.csv"], self.teams, strict=True))))
         self._names = Names(self.orgs, self.teams)
         self._people = People(self.people)
+
+    def _read_roles(self) -> None:
+        errors = self.errors
         for line, row in self._rows("roles.csv"):
             role = role_row(row, line, self._names, self._people, errors)
             if role is not None:

@@ -13,6 +13,7 @@ the recorded moves (`Reloading`).
 from __future__ import annotations
 
 import hashlib
+import json
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -22,7 +23,9 @@ from pathlib import Path
 import numpy as np
 
 from bot.datafiles import csv_files, open_regular
+from bot.dataset import DatasetReader
 from bot.dataset_chunks import CHUNK_ROWS, CutInsideRow, FileChunks, read_chunks
+from bot.dataset_rows import Names, People
 
 BIG = ("moves.csv", "sources.csv")
 SMALL = ("people.csv", "orgs.csv", "teams.csv")
@@ -47,6 +50,7 @@ class ChunkState:
     seq: int  # the last move event of that load
     small: dict[str, str]
     chunks: dict[str, dict[str, list[str]]]
+    names: str = ""  # the spellings of those small files, as JSON (`names_json`)
 
 
 @dataclass
@@ -61,6 +65,7 @@ class Reload:
     clean: dict[str, dict[str, int | list[int]]] = field(default_factory=dict)  # id -> chunk not read, per file
     small: dict[str, str] = field(default_factory=dict)  # the small files' digests, as planned
     token: tuple[str, frozenset[str]] = ("", frozenset())  # what the plan was made over (Reloading)
+    names: tuple[Names, People] | None = None  # the small files' spellings, as the last load read them
 
     def given(self) -> dict[str, tuple[bytes, Iterator[tuple[int, list[str]]]]]:
         """The rows to read, in file order, for `DatasetReader(given=...)`."""
@@ -89,9 +94,9 @@ def small_digests(data_dir: Path) -> dict[str, str] | None:
     return out
 
 
-def plan(data_dir: Path, state: ChunkState | None, touched: set[str]) -> Reload | None:
-    """The chunks to read over the recorded `state`, or None when everything must be read (no state, another
-    version, a small file changed, a file that cannot be cut)."""
+def plan(data_dir: Path, state: ChunkState | None, token: tuple[str, frozenset[str]]) -> Reload | None:
+    """The chunks to read over the recorded `state` (`token`: see `Reloading.reload_state`), or None when
+    everything must be read (no state, another version, a small file changed, a file that cannot be cut)."""
     small = small_digests(data_dir)
     if state is None or small is None or state.version != state_version() or small != state.small:
         return None
@@ -102,11 +107,20 @@ def plan(data_dir: Path, state: ChunkState | None, touched: set[str]) -> Reload 
     if any(f is None for f in files.values()):
         return None
     try:
-        found = _closure(files, state, touched)  # type: ignore[arg-type]
+        found = _closure(files, state, set(token[1]))  # type: ignore[arg-type]
     except CutInsideRow:
         return None
-    found.small = small  # type: ignore[assignment]
+    found.small, found.token = small, token  # type: ignore[assignment]
+    if state.names:
+        data = json.loads(state.names)
+        found.names = Names.of_json(data["names"]), People.of_keys(data["people"])
     return found
+
+
+def names_json(reader: DatasetReader) -> str:
+    """The spellings of people.csv, orgs.csv and teams.csv as `reader` resolved them: a load over the same files
+    takes them from the record instead of reading and validating those files again."""
+    return json.dumps({"names": reader._names.as_json(), "people": reader._people.by_key}, ensure_ascii=False)
 
 
 def _closure(files: dict[str, FileChunks], state: ChunkState, touched: set[str]) -> Reload:

@@ -12,12 +12,22 @@ from typing import Any
 
 from bot.dataset import DatasetReader
 from bot.dataset_chunks import FileChunks, read_chunks
-from bot.dataset_reload import BIG, SMALL, ChunkState, Reload, chunk_ids, plan, small_digests, state_version
+from bot.dataset_reload import (
+    BIG,
+    SMALL,
+    ChunkState,
+    Reload,
+    chunk_ids,
+    names_json,
+    small_digests,
+    state_version,
+)
 from bot.store.columns import chunks
 from bot.text import fold
 
 _KEY = "dataset_chunks"
 _COLUMNS = ("file", "digest", "ids")
+_NAMES = "names"  # the small files' spellings (`names_json`)
 
 
 class StaleReload(Exception):
@@ -26,43 +36,43 @@ class StaleReload(Exception):
 
 
 class Reloading:
-    """`reload_plan` before a load; `_record_chunks` and `_same_moves` within it. `Store` provides `_db` and
+    """`reload_state` before a load; `_record_chunks` and `_same_moves` within it. `Store` provides `_db` and
     `_write_rows`."""
 
     _db: Any
     _write_rows: Callable[..., Any]
 
-    async def reload_plan(self, data_dir: Path) -> Reload | None:
-        """What a load of `data_dir` must read over the last one (None: everything). Reads the files off the event
-        loop; the token it keeps is checked again under the write lock."""
-        state, token = await self._chunk_state(self._db)
-        if state is None:
-            return None
-        found = await asyncio.to_thread(plan, Path(data_dir), state, token[1])
-        if found is not None:
-            found.token = token
-        return found
-
-    async def _chunk_state(self, db: Any) -> tuple[ChunkState | None, tuple[str, frozenset[str]]]:
-        """The recorded chunks and, as a token, what says they still hold: the record's key and the moves changed
-        since by other paths than a load."""
-        raw = await db.execute_fetchall("SELECT value FROM meta WHERE key = ?", (_KEY,))
-        if not raw:
-            return None, ("", frozenset())
-        info = json.loads(raw[0][0])
-        touched = frozenset(r[0] for r in await db.execute_fetchall(
-            "SELECT DISTINCT move_id FROM move_events WHERE seq > ? AND origin <> 'dataset'", (info["seq"],)))
+    async def reload_state(self) -> tuple[ChunkState | None, tuple[str, frozenset[str]]]:
+        """What the last load recorded of the files (None: nothing; read everything) and a token of what says it
+        still holds (the record's key, and the moves that other paths than a load changed since): `plan` the next
+        load with both (bot.dataset_reload), and the load checks the token again under the write lock."""
+        token = await self._token(self._db)
+        if not token[0]:
+            return None, token
+        info = json.loads(token[0])
         small: dict[str, str] = {}
+        names = ""
         found: dict[str, dict[str, list[str]]] = {name: {} for name in BIG}
-        for file, digest, ids in await db.execute_fetchall("SELECT file, digest, ids FROM dataset_chunks"):
+        for file, digest, ids in await self._db.execute_fetchall("SELECT file, digest, ids FROM dataset_chunks"):
             if file in SMALL:
                 small[file] = digest
+            elif file == _NAMES:
+                names = ids
             elif file in found:
                 found[file][digest] = ids.split("\n") if ids else []
-        return ChunkState(info["version"], info["seq"], small, found), (raw[0][0], touched)
+        return ChunkState(info["version"], info["seq"], small, found, names), token
+
+    @staticmethod
+    async def _token(db: Any) -> tuple[str, frozenset[str]]:
+        raw = await db.execute_fetchall("SELECT value FROM meta WHERE key = ?", (_KEY,))
+        if not raw:
+            return "", frozenset()
+        touched = await db.execute_fetchall("SELECT DISTINCT move_id FROM move_events WHERE seq > ?"
+                                            " AND origin <> 'dataset'", (json.loads(raw[0][0])["seq"],))
+        return raw[0][0], frozenset(r[0] for r in touched)
 
     async def _check_token(self, db: Any, reload: Reload) -> None:
-        if (await self._chunk_state(db))[1] != reload.token:
+        if await self._token(db) != reload.token:
             raise StaleReload("the record changed since the load was planned")
 
     async def _same_moves(self, db: Any, reload: Reload) -> None:
@@ -88,6 +98,7 @@ class Reloading:
                 return
             read: dict[str, Sequence[int] | None] = {name: None for name in BIG}
             rows = [(name, digest, "") for name, digest in files.pop("small").items()]  # type: ignore[union-attr]
+            rows.append((_NAMES, "", names_json(reader)))
         else:
             files, read = reload.files, {name: sorted(reload.rows[name]) for name in BIG}
             stale = [(name, d) for name in BIG for d in reload.gone[name]]
