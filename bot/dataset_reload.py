@@ -22,9 +22,10 @@ from pathlib import Path
 
 import numpy as np
 
+from bot import dataset_chunks
 from bot.datafiles import csv_files, open_regular
 from bot.dataset import DatasetReader
-from bot.dataset_chunks import CHUNK_ROWS, CutInsideRow, FileChunks, read_chunks
+from bot.dataset_chunks import CutInsideRow, FileChunks, read_chunks
 from bot.dataset_rows import Names, People
 
 BIG = ("moves.csv", "sources.csv")
@@ -38,7 +39,7 @@ def state_version() -> str:
         own = version("movesbot")
     except PackageNotFoundError:
         own = "?"
-    return f"movesbot {own}; chunks of {CHUNK_ROWS} rows"
+    return f"movesbot {own}; chunks of {dataset_chunks.CHUNK_ROWS} rows"
 
 
 @dataclass

@@ -118,7 +118,7 @@ class Loading:
             if cutting is not None and not cutting.done():
                 cutting.cancel()
         return LoadReport(added=added, changed=changed, removed=removed, first_load=first_load,
-                          roles=len(reader.roles), restored=restored)
+                          roles=len(reader.roles), restored=restored, read=len(reader.move_lines))
 
     async def _first_load(self, db: Any, reader: DatasetReader, names: _NameIds,
                           at: str) -> tuple[list[str], list[str], list[str], list[str]]:
