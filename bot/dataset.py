@@ -95,18 +95,18 @@ def _table(path: Path, errors: list[DatasetError],
         broken.add(name)
         return {}, iter(())
 
-    start = [reader.line_num + 1]
-
-    def numbered() -> Iterator[tuple[int, list[str]]]:
-        for row in reader:
-            yield start[0], row
-            start[0] = reader.line_num + 1
-
     def cells() -> Iterator[tuple[int, list[str]]]:
+        width = len(columns)
+        start = reader.line_num + 1
         try:
-            yield from _checked(name, numbered(), len(columns), errors)
+            for row in reader:
+                if len(row) != width:
+                    _odd_row(name, start, row, width, errors)
+                else:
+                    yield start, row
+                start = reader.line_num + 1
         except csv.Error as exc:
-            errors.append(DatasetError(name, start[0], f"is not valid CSV ({exc})"))
+            errors.append(DatasetError(name, start, f"is not valid CSV ({exc})"))
             broken.add(name)
         finally:
             fh.close()
@@ -116,13 +116,18 @@ def _table(path: Path, errors: list[DatasetError],
 
 def _checked(name: str, rows: Iterable[tuple[int, list[str]]], width: int,
              errors: list[DatasetError]) -> Iterator[tuple[int, list[str]]]:
-    """The rows of the header's width; blank ones skipped, others reported."""
+    """The rows of the header's width (rows given, not read from a file here)."""
     for line, row in rows:
         if len(row) != width:
-            if row and (len(row) != 1 or row[0].strip()):
-                errors.append(DatasetError(name, line, f"has {len(row)} columns, expected {width}"))
-            continue
-        yield line, row
+            _odd_row(name, line, row, width, errors)
+        else:
+            yield line, row
+
+
+def _odd_row(name: str, line: int, row: list[str], width: int, errors: list[DatasetError]) -> None:
+    """A row not of the header's width: skipped if blank, reported if not."""
+    if row and (len(row) != 1 or row[0].strip()):
+        errors.append(DatasetError(name, line, f"has {len(row)} columns, expected {width}"))
 
 
 def _not_utf8(path: Path) -> tuple[int, int] | None:

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from collections import deque
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
@@ -27,6 +28,7 @@ class Loading:
 
     _db: Any
     _transaction: Callable[..., AbstractAsyncContextManager[Any]]
+    _WRITES_IN_FLIGHT = 1  # writes of a load handed to the database before the first is done (`_Queue`)
 
     @asynccontextmanager
     async def _bulk(self, db: Any) -> AsyncIterator[None]:
@@ -157,13 +159,17 @@ class Loading:
                              at: str) -> None:
         """The reader's moves and sources into `tables`, as they are read; past the first error nothing more is
         written (the reader reads on, for the other errors), and `reader.check()` raises them."""
-        for chunk in reader.moves():
-            if not reader.errors:
-                await names.add_new(db, chunk)
-                await self._write_rows(db, tables[0], MOVE_ROW, names.move_rows(chunk, at))
-        for chunk in reader.sources():
-            if not reader.errors:
-                await self._write_rows(db, tables[1], SOURCE_COLUMNS, chunk)
+        queue = _Queue(self._WRITES_IN_FLIGHT)
+        try:
+            for chunk in reader.moves():
+                if not reader.errors:
+                    await names.add_new(db, chunk, queue)
+                    await queue.put(self._write_rows(db, tables[0], MOVE_ROW, names.move_rows(chunk, at)))
+            for chunk in reader.sources():
+                if not reader.errors:
+                    await queue.put(self._write_rows(db, tables[1], SOURCE_COLUMNS, chunk))
+        finally:
+            await queue.drain()
         reader.check()
 
     async def _apply_changes(self, db: Any, at: str, allow_removals: bool,
@@ -259,6 +265,28 @@ class Loading:
     # -- recording one move (CLI, Discord) ------------------------------------------------------------------
 
 
+class _Queue:
+    """Writes handed to the database while the reader reads the next chunk: up to `depth` in flight, in order (the
+    backend runs them in the order given: SQLite's connection has a thread and a queue of its own); `depth` 1 waits
+    for each (an asyncpg connection runs one statement at a time)."""
+
+    def __init__(self, depth: int):
+        self.depth = depth
+        self.pending: deque[asyncio.Future] = deque()
+
+    async def put(self, write: Awaitable[Any]) -> None:
+        if self.depth <= 1:
+            await write
+            return
+        self.pending.append(asyncio.ensure_future(write))
+        while len(self.pending) >= self.depth:
+            await self.pending.popleft()
+
+    async def drain(self) -> None:
+        while self.pending:
+            await self.pending.popleft()
+
+
 class _NameIds:
     """Name -> id of every org, team and person; a name the load meets for the first time gets the next id and
     its row before the first move that uses it (the load's transaction is the only writer)."""
@@ -313,7 +341,7 @@ class _NameIds:
         await self._add(db, [r.org for r in reader.roles], [(r.org, r.team) for r in reader.roles if r.team],
                         [r.person for r in reader.roles])
 
-    async def add_new(self, db: Any, chunk: Sequence[MoveRow]) -> None:
+    async def add_new(self, db: Any, chunk: Sequence[MoveRow], queue: _Queue | None = None) -> None:
         """The names of a chunk of moves that have no id yet."""
         orgs, teams, people = self.orgs, self.teams, self.people
         new_orgs = [o for m in chunk for o in (m.from_org, m.to_org) if o is not None and o not in orgs]
@@ -321,10 +349,10 @@ class _NameIds:
                      if k[1] and k not in teams]
         new_people = [m.person for m in chunk if m.person not in people]
         if new_orgs or new_teams or new_people:
-            await self._add(db, new_orgs, new_teams, new_people)
+            await self._add(db, new_orgs, new_teams, new_people, queue)
 
-    async def _add(self, db: Any, orgs: Iterable[str], teams: Iterable[tuple[str, str]],
-                   people: Iterable[str]) -> None:
+    async def _add(self, db: Any, orgs: Iterable[str], teams: Iterable[tuple[str, str]], people: Iterable[str],
+                   queue: _Queue | None = None) -> None:
         orgs, teams, people = list(orgs), list(teams), list(people)
         if self._lazy:
             await self._look_up(db, orgs, teams, people)
@@ -344,7 +372,8 @@ class _NameIds:
         for table, names in (("orgs", ("id", "name")), ("teams", ("id", "org_id", "name")),
                              ("people", ("id", "name"))):
             if rows[table]:
-                await self._write(db, table, names, rows[table])
+                write = self._write(db, table, names, rows[table])
+                await (queue.put(write) if queue is not None else write)
 
     def _take(self, table: str) -> int:
         id_ = self._next[table]
