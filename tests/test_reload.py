@@ -253,3 +253,24 @@ async def test_a_cut_inside_a_quoted_cell_reads_the_whole_file(tmp_path):
 
     fast, _ = await _twins(tmp_path, edit)
     assert isinstance(fast, list) and fast
+
+
+async def test_a_plan_made_before_another_load_is_not_used(tmp_path):
+    """Planned, then another process loads (its chunks are not those planned over): everything is read again."""
+    from bot.dataset import DatasetReader
+    from bot.dataset_reload import plan
+
+    data = Path(shutil.copytree(DATA_DIR, tmp_path / "data"))
+    other = Path(shutil.copytree(DATA_DIR, tmp_path / "other"))
+    _edit("moves.csv", lambda rows: _row(rows, 150, notes="Planned."))(data)
+    _edit("moves.csv", lambda rows: rows[::-1])(other)
+    async with await Store.open(tmp_path / "db.sqlite") as store:
+        await load_dataset(store, DATA_DIR)
+        state, token = await store.reload_state()
+        reload = plan(data, state, token)
+        assert reload is not None and sum(map(len, reload.rows.values())) < 100
+        await load_dataset(store, other)  # (rows reversed: new chunks, no event)
+        report = await store.apply_dataset(DatasetReader(data, given=reload.given(), names=reload.names),
+                                           reload=reload)
+    assert report.changed == [read_rows(DATA_DIR / "moves.csv")[150]["id"]]
+    assert report.read == len(read_rows(DATA_DIR / "moves.csv"))

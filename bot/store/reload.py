@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -120,7 +121,7 @@ class Reloading:
             await self._write_rows(db, "dataset_chunks", _COLUMNS, rows)
         seq = (await db.execute_fetchall("SELECT coalesce(max(seq), 0) FROM move_events"))[0][0]
         await db.execute("INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                         (_KEY, json.dumps({"version": state_version(), "seq": seq})))
+                         (_KEY, json.dumps({"version": state_version(), "seq": seq, "load": os.urandom(8).hex()})))
 
 
 def cut_files(data_dir: Path) -> dict[str, Any] | None:
