@@ -301,7 +301,7 @@ class DatasetReader:
     def _moves(self, size: int) -> Iterator[list[MoveRow]]:
         errors, people, names, move_lines = self.errors, self._people, self._names, self.move_lines
         by_key = people.by_key
-        same_move: dict[tuple[str, str, str, str], int] = {}
+        same_move: dict[str, int] = {}  # person (folded), from, to and date -> the row
         places: dict[tuple[str, str, str, str], tuple[dict[str, str | None], list[tuple[str, str]]]] = {}
         clean: dict[tuple[str, str, str], tuple[str, str | None, str | None] | None] = {}  # as written -> as kept
         columns, table = self._open("moves.csv")
@@ -337,7 +337,9 @@ class DatasetReader:
                 errors.append(DatasetError("moves.csv", line, f"id '{row.id}' is already used on row "
                                                               f"{move_lines[row.id]}", "id"))
                 continue
-            key = (fold(row.person) if row.person != person else person_key, row.from_org, row.to_org, row.date)
+            # one string, not a tuple of four (a million of them): names hold no control character, so no "\0"
+            key = (f"{fold(row.person) if row.person != person else person_key}\0{row.from_org}\0"
+                   f"{row.to_org or ''}\0{row.date}")
             if key in same_move:
                 errors.append(DatasetError("moves.csv", line, f"duplicates the move on row {same_move[key]} "
                                                               "(same person, orgs and date)"))
