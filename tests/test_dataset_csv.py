@@ -8,7 +8,7 @@ import random
 
 import pytest
 
-from bot.dataset import _table
+from bot.dataset_csv import table as _table
 from bot.dataset_rows import DatasetError
 
 
