@@ -15,7 +15,6 @@ import asyncio
 import json
 import random
 import shutil
-import sqlite3
 import sys
 import time
 from collections.abc import Callable
@@ -25,8 +24,8 @@ from bench.common import FULL, OUT, QUICK, ROOT, Figure, Scale, label, machine, 
 from bench.generate import generate, person_names
 from bench.queries import misspell, question_mix
 
-STEPS = ("load", "incremental", "lookup", "answer", "charts", "roundtrip", "fanout", "fanout_sharded", "memory", "news",
-         "feeds", "pg_load", "pg_answer")
+STEPS = ("load", "reload", "incremental", "lookup", "answer", "charts", "roundtrip", "fanout", "fanout_sharded",
+         "memory", "news", "feeds", "pg_load", "pg_answer")
 
 
 # -- datasets and databases ---------------------------------------------------------------------------------------
@@ -95,61 +94,31 @@ def movesbot_load(data: Path, db: Path):
 
 
 def sqlite_import(data: Path, db: Path):
-    """The sqlite3 command-line tool importing the same two CSV files into bare tables: the floor of a load."""
+    """The sqlite3 command-line tool importing the same two CSV files into bare tables (the load's floor is
+    bench/floor.py: the same tables as movesbot's, built with SQL)."""
     _remove_db(db)
     script = (f".mode csv\n.import '{data / 'moves.csv'}' moves\n.import '{data / 'sources.csv'}' sources\n")
     return run_child(["sqlite3", str(db)], stdin=script, cwd=OUT)
 
 
-_PYTHON_IMPORT = """
-import csv, sqlite3, sys
-db = sqlite3.connect(sys.argv[2], isolation_level=None)
-db.execute("PRAGMA journal_mode=WAL")
-db.execute("BEGIN")
-for name in ("moves", "sources"):
-    with open(f"{sys.argv[1]}/{name}.csv", newline="", encoding="utf-8") as fh:
-        rows = csv.reader(fh)
-        header = next(rows)
-        db.execute(f"CREATE TABLE {name} ({', '.join(header)})")
-        db.executemany(f"INSERT INTO {name} VALUES ({', '.join('?' * len(header))})", rows)
-db.execute("COMMIT")
-"""
-
-
-def python_import(data: Path, db: Path):
-    """Python's csv module and sqlite3 (executemany) writing the same two files into bare tables, nothing checked:
-    what any load written in Python costs before it does anything (informational)."""
-    _remove_db(db)
-    return run_child([sys.executable, "-c", _PYTHON_IMPORT, str(data), str(db)], cwd=OUT)
-
-
-# -- load ---------------------------------------------------------------------------------------------------------
+# -- load: bench/load_bench.py --------------------------------------------------------------------------------------
 
 def bench_load(scale: Scale) -> list[Figure]:
-    """`movesbot load` of the big dataset into a fresh database against sqlite3's .import of the same CSVs."""
-    data = dataset(scale.big)
-    db, bare = OUT / f"db-{label(scale.big)}.sqlite", OUT / "tmp" / "import.sqlite"
-    bare.parent.mkdir(parents=True, exist_ok=True)
-    before = sqlite_import(data, bare)
-    _remove_db(db)
-    ours = movesbot_load(data, db)
-    after = sqlite_import(data, bare)
-    floor = python_import(data, bare)
-    if ours.returncode != 0 or before.returncode != 0 or floor.returncode != 0:
-        raise RuntimeError(f"load failed:\n{ours.output[-2000:]}\n{before.output[-2000:]}\n{floor.output[-2000:]}")
-    rows = sqlite3.connect(db).execute("SELECT count(*) FROM moves").fetchone()[0]
-    (db.with_suffix(".loaded")).write_text((data / ".complete").read_text() + " schema=" + _schema_digest())
-    reference = min(before.seconds, after.seconds)
-    name = f"load_{label(scale.big)}"
-    ratio = ours.seconds / reference
-    return [
-        Figure(name, ours.seconds, "s", reference, "ratio <= 2 (sqlite3 .import)", ratio <= 2.0,
-               note=f"{rows} moves, validated, indexes included"),
-        Figure(f"{name}_vs_python_floor", ours.seconds, "s", floor.seconds, None, None,
-               note="reference: Python's csv + sqlite3 executemany into bare tables, nothing checked"),
-        Figure(f"{name}_peak_rss", ours.peak_rss_mb, "MB", max(before.peak_rss_mb, after.peak_rss_mb), None, None,
-               note="the load process (informational)"),
-    ]
+    from bench.load_bench import bench_load as run
+
+    return run(scale, dataset, movesbot_load, sqlite_import, _remove_db, _stamp_loaded)
+
+
+def bench_reload(scale: Scale) -> list[Figure]:
+    from bench.load_bench import bench_reload as run
+
+    return run(scale, dataset, loaded_db, movesbot_load)
+
+
+def _stamp_loaded(db: Path) -> None:
+    """`db` holds the big dataset as `movesbot load` made it (`loaded_db` takes it as it is)."""
+    data = OUT / f"data-{db.stem.removeprefix('db-')}"
+    db.with_suffix(".loaded").write_text((data / ".complete").read_text() + " schema=" + _schema_digest())
 
 
 # -- incremental --------------------------------------------------------------------------------------------------
@@ -449,8 +418,8 @@ def bench_pg_answer(scale: Scale) -> list[Figure]:
 # -- the run -------------------------------------------------------------------------------------------------------
 
 BENCHES: dict[str, Callable[[Scale], list[Figure]]] = {
-    "load": bench_load, "incremental": bench_incremental, "lookup": bench_lookup, "answer": bench_answer,
-    "charts": bench_charts, "roundtrip": bench_roundtrip, "fanout": bench_fanout,
+    "load": bench_load, "reload": bench_reload, "incremental": bench_incremental, "lookup": bench_lookup,
+    "answer": bench_answer, "charts": bench_charts, "roundtrip": bench_roundtrip, "fanout": bench_fanout,
     "fanout_sharded": bench_fanout_sharded, "memory": bench_memory,
     "news": bench_news,
     "feeds": bench_feeds,

@@ -17,19 +17,22 @@ Files (only `moves.csv` and `sources.csv` are required):
 
 from __future__ import annotations
 
-import codecs
 import csv
 import gc
 import os
-from collections.abc import Callable, Iterator
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from itertools import chain
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from bot.datafiles import csv_files, kind_of, open_regular
+from bot.datafiles import csv_files, kind_of
 from bot.dataset_checks import name_collisions
+from bot.dataset_csv import COLUMNS, REQUIRED, checked, dict_rows
+from bot.dataset_csv import header as read_header
+from bot.dataset_csv import table as csv_table
 from bot.dataset_rows import (
     TYPO_CUTOFF,
     DatasetError,
@@ -46,17 +49,6 @@ from bot.models import Org, Person, Place, RoleHolding, Source, Team, has_hidden
 from bot.rows import NO_PLACE, SOURCE_FIELDS, MoveRow, row_values, source_values
 from bot.text import fold, split_aliases
 
-COLUMNS: dict[str, tuple[str, ...]] = {
-    "moves.csv": ("id", "person", "from_org", "from_team", "from_role", "to_org", "to_team", "to_role",
-                  "date", "date_basis", "status", "notes"),
-    "sources.csv": ("move_id", "url", "title", "publisher", "published", "language", "supports"),
-    "people.csv": ("name", "aliases"),
-    "orgs.csv": ("name", "aliases"),
-    "teams.csv": ("org", "name", "aliases"),
-    "roles.csv": ("person", "org", "team", "role", "as_of", "url", "supports"),
-}
-REQUIRED = ("moves.csv", "sources.csv")
-
 
 class DatasetInvalid(Exception):
     """Raised with every error found; nothing was loaded."""
@@ -64,115 +56,6 @@ class DatasetInvalid(Exception):
     def __init__(self, errors: list[DatasetError]):
         self.errors = errors
         super().__init__(f"{len(errors)} error(s) in the dataset")
-
-
-def _table(path: Path, errors: list[DatasetError],
-           broken: set[str] | None = None) -> tuple[dict[str, int], Iterator[tuple[int, list[str]]]]:
-    """The columns of a CSV file (name -> position) and its (line, cells) rows, each row numbered by the line it
-    starts on (a quoted cell may hold line breaks); encoding, header and column-count problems go to `errors` (no
-    columns and no rows when the file cannot be read at all). A file not read to its end is added to `broken`, so
-    that the checks against it do not repeat its error as hundreds of others."""
-    name = path.name
-    broken = set() if broken is None else broken
-    try:
-        problem = _not_utf8(path)
-        if problem is not None:
-            errors.append(DatasetError(name, problem[0], f"is not valid UTF-8 (byte 0x{problem[1]:02x}); "
-                                                         "save the file as UTF-8"))
-            broken.add(name)
-            return {}, iter(())
-        # read as it goes: a big file is never whole in memory
-        fh = open_regular(path, "r", encoding="utf-8-sig", newline="")
-    except OSError as exc:
-        errors.append(DatasetError(name, None, f"cannot be read ({exc.strerror or exc})"))
-        broken.add(name)
-        return {}, iter(())
-    reader = csv.reader(fh, strict=True)
-    columns = _header(name, reader, errors)
-    if columns is None:
-        fh.close()
-        broken.add(name)
-        return {}, iter(())
-
-    def cells() -> Iterator[tuple[int, list[str]]]:
-        width = len(columns)
-        start = reader.line_num + 1
-        try:
-            for row in reader:
-                if len(row) != width:
-                    if not row or (len(row) == 1 and not row[0].strip()):
-                        start = reader.line_num + 1
-                        continue
-                    errors.append(DatasetError(name, start, f"has {len(row)} columns, expected {width}"))
-                    start = reader.line_num + 1
-                    continue
-                yield start, row
-                start = reader.line_num + 1
-        except csv.Error as exc:
-            errors.append(DatasetError(name, start, f"is not valid CSV ({exc})"))
-            broken.add(name)
-        finally:
-            fh.close()
-
-    return columns, cells()
-
-
-def _not_utf8(path: Path) -> tuple[int, int] | None:
-    """(line, byte) of the first byte that is not UTF-8, or None; reads a megabyte at a time."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    with open_regular(path, "rb") as fh:
-        try:
-            while chunk := fh.read(1 << 20):
-                decoder.decode(chunk)
-            decoder.decode(b"", final=True)
-            return None
-        except UnicodeDecodeError:
-            pass
-    with open_regular(path, "rb") as fh:
-        raw = fh.read()
-    try:
-        raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return raw[: exc.start].count(b"\n") + 1, raw[exc.start]
-    return None
-
-
-def _header(name: str, reader, errors: list[DatasetError]) -> dict[str, int] | None:
-    """Column name -> position, or None with the problem in `errors`."""
-    try:
-        header = next(reader, None)
-    except csv.Error as exc:
-        errors.append(DatasetError(name, reader.line_num, f"is not valid CSV ({exc})"))
-        return None
-    if header is None or not any(h.strip() for h in header):
-        errors.append(DatasetError(name, None, "is empty: it needs at least a header row"))
-        return None
-    header = [h.strip() for h in header]
-    expected = COLUMNS[name]
-    twice = list(dict.fromkeys(h for h in header if header.count(h) > 1))
-    if twice:
-        errors.append(DatasetError(name, 1, f"column(s) {', '.join(twice)} appear more than once in the header row"
-                                            f" (expected: {', '.join(expected)})"))
-        return None
-    missing = [c for c in expected if c not in header]
-    unknown = [c for c in header if c not in expected]
-    if missing or unknown:
-        parts = []
-        if missing:
-            parts.append("missing column(s) " + ", ".join(missing))
-        if unknown:
-            parts.append("unknown column(s) " + ", ".join(unknown))
-        errors.append(DatasetError(name, 1, "; ".join(parts) + f" (expected: {', '.join(expected)})"))
-        return None
-    return {c: i for i, c in enumerate(header)}
-
-
-def _rows(path: Path, errors: list[DatasetError]) -> Iterator[tuple[int, dict[str, str]]]:
-    """Yield (line, row) for a CSV file, reporting encoding, header and column-count problems."""
-    columns, rows = _table(path, errors)
-    names = list(columns)
-    for line, cells in rows:
-        yield line, dict(zip(names, cells, strict=True))
 
 
 @contextmanager
@@ -202,8 +85,14 @@ class DatasetReader:
     is not empty, since nothing will be kept) inside one transaction that `check()` can still roll back.
     """
 
-    def __init__(self, data_dir: Path | str, progress: Callable[[int], None] | None = None):
+    def __init__(self, data_dir: Path | str, progress: Callable[[int], None] | None = None,
+                 given: Mapping[str, tuple[bytes, Iterable[tuple[int, list[str]]]]] | None = None,
+                 names: tuple[Names, People] | None = None):
         self.data_dir = Path(data_dir)
+        # moves.csv and sources.csv as (header line, (line, cells) of some rows): a load over an earlier one reads
+        # only the chunks it has not met (bot.dataset_chunks); the checks across files then hold for those rows
+        self.given = dict(given) if given is not None else None
+        self.source_runs: tuple[array, list[str]] = (array("q"), [])  # line and move of each run of sources.csv
         self.progress = progress
         self.errors: list[DatasetError] = []
         self.orgs: list[Org] = []
@@ -226,11 +115,15 @@ class DatasetReader:
         if missing:
             raise DatasetInvalid(missing)
         with collector_paused():
-            self._read_names()
+            if names is None:
+                self._read_names()
+            else:  # people, orgs and teams as the last load read them (the files are the same): not read again
+                self._names, self._people = names
+            self._read_roles()
 
     def _rows(self, name: str) -> Iterator[tuple[int, dict[str, str]]]:
         path = self.data_dir / name
-        return _rows(path, self.errors) if name in self._files else iter(())
+        return dict_rows(path, self.errors) if name in self._files else iter(())
 
     def _read_names(self) -> None:
         errors = self.errors
@@ -250,10 +143,21 @@ class DatasetReader:
             list(zip(lines["teams.csv"], self.teams, strict=True))))
         self._names = Names(self.orgs, self.teams)
         self._people = People(self.people)
+
+    def _read_roles(self) -> None:
+        errors = self.errors
         for line, row in self._rows("roles.csv"):
             role = role_row(row, line, self._names, self._people, errors)
             if role is not None:
                 self.roles.append(role)
+
+    def _open(self, name: str) -> tuple[dict[str, int], Iterator[tuple[int, list[str]]]]:
+        """The columns and rows of moves.csv or sources.csv: the file's, or those `given`."""
+        if self.given is None:
+            return csv_table(self.data_dir / name, self.errors, self._broken)
+        header_line, rows = self.given[name]
+        columns = read_header(name, csv.reader([header_line.decode("utf-8-sig")]), self.errors)
+        return (columns, checked(name, rows, len(columns), self.errors)) if columns else ({}, iter(()))
 
     def moves(self, size: int = 5000) -> Iterator[list[MoveRow]]:
         """Valid moves.csv rows in file order, `size` at a time, as `MoveRow`s without their sources."""
@@ -267,10 +171,10 @@ class DatasetReader:
     def _moves(self, size: int) -> Iterator[list[MoveRow]]:
         errors, people, names, move_lines = self.errors, self._people, self._names, self.move_lines
         by_key = people.by_key
-        same_move: dict[tuple[str, str, str, str], int] = {}
+        same_move: dict[str, int] = {}  # person (folded), from, to and date -> the row
         places: dict[tuple[str, str, str, str], tuple[dict[str, str | None], list[tuple[str, str]]]] = {}
         clean: dict[tuple[str, str, str], tuple[str, str | None, str | None] | None] = {}  # as written -> as kept
-        columns, table = _table(self.data_dir / "moves.csv", errors, self._broken)
+        columns, table = self._open("moves.csv")
         at = tuple(columns[c] for c in COLUMNS["moves.csv"]) if columns else ()
         in_order = at == tuple(range(len(at)))  # the usual case: the cells need no rearranging
         chunk: list[MoveRow] = []
@@ -303,7 +207,9 @@ class DatasetReader:
                 errors.append(DatasetError("moves.csv", line, f"id '{row.id}' is already used on row "
                                                               f"{move_lines[row.id]}", "id"))
                 continue
-            key = (fold(row.person) if row.person != person else person_key, row.from_org, row.to_org, row.date)
+            # one string, not a tuple of four (a million of them): names hold no control character, so no "\0"
+            key = (f"{fold(row.person) if row.person != person else person_key}\0{row.from_org}\0"
+                   f"{row.to_org or ''}\0{row.date}")
             if key in same_move:
                 errors.append(DatasetError("moves.csv", line, f"duplicates the move on row {same_move[key]} "
                                                               "(same person, orgs and date)"))
@@ -328,7 +234,8 @@ class DatasetReader:
     def _sources(self, size: int) -> Iterator[list[SourceRow]]:
         errors, move_lines = self.errors, self.move_lines
         orphans: set[str] = set()  # a source naming an unknown move is reported once per move
-        columns, table = _table(self.data_dir / "sources.csv", errors, self._broken)
+        columns, table = self._open("sources.csv")
+        runs, run_ids = self.source_runs
         if not columns:
             return
         mi, u, ti, pu, pd, la, su = (columns[c] for c in ("move_id", *SOURCE_FIELDS))
@@ -368,6 +275,8 @@ class DatasetReader:
                 if move_id in counts:
                     self._scattered.add(move_id)
                 run_id, run_urls = move_id, {url: line}
+                runs.append(line)
+                run_ids.append(move_id)
             position = counts.get(move_id, 0)
             counts[move_id] = position + 1
             chunk.append((move_id, position, url, title, publisher, published, language, supports))
@@ -400,8 +309,8 @@ class DatasetReader:
         """Repeated URLs of the moves whose sources are not all on consecutive rows (a second, rare pass)."""
         seen: dict[tuple[str, str], int] = {}
         errors = self.errors
-        columns, table = _table(self.data_dir / "sources.csv", [])
-        for line, cells in table:
+        columns, rows = csv_table(self.data_dir / "sources.csv", [])
+        for line, cells in rows:
             move_id = cells[columns["move_id"]].strip()
             if move_id in self._scattered:
                 url = cells[columns["url"]].strip()
@@ -422,4 +331,5 @@ def _missing(folder: Path, name: str) -> DatasetError:
     return DatasetError(name, None, f"is not a regular file ({kind}): put the CSV file itself there")
 
 
-__all__ = ["TYPO_CUTOFF", "DatasetError", "DatasetInvalid", "DatasetReader", "Place", "SourceRow", "plain_errors"]
+__all__ = ["COLUMNS", "TYPO_CUTOFF", "DatasetError", "DatasetInvalid", "DatasetReader", "Place", "SourceRow",
+           "plain_errors"]

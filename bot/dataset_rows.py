@@ -81,6 +81,19 @@ class Names:
         self._orgs: dict[str, tuple[str, str | None]] = {}
         self._teams: dict[tuple[str, str], tuple[str, str | None]] = {}
 
+    def as_json(self) -> dict:
+        """What the spellings resolve to, for `of_json` (a load over the same orgs.csv and teams.csv)."""
+        return {"orgs": self.org_by_key, "teams": [[org, key, name] for (org, key), name in self.team_by_key.items()],
+                "team_keys": self.team_keys}
+
+    @classmethod
+    def of_json(cls, data: dict) -> Names:
+        names = cls([], [])
+        names.org_by_key = data["orgs"]
+        names.team_by_key = {(org, key): name for org, key, name in data["teams"]}
+        names.team_keys = data["team_keys"]
+        return names
+
     def org(self, name: str) -> tuple[str, str | None]:
         """Return (canonical name, error) for an org as written."""
         found = self._orgs.get(name)
@@ -125,6 +138,13 @@ class People:
 
     def __init__(self, people: list[Person]):
         self.by_key = {fold(a): p.name for p in people for a in (p.name, *p.aliases)}
+
+    @classmethod
+    def of_keys(cls, by_key: dict[str, str]) -> People:
+        """People of a folded spelling -> name map (`by_key` of a load over the same people.csv)."""
+        people = cls([])
+        people.by_key = by_key
+        return people
 
     def canonical(self, name: str) -> str:
         """The canonical name; a spelling with hidden characters is kept as written, for the model to refuse."""

@@ -93,6 +93,7 @@ class LoadReport:
     unchanged: bool = False  # the files were those of the last load: nothing was read
     restored: list[str] = field(default_factory=list)  # withdrawn moves back in the dataset: not news
     notices: tuple[str, ...] = ()  # entries of the folder that were skipped (a folder or a FIFO named *.csv)
+    read: int = 0  # moves.csv rows read and checked (fewer than the dataset's: only what changed was read)
 
     @property
     def total_changes(self) -> int:

@@ -13,6 +13,7 @@ from pathlib import Path
 from bot.answers import Engine
 from bot.datafiles import csv_files, open_regular
 from bot.dataset import DatasetReader
+from bot.dataset_reload import plan
 from bot.records import LoadReport
 from bot.store import Store
 
@@ -22,17 +23,30 @@ async def load_dataset(store: Store, data_dir: Path, progress: Callable[[int], N
     """Validate `data_dir` and apply it in one transaction (`DatasetInvalid`, and nothing written, on any error).
 
     Skipped when the files are byte for byte those of the last load (unless `force`): a bot restarting over a
-    big dataset does not read a million rows again to find nothing changed.
+    big dataset does not read a million rows again to find nothing changed. Otherwise only what changed since the
+    last load is read, when the record says what that was (bot.dataset_reload; `force` reads everything). The
+    database's own check (a big one is not checked at open), the files' digest and that plan run side by side.
     """
+    failed = None
+    try:
+        state, token = (None, None) if force else await store.reload_state()
+    except Exception as exc:  # (a damaged database: its check below says so)
+        state, token, failed = None, None, exc
+    steps = [asyncio.to_thread(dataset_digest, data_dir),  # (a big dataset's bytes: off the event loop)
+             asyncio.to_thread(plan, data_dir, state, token) if state is not None else asyncio.sleep(0)]
     if not store.checked:  # a database too big to check at open: never report a damaged one "unchanged"
-        await store.quick_check()
-    digest = await asyncio.to_thread(dataset_digest, data_dir)  # (a big dataset's bytes: off the event loop)
+        steps.append(store.quick_check())
+    digest, reload, *checked = await asyncio.gather(*steps, return_exceptions=True)
+    for outcome in (*checked, failed, digest, reload):
+        if isinstance(outcome, BaseException):
+            raise outcome
     notices = tuple(csv_files(data_dir)[1])
     if not force and digest and await store.get_meta("dataset_digest") == digest:
         return LoadReport(added=[], changed=[], removed=[], first_load=False, unchanged=True, notices=notices)
-    reader = DatasetReader(data_dir, progress)
+    reader = (DatasetReader(data_dir, progress) if reload is None
+              else DatasetReader(data_dir, progress, given=reload.given(), names=reload.names))
     report = await store.apply_dataset(reader, meta={"dataset_digest": digest} if digest else None,
-                                       allow_removals=allow_removals)
+                                       allow_removals=allow_removals, reload=reload)
     return replace(report, notices=notices)
 
 

@@ -22,6 +22,7 @@ from bot.store.loading import Loading
 from bot.store.moves import MoveWrites
 from bot.store.news import NewsTables
 from bot.store.reads import MoveReads
+from bot.store.reload import Reloading
 from bot.store.review import ReviewTables
 
 DEFAULT_TIMEOUT = 10.0
@@ -32,8 +33,8 @@ def is_url(target: str | PathLike[str]) -> bool:
     return str(target).startswith(("postgresql://", "postgres://"))
 
 
-class Store(MoveReads, MoveWrites, Loading, AlertTables, DigestTables, CadenceTables, NewsTables, ReviewTables,
-            ChartQueries, ABC):
+class Store(MoveReads, MoveWrites, Loading, Reloading, AlertTables, DigestTables, CadenceTables, NewsTables,
+            ReviewTables, ChartQueries, ABC):
     """movesbot's persistent record. `await Store.open(target)` with a SQLite file's path (the default) or a
     `postgresql://user@host:port/db` URL; `await store.close()`, or `async with`."""
 

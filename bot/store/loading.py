@@ -5,17 +5,22 @@ indexes, the staging tables, the settings of a big load) is the backend's, behin
 
 from __future__ import annotations
 
+import asyncio
 import json
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from collections import deque
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
-from bot.dataset import DatasetReader, collector_paused
+from bot.dataset import DatasetInvalid, DatasetReader, collector_paused
+from bot.dataset_chunks import CutInsideRow
+from bot.dataset_reload import Reload, small_digests
 from bot.records import LoadReport
 from bot.rows import MoveRow
 from bot.store import columns
 from bot.store.columns import MOVE_CONTENT, MOVE_ROW, SOURCE_COLUMNS
 from bot.store.errors import REMOVAL_SHARE, TooManyRemovals
+from bot.store.reload import StaleReload, cut_files
 
 
 class Loading:
@@ -23,6 +28,7 @@ class Loading:
 
     _db: Any
     _transaction: Callable[..., AbstractAsyncContextManager[Any]]
+    _WRITES_IN_FLIGHT = 1  # writes of a load handed to the database before the first is done (`_Queue`)
 
     @asynccontextmanager
     async def _bulk(self, db: Any) -> AsyncIterator[None]:
@@ -49,7 +55,7 @@ class Loading:
     # -- loading ------------------------------------------------------------------------------------------
 
     async def apply_dataset(self, reader: DatasetReader, meta: dict[str, str] | None = None, *,
-                            allow_removals: bool = False) -> LoadReport:
+                            allow_removals: bool = False, reload: Reload | None = None) -> LoadReport:
         """Make the database say what the dataset says, in one transaction, and log what changed.
 
         The reader's rows are written as they are read; if the reader finds any error, the transaction is rolled
@@ -61,64 +67,114 @@ class Loading:
         `meta` is written with the load (the dataset's digest, say). A load that would withdraw more than half of the
         dataset's moves raises `TooManyRemovals` (nothing written) unless `allow_removals`: a file cut short is more
         likely than that. A withdrawn move that comes back is `restored`: history, not news (no alert).
+
+        With a `reload` (`reload_plan`), the reader was given only the chunks of the files that changed since the
+        last load, and what they name: the same report, written the same way, from those rows. Any doubt (an error
+        in them, the record changed meanwhile, a move repeated under another id) and the whole dataset is read.
         """
         with collector_paused():
-            return await self._apply_dataset(reader, meta or {}, allow_removals)
+            if reload is not None:
+                try:
+                    return await self._apply_dataset(reader, meta or {}, allow_removals, reload)
+                except (DatasetInvalid, CutInsideRow, StaleReload):
+                    reader = DatasetReader(reader.data_dir, reader.progress)
+            return await self._apply_dataset(reader, meta or {}, allow_removals, None)
 
-    async def _apply_dataset(self, reader: DatasetReader, meta: dict[str, str], allow_removals: bool) -> LoadReport:
+    async def _apply_dataset(self, reader: DatasetReader, meta: dict[str, str], allow_removals: bool,
+                             reload: Reload | None) -> LoadReport:
         at = columns.now_iso()
         empty = not await self._db.execute_fetchall("SELECT 1 FROM moves LIMIT 1")
-        async with self._transaction(bulk=empty) as db, self._bulk(db):
-            first_load = not await db.execute_fetchall("SELECT 1 FROM moves LIMIT 1")
-            names = await _NameIds.read(db, self._write_rows)
-            await names.add_dataset_names(db, reader)
-            await self._replace_aliases(db, reader, names)
-            indexes = await self._drop_move_indexes(db) if first_load else []
-            tables = ("moves", "sources") if first_load else await self._staging(db)
-            await self._write_dataset(db, reader, names, tables, at)
-            if first_load:
-                for sql in indexes:
-                    await db.execute(sql)
-                await db.execute("INSERT INTO move_events (move_id, kind, origin, news, at)"
-                                 " SELECT id, 'added', 'dataset', 0, CAST(? AS TEXT) FROM moves ORDER BY rowid", (at,))
-                added, changed, removed, restored = list(reader.move_lines), [], [], []
-            else:
-                completing = await _completions(db)
-                added, changed, removed, restored = await self._apply_changes(db, at, allow_removals)
-                await self._log_completions(db, completing, at)
-                await self.enqueue(db, [m for m in added if m not in completing], "new", at)
-                await self.enqueue(db, [m for m in changed if m not in completing], "correction", at)
-                await self.enqueue_completion(db, [m for m in added + changed if m in completing], at)
-                await db.execute("DROP TABLE temp.load_moves")
-                await db.execute("DROP TABLE temp.load_sources")
-            await db.execute("DELETE FROM roles")
-            await db.executemany(
-                "INSERT INTO roles (person_id, org_id, team_id, role, as_of, as_of_precision, url, supports)"
-                " VALUES (?,?,?,?,?,?,?,?)",
-                [(names.people[r.person], names.orgs[r.org], names.teams[r.org, r.team] if r.team else None,
-                  r.role, r.as_of, r.as_of_precision, r.url, r.supports) for r in reader.roles])
-            meta = {**meta, "dataset_loaded_at": at, "dataset_moves": str(len(reader.move_lines))}
-            await db.executemany("INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value=excluded.value",
-                                 list(meta.items()))
-            await self._ids_taken(db)
+        if reload is not None and (empty or small_digests(reader.data_dir) != reload.small):
+            raise StaleReload("the small files changed since the load was planned")
+        # a full load cuts the files in chunks (bot.dataset_chunks) meanwhile, in a thread, for the next load
+        cutting = None if reload is not None else asyncio.ensure_future(asyncio.to_thread(cut_files, reader.data_dir))
+        try:
+            async with self._transaction(bulk=empty) as db, self._bulk(db):
+                first_load = not await db.execute_fetchall("SELECT 1 FROM moves LIMIT 1")
+                if reload is not None:
+                    await self._check_token(db, reload)
+                names = await _NameIds.read(db, self._write_rows, lazy=reload is not None)
+                if reload is None:
+                    await names.add_dataset_names(db, reader)
+                    await self._replace_aliases(db, reader, names)
+                else:  # (the small files are those of the last load: their names and aliases are on record)
+                    await names.add_role_names(db, reader)
+                if first_load:
+                    added, changed, removed, restored = await self._first_load(db, reader, names, at)
+                else:
+                    added, changed, removed, restored = await self._later_load(db, reader, names, at,
+                                                                               allow_removals, reload)
+                await self._record_chunks(db, reader, reload, cutting)
+                await db.execute("DELETE FROM roles")
+                await db.executemany(
+                    "INSERT INTO roles (person_id, org_id, team_id, role, as_of, as_of_precision, url, supports)"
+                    " VALUES (?,?,?,?,?,?,?,?)",
+                    [(names.people[r.person], names.orgs[r.org], names.teams[r.org, r.team] if r.team else None,
+                      r.role, r.as_of, r.as_of_precision, r.url, r.supports) for r in reader.roles])
+                total = len(reader.move_lines) + (reload.kept_moves if reload is not None else 0)
+                meta = {**meta, "dataset_loaded_at": at, "dataset_moves": str(total)}
+                await db.executemany("INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE"
+                                     " SET value=excluded.value", list(meta.items()))
+                await self._ids_taken(db)
+        finally:
+            if cutting is not None and not cutting.done():
+                cutting.cancel()
         return LoadReport(added=added, changed=changed, removed=removed, first_load=first_load,
-                          roles=len(reader.roles), restored=restored)
+                          roles=len(reader.roles), restored=restored, read=len(reader.move_lines))
+
+    async def _first_load(self, db: Any, reader: DatasetReader, names: _NameIds,
+                          at: str) -> tuple[list[str], list[str], list[str], list[str]]:
+        """Into the empty tables; their indexes built once, after the rows; history, not news."""
+        indexes = await self._drop_move_indexes(db)
+        await self._write_dataset(db, reader, names, ("moves", "sources"), at)
+        for sql in indexes:
+            await db.execute(sql)
+        await db.execute("INSERT INTO move_events (move_id, kind, origin, news, at)"
+                         " SELECT id, 'added', 'dataset', 0, CAST(? AS TEXT) FROM moves ORDER BY rowid", (at,))
+        return list(reader.move_lines), [], [], []
+
+    async def _later_load(self, db: Any, reader: DatasetReader, names: _NameIds, at: str, allow_removals: bool,
+                          reload: Reload | None) -> tuple[list[str], list[str], list[str], list[str]]:
+        """Through the staging tables, compared with the record in SQL; news and alerts for what changed."""
+        tables = await self._staging(db)
+        await self._write_dataset(db, reader, names, tables, at)
+        gone = "{0} NOT IN (SELECT id FROM temp.load_moves)"  # a move on record that the dataset no longer has
+        if reload is not None:
+            await self._same_moves(db, reload)
+            await self._write_rows(db, "temp.load_gone", ("id",), [(i,) for i in sorted(reload.ids)])
+            gone = "{0} IN (SELECT id FROM temp.load_gone) AND " + gone
+        completing = await _completions(db, gone.format("m.id"))
+        added, changed, removed, restored = await (
+            self._apply_changes(db, at, allow_removals) if reload is None
+            else self._apply_changes(db, at, allow_removals, gone=gone.format("id")))
+        await self._log_completions(db, completing, at)
+        await self.enqueue(db, [m for m in added if m not in completing], "new", at)
+        await self.enqueue(db, [m for m in changed if m not in completing], "correction", at)
+        await self.enqueue_completion(db, [m for m in added + changed if m in completing], at)
+        for table in ("load_moves", "load_sources", "load_gone"):
+            await db.execute(f"DROP TABLE temp.{table}")
+        return added, changed, removed, restored
 
     async def _write_dataset(self, db: Any, reader: DatasetReader, names: _NameIds, tables: tuple[str, str],
                              at: str) -> None:
         """The reader's moves and sources into `tables`, as they are read; past the first error nothing more is
         written (the reader reads on, for the other errors), and `reader.check()` raises them."""
-        for chunk in reader.moves():
-            if not reader.errors:
-                await names.add_new(db, chunk)
-                await self._write_rows(db, tables[0], MOVE_ROW, names.move_rows(chunk, at))
-        for chunk in reader.sources():
-            if not reader.errors:
-                await self._write_rows(db, tables[1], SOURCE_COLUMNS, chunk)
+        queue = _Queue(self._WRITES_IN_FLIGHT)
+        try:
+            for chunk in reader.moves():
+                if not reader.errors:
+                    await names.add_new(db, chunk, queue)
+                    await queue.put(self._write_rows(db, tables[0], MOVE_ROW, names.move_rows(chunk, at)))
+            for chunk in reader.sources():
+                if not reader.errors:
+                    await queue.put(self._write_rows(db, tables[1], SOURCE_COLUMNS, chunk))
+        finally:
+            await queue.drain()
         reader.check()
 
-    async def _apply_changes(self, db: Any, at: str,
-                             allow_removals: bool) -> tuple[list[str], list[str], list[str], list[str]]:
+    async def _apply_changes(self, db: Any, at: str, allow_removals: bool,
+                             gone: str = "id NOT IN (SELECT id FROM temp.load_moves)",
+                             ) -> tuple[list[str], list[str], list[str], list[str]]:
         """A load over earlier ones, from the staged rows: write what was added, changed or restored, retract what
         left, log each (added and changed as news; restored, a withdrawn move back, not). Rows are compared column
         by column, and sources as sets of rows."""
@@ -138,7 +194,8 @@ class Loading:
         await db.execute(f"""
             INSERT OR IGNORE INTO temp.load_changes
             SELECT d.move_id, CASE WHEN m.retracted_at IS NOT NULL THEN 'restored' ELSE 'changed' END, n.rowid FROM (
-                SELECT move_id FROM (SELECT {sources} FROM temp.load_sources EXCEPT SELECT {sources} FROM sources) AS a
+                SELECT move_id FROM (SELECT {sources} FROM temp.load_sources EXCEPT SELECT {sources} FROM sources
+                                     WHERE move_id IN (SELECT id FROM temp.load_moves)) AS a
                 UNION
                 SELECT move_id FROM (SELECT {sources} FROM sources WHERE move_id IN (SELECT id FROM temp.load_moves)
                                      EXCEPT SELECT {sources} FROM temp.load_sources) AS b
@@ -148,8 +205,7 @@ class Loading:
         changed = [mid for mid, kind in rows if kind == "changed"]
         restored = [mid for mid, kind in rows if kind == "restored"]
         removed = [row[0] for row in await db.execute_fetchall(
-            "SELECT id FROM moves WHERE origin = 'dataset' AND retracted_at IS NULL"
-            " AND id NOT IN (SELECT id FROM temp.load_moves) ORDER BY rowid")]
+            f"SELECT id FROM moves WHERE origin = 'dataset' AND retracted_at IS NULL AND {gone} ORDER BY rowid")]
         if removed and not allow_removals:
             live = (await db.execute_fetchall(
                 "SELECT count(*) FROM moves WHERE origin = 'dataset' AND retracted_at IS NULL"))[0][0]
@@ -209,26 +265,69 @@ class Loading:
     # -- recording one move (CLI, Discord) ------------------------------------------------------------------
 
 
+class _Queue:
+    """Writes handed to the database while the reader reads the next chunk: up to `depth` in flight, in order (the
+    backend runs them in the order given: SQLite's connection has a thread and a queue of its own); `depth` 1 waits
+    for each (an asyncpg connection runs one statement at a time)."""
+
+    def __init__(self, depth: int):
+        self.depth = depth
+        self.pending: deque[asyncio.Future] = deque()
+
+    async def put(self, write: Awaitable[Any]) -> None:
+        if self.depth <= 1:
+            await write
+            return
+        self.pending.append(asyncio.ensure_future(write))
+        while len(self.pending) >= self.depth:
+            await self.pending.popleft()
+
+    async def drain(self) -> None:
+        while self.pending:
+            await self.pending.popleft()
+
+
 class _NameIds:
     """Name -> id of every org, team and person; a name the load meets for the first time gets the next id and
     its row before the first move that uses it (the load's transaction is the only writer)."""
 
     def __init__(self, orgs: dict[str, int], teams: dict[tuple[str, str], int], people: dict[str, int],
-                 next_ids: dict[str, int], write: Callable[..., Any]):
+                 next_ids: dict[str, int], write: Callable[..., Any], lazy: bool = False):
         self.orgs, self.teams, self.people = orgs, teams, people
         self._next = next_ids
         self._write = write
+        self._lazy = lazy
 
     @classmethod
-    async def read(cls, db: Any, write: Callable[..., Any]) -> _NameIds:
-        """The names on record; `write(db, table, columns, rows)` writes the new ones (the backend's bulk way)."""
+    async def read(cls, db: Any, write: Callable[..., Any], *, lazy: bool = False) -> _NameIds:
+        """The names on record (`lazy`: none yet; each looked up when a row names it, for a load of a few rows);
+        `write(db, table, columns, rows)` writes the new ones (the backend's bulk way)."""
+        next_ids = {table: (await db.execute_fetchall(f"SELECT coalesce(max(id), 0) + 1 FROM {table}"))[0][0]
+                    for table in ("orgs", "teams", "people")}
+        if lazy:
+            return cls({}, {}, {}, next_ids, write, lazy=True)
         orgs = {name: id_ for id_, name in await db.execute_fetchall("SELECT id, name FROM orgs")}
         teams = {(org, name): id_ for id_, org, name in await db.execute_fetchall(
             "SELECT t.id, o.name, t.name FROM teams t JOIN orgs o ON o.id = t.org_id")}
         people = {name: id_ for id_, name in await db.execute_fetchall("SELECT id, name FROM people")}
-        next_ids = {table: (await db.execute_fetchall(f"SELECT coalesce(max(id), 0) + 1 FROM {table}"))[0][0]
-                    for table in ("orgs", "teams", "people")}
         return cls(orgs, teams, people, next_ids, write)
+
+    async def _look_up(self, db: Any, orgs: list[str], teams: list[tuple[str, str]], people: list[str]) -> None:
+        """The ids on record of these names (lazy mode)."""
+        wanted = [o for o in dict.fromkeys([*orgs, *(org for org, _ in teams)]) if o not in self.orgs]
+        for part in columns.chunks(wanted):
+            self.orgs.update(await db.execute_fetchall(
+                f"SELECT name, id FROM orgs WHERE name IN ({columns.marks(part)})", part))
+        keys = {k for k in teams if k not in self.teams}
+        for part in columns.chunks(list(dict.fromkeys(org for org, _ in keys))):
+            for id_, org, name in await db.execute_fetchall(
+                    "SELECT t.id, o.name, t.name FROM teams t JOIN orgs o ON o.id = t.org_id"
+                    f" WHERE o.name IN ({columns.marks(part)})", part):
+                if (org, name) in keys:
+                    self.teams[org, name] = id_
+        for part in columns.chunks([p for p in dict.fromkeys(people) if p not in self.people]):
+            self.people.update(await db.execute_fetchall(
+                f"SELECT name, id FROM people WHERE name IN ({columns.marks(part)})", part))
 
     async def add_dataset_names(self, db: Any, reader: DatasetReader) -> None:
         """The names of the small files (orgs, teams, people, roles), in their order."""
@@ -237,7 +336,12 @@ class _NameIds:
         people = [p.name for p in reader.people] + [r.person for r in reader.roles]
         await self._add(db, orgs, teams, people)
 
-    async def add_new(self, db: Any, chunk: Sequence[MoveRow]) -> None:
+    async def add_role_names(self, db: Any, reader: DatasetReader) -> None:
+        """The names of roles.csv (a lazy load's small files are on record already)."""
+        await self._add(db, [r.org for r in reader.roles], [(r.org, r.team) for r in reader.roles if r.team],
+                        [r.person for r in reader.roles])
+
+    async def add_new(self, db: Any, chunk: Sequence[MoveRow], queue: _Queue | None = None) -> None:
         """The names of a chunk of moves that have no id yet."""
         orgs, teams, people = self.orgs, self.teams, self.people
         new_orgs = [o for m in chunk for o in (m.from_org, m.to_org) if o is not None and o not in orgs]
@@ -245,10 +349,13 @@ class _NameIds:
                      if k[1] and k not in teams]
         new_people = [m.person for m in chunk if m.person not in people]
         if new_orgs or new_teams or new_people:
-            await self._add(db, new_orgs, new_teams, new_people)
+            await self._add(db, new_orgs, new_teams, new_people, queue)
 
-    async def _add(self, db: Any, orgs: Iterable[str], teams: Iterable[tuple[str, str]],
-                   people: Iterable[str]) -> None:
+    async def _add(self, db: Any, orgs: Iterable[str], teams: Iterable[tuple[str, str]], people: Iterable[str],
+                   queue: _Queue | None = None) -> None:
+        orgs, teams, people = list(orgs), list(teams), list(people)
+        if self._lazy:
+            await self._look_up(db, orgs, teams, people)
         rows: dict[str, list[tuple]] = {"orgs": [], "teams": [], "people": []}
         for name in dict.fromkeys(orgs):
             if name not in self.orgs:
@@ -265,7 +372,8 @@ class _NameIds:
         for table, names in (("orgs", ("id", "name")), ("teams", ("id", "org_id", "name")),
                              ("people", ("id", "name"))):
             if rows[table]:
-                await self._write(db, table, names, rows[table])
+                write = self._write(db, table, names, rows[table])
+                await (queue.put(write) if queue is not None else write)
 
     def _take(self, table: str) -> int:
         id_ = self._next[table]
@@ -282,15 +390,15 @@ class _NameIds:
                      status, notes, _) in chunk]
 
 
-async def _completions(db: Any) -> dict[str, str]:
+async def _completions(db: Any, gone: str) -> dict[str, str]:
     """Departures (no destination) that the staged dataset completes, as {completing move id: departure id}: the
     same row now with a destination, or the row replaced by a move of the same person from the same org within a
     year. Starts from the live departures, which are few."""
-    rows = await db.execute_fetchall("""
+    rows = await db.execute_fetchall(f"""
         SELECT n.id, m.id, n.date, m.date, n.id = m.id FROM moves m
           JOIN temp.load_moves n ON n.person_id = m.person_id AND n.from_org_id = m.from_org_id
          WHERE m.to_org_id IS NULL AND m.retracted_at IS NULL AND m.origin = 'dataset' AND n.to_org_id IS NOT NULL
-           AND (n.id = m.id OR (m.id NOT IN (SELECT id FROM temp.load_moves)
+           AND (n.id = m.id OR ({gone}
                                 AND n.id NOT IN (SELECT id FROM moves WHERE retracted_at IS NULL)))""")
     return {new: old for new, old, new_date, old_date, same in rows
             if same or abs(int(new_date[:4]) - int(old_date[:4])) <= 1}

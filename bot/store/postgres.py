@@ -220,13 +220,15 @@ class PostgresStore(Store):
                                               for table, name, definition in keys]
 
     async def _staging(self, db: PgConnection) -> tuple[str, str]:
-        await db.execute("DROP TABLE IF EXISTS pg_temp.load_moves, pg_temp.load_sources")
+        await db.execute("DROP TABLE IF EXISTS pg_temp.load_moves, pg_temp.load_sources")  # (and load_gone, below)
         content = ", ".join(f"{c} {_column_type(c)}" for c in MOVE_CONTENT)
         await db.execute("CREATE TEMP TABLE load_moves (rowid BIGINT GENERATED ALWAYS AS IDENTITY,"
                          f' id TEXT COLLATE "C" PRIMARY KEY, {content}, recorded_at TEXT, updated_at TEXT)')
         await db.execute('CREATE TEMP TABLE load_sources (move_id TEXT COLLATE "C", position BIGINT, url TEXT,'
                          " title TEXT, publisher TEXT, published TEXT, language TEXT, supports TEXT,"
                          " PRIMARY KEY (move_id, position))")
+        await db.execute("DROP TABLE IF EXISTS pg_temp.load_gone")
+        await db.execute('CREATE TEMP TABLE load_gone (id TEXT COLLATE "C" PRIMARY KEY)')
         return "temp.load_moves", "temp.load_sources"
 
     async def _ids_taken(self, db: PgConnection) -> None:

@@ -53,6 +53,7 @@ class SQLiteStore(Store):
         self._leads: dict[str, int] = {}  # role -> the file descriptor holding its lock
 
     backend = "sqlite"
+    _WRITES_IN_FLIGHT = 3  # (the load's writes run on the connection's thread while the next chunk is read)
 
     @classmethod
     async def connect(cls, path: Path | str, *, timeout: float = _BUSY_TIMEOUT_MS / 1000) -> SQLiteStore:
@@ -227,7 +228,8 @@ class SQLiteStore(Store):
 
     async def _write_rows(self, db: aiosqlite.Connection, table: str, columns: Sequence[str],
                           rows: list[tuple]) -> None:
-        await db.executemany(insert_sql(table, columns), rows)
+        cursor = await db.executemany(insert_sql(table, columns), rows)
+        await cursor.close()  # on the connection's thread: freed here, it would race the next write running there
 
     async def _drop_move_indexes(self, db: aiosqlite.Connection) -> list[str]:
         indexes = await db.execute_fetchall(
@@ -244,5 +246,7 @@ class SQLiteStore(Store):
         await db.execute("CREATE TEMP TABLE load_sources (move_id TEXT, position INTEGER, url TEXT, title TEXT,"
                          " publisher TEXT, published TEXT, language TEXT, supports TEXT,"
                          " PRIMARY KEY (move_id, position)) WITHOUT ROWID")
+        await db.execute("DROP TABLE IF EXISTS temp.load_gone")
+        await db.execute("CREATE TEMP TABLE load_gone (id TEXT PRIMARY KEY) WITHOUT ROWID")
         return "temp.load_moves", "temp.load_sources"
 
