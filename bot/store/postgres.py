@@ -19,6 +19,7 @@ from contextlib import asynccontextmanager
 import asyncpg
 
 from bot.dataset import DatasetReader
+from bot.dataset_reload import Reload
 from bot.records import LoadReport
 from bot.store.base import Store
 from bot.store.columns import MOVE_CONTENT, now_iso
@@ -167,13 +168,13 @@ class PostgresStore(Store):
     # -- the load's hooks (bot.store.loading) ----------------------------------------------------------------
 
     async def apply_dataset(self, reader: DatasetReader, meta: dict[str, str] | None = None, *,
-                            allow_removals: bool = False) -> LoadReport:
+                            allow_removals: bool = False, reload: Reload | None = None) -> LoadReport:
         """`Loading.apply_dataset`, then, after a first load, VACUUM (ANALYZE) of the tables it filled. The planner
         has no statistics for a table filled in one transaction until autovacuum comes by, a minute later at best,
         and plans the answers' queries blind meanwhile; and until its pages are marked all-visible, counting the
         live moves reads every row of the table, not just the index (bench `pg_answer`: ask's p99 at 100k moves
         30 ms -> 12 ms). The load is committed by then: a failure here is a warning, not a failed load."""
-        report = await super().apply_dataset(reader, meta, allow_removals=allow_removals)
+        report = await super().apply_dataset(reader, meta, allow_removals=allow_removals, reload=reload)
         if report.first_load and report.added:
             try:
                 conn = await asyncpg.connect(self.url, timeout=max(self.timeout, 0.1),  # (see _bulk)
