@@ -274,3 +274,18 @@ async def test_a_plan_made_before_another_load_is_not_used(tmp_path):
                                            reload=reload)
     assert report.changed == [read_rows(DATA_DIR / "moves.csv")[150]["id"]]
     assert report.read == len(read_rows(DATA_DIR / "moves.csv"))
+
+
+async def test_a_record_made_under_another_schema_is_not_used(tmp_path):
+    """A migration may rewrite moves: the chunks recorded before it are not trusted; everything is read."""
+    import json
+
+    data = Path(shutil.copytree(DATA_DIR, tmp_path / "data"))
+    _edit("moves.csv", lambda rows: _row(rows, 150, notes="After a migration."))(data)
+    async with await Store.open(tmp_path / "db.sqlite") as store:
+        await load_dataset(store, DATA_DIR)
+        info = json.loads(await store.get_meta("dataset_chunks"))
+        await store.set_meta("dataset_chunks", json.dumps({**info, "schema": info["schema"] - 1}))
+        report = await load_dataset(store, data)
+    assert report.changed == [read_rows(DATA_DIR / "moves.csv")[150]["id"]]
+    assert report.read == len(read_rows(DATA_DIR / "moves.csv"))

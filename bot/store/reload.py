@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +42,7 @@ class Reloading:
 
     _db: Any
     _write_rows: Callable[..., Any]
+    schema_version: Callable[[], Awaitable[int]]
 
     async def reload_state(self) -> tuple[ChunkState | None, tuple[str, frozenset[str]]]:
         """What the last load recorded of the files (None: nothing; read everything) and a token of what says it
@@ -51,6 +52,8 @@ class Reloading:
         if not token[0]:
             return None, token
         info = json.loads(token[0])
+        if info.get("schema") != await self.schema_version():  # (a migration may have rewritten moves)
+            return None, token
         small: dict[str, str] = {}
         names = ""
         found: dict[str, dict[str, list[str]]] = {name: {} for name in BIG}
@@ -120,8 +123,10 @@ class Reloading:
         if rows:
             await self._write_rows(db, "dataset_chunks", _COLUMNS, rows)
         seq = (await db.execute_fetchall("SELECT coalesce(max(seq), 0) FROM move_events"))[0][0]
+        schema = (await db.execute_fetchall("SELECT max(version) FROM schema_migrations"))[0][0]
         await db.execute("INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                         (_KEY, json.dumps({"version": state_version(), "seq": seq, "load": os.urandom(8).hex()})))
+                         (_KEY, json.dumps({"version": state_version(), "schema": schema, "seq": seq,
+                                            "load": os.urandom(8).hex()})))
 
 
 def cut_files(data_dir: Path) -> dict[str, Any] | None:
