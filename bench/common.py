@@ -144,3 +144,17 @@ def machine() -> dict[str, str]:
     return {"cpu": f"{cpu} x {os.cpu_count()}", "memory": memory, "os": platform.platform(),
             "python": platform.python_version(), "sqlite (python)": sqlite3.sqlite_version,
             "sqlite3 cli": sqlite_cli}
+
+
+def ask_figures(name: str, times: Sequence[float], floor: Sequence[float], unindexed: Sequence[object],
+                distinct: str, where: str = "") -> list[Figure]:
+    """The `ask` figures of either backend: p50 and p99 against one store call, and the statements whose plan reads
+    a table without an index (goal: none)."""
+    return [
+        Figure(f"{name}_p50", percentile(times, 50) * 1000, "ms", percentile(floor, 50) * 1000, None, None,
+               note=f"{where}reference: one store call (a move and its sources)"),
+        Figure(f"{name}_p99", percentile(times, 99) * 1000, "ms", percentile(floor, 99) * 1000, "p99 < 20 ms",
+               percentile(times, 99) < 0.020),
+        Figure(f"{name}_statements_without_index", len(unindexed), "count", None, "0", not unindexed,
+               note=f"of {distinct} distinct statements"),
+    ]

@@ -21,7 +21,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from bench.common import OUT, ChildRun, Figure, Scale, label, percentile, run_child
+from bench.common import OUT, ChildRun, Figure, Scale, ask_figures, label, run_child
 from tests.pg_server import PgServer, run_sync
 
 # PostgreSQL's own defaults, where the tests' server turns durability off: a benchmark measures what production does.
@@ -202,15 +202,8 @@ def bench_pg_answer(scale: Scale, data: Path, questions: list[str]) -> list[Figu
         times, floor, unindexed, distinct = asyncio.run(_answer(server.url(name), questions))
     for sql, scans in unindexed:
         print(f"  unindexed: {sql} -> {scans}", flush=True)
-    name = f"pg_ask_{label(scale.mid)}"
-    return [
-        Figure(f"{name}_p50", percentile(times, 50) * 1000, "ms", percentile(floor, 50) * 1000, None, None,
-               note="over loopback; reference: one store call (a move and its sources)"),
-        Figure(f"{name}_p99", percentile(times, 99) * 1000, "ms", percentile(floor, 99) * 1000, "p99 < 20 ms",
-               percentile(times, 99) < 0.020),
-        Figure(f"{name}_statements_without_index", len(unindexed), "count", None, "0", not unindexed,
-               note=f"of {distinct} distinct statements (plans with enable_seqscan off)"),
-    ]
+    return ask_figures(f"pg_ask_{label(scale.mid)}", times, floor, unindexed,
+                       f"{distinct} (plans with enable_seqscan off)", where="over loopback; ")
 
 
 async def _answer(url: str, questions: list[str]) -> tuple[list[float], list[float], list[tuple[str, list]], int]:

@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench.common import FULL, OUT, QUICK, ROOT, Figure, Scale, label, machine, percentile, run_child
+from bench.common import FULL, OUT, QUICK, ROOT, Figure, Scale, ask_figures, label, machine, percentile, run_child
 from bench.generate import generate, person_names
 from bench.queries import misspell, question_mix
 
@@ -342,15 +342,7 @@ async def _answer(scale: Scale) -> list[Figure]:
         await store.close()
     for sql, scans in unindexed:
         print(f"  unindexed: {sql} -> {scans}", flush=True)
-    name = f"ask_{label(scale.mid)}"
-    return [
-        Figure(f"{name}_p50", percentile(times, 50) * 1000, "ms", percentile(floor, 50) * 1000, None, None,
-               note="reference: one store call (a move and its sources)"),
-        Figure(f"{name}_p99", percentile(times, 99) * 1000, "ms", percentile(floor, 99) * 1000, "p99 < 20 ms",
-               percentile(times, 99) < 0.020),
-        Figure(f"{name}_statements_without_index", len(unindexed), "count", None, "0", not unindexed,
-               note=f"of {len({s for s, _ in seen})} distinct statements"),
-    ]
+    return ask_figures(f"ask_{label(scale.mid)}", times, floor, unindexed, str(len({s for s, _ in seen})))
 
 
 # -- charts: bench/charts_bench.py -----------------------------------------------------------------------------------
