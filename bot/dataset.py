@@ -299,6 +299,7 @@ class DatasetReader:
             raise RuntimeError("check() comes after moves() and sources()")
         self._state = "done"
         counts = None if "sources.csv" in self._broken else self._counts
+        self._counts = None  # (a million entries at a million moves, of no use past this check: freed with it)
         for move_id, line in chain(self.move_lines.items(), self._rejected.items()) if counts is not None else ():
             if move_id not in counts:  # (no noise when sources.csv could not be read)
                 self.errors.append(DatasetError("moves.csv", line, f"move '{move_id}' has no source in sources.csv "
