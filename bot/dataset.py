@@ -23,6 +23,7 @@ import os
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from hashlib import blake2b as _digest
 from itertools import chain
 from pathlib import Path
 
@@ -171,7 +172,7 @@ class DatasetReader:
     def _moves(self, size: int) -> Iterator[list[MoveRow]]:
         errors, people, names, move_lines = self.errors, self._people, self._names, self.move_lines
         by_key = people.by_key
-        same_move: dict[str, int] = {}  # person (folded), from, to and date -> the row
+        same_move: dict[bytes, int] = {}  # digest of person (folded), from, to and date -> the row
         places: dict[tuple[str, str, str, str], tuple[dict[str, str | None], list[tuple[str, str]]]] = {}
         clean: dict[tuple[str, str, str], tuple[str, str | None, str | None] | None] = {}  # as written -> as kept
         columns, table = self._open("moves.csv")
@@ -207,9 +208,12 @@ class DatasetReader:
                 errors.append(DatasetError("moves.csv", line, f"id '{row.id}' is already used on row "
                                                               f"{move_lines[row.id]}", "id"))
                 continue
-            # one string, not a tuple of four (a million of them): names hold no control character, so no "\0"
-            key = (f"{fold(row.person) if row.person != person else person_key}\0{row.from_org}\0"
-                   f"{row.to_org or ''}\0{row.date}")
+            # a 16-byte digest of one string, not a tuple of four nor the string (a million of them, held to the end
+            # of the file: half the memory); names hold no control character, so no "\0"; and two moves whose
+            # digests agree by chance (one in 2**128, the odds the chunk digests of bot.dataset_chunks take) are
+            # not to be met
+            key = _digest(f"{fold(row.person) if row.person != person else person_key}\0{row.from_org}\0"
+                          f"{row.to_org or ''}\0{row.date}".encode(), digest_size=16).digest()
             if key in same_move:
                 errors.append(DatasetError("moves.csv", line, f"duplicates the move on row {same_move[key]} "
                                                               "(same person, orgs and date)"))
@@ -295,6 +299,7 @@ class DatasetReader:
             raise RuntimeError("check() comes after moves() and sources()")
         self._state = "done"
         counts = None if "sources.csv" in self._broken else self._counts
+        self._counts = None  # (a million entries at a million moves, of no use past this check: freed with it)
         for move_id, line in chain(self.move_lines.items(), self._rejected.items()) if counts is not None else ():
             if move_id not in counts:  # (no noise when sources.csv could not be read)
                 self.errors.append(DatasetError("moves.csv", line, f"move '{move_id}' has no source in sources.csv "

@@ -110,18 +110,22 @@ class Reloading:
             for part in chunks(stale):
                 await db.executemany("DELETE FROM dataset_chunks WHERE file = ? AND digest = ?", part)
             rows = []
-        lines = {"moves.csv": (reader.move_lines.values(), list(reader.move_lines)),
-                 "sources.csv": (reader.source_runs[0], reader.source_runs[1])}
-        for name in BIG:
+        if rows:
+            await self._write_rows(db, "dataset_chunks", _COLUMNS, rows)
+        for name in BIG:  # one file at a time: a million moves' ids twice over come at the load's peak of memory
             chunked: FileChunks = files[name]  # type: ignore[assignment]
+            lines, ids = ((reader.move_lines.values(), list(reader.move_lines)) if name == "moves.csv"
+                          else reader.source_runs)
             seen: set[str] = set()
-            for i, ids in chunk_ids(chunked, *lines[name], only=read[name]).items():
+            rows = []
+            for i, of_chunk in chunk_ids(chunked, lines, ids, only=read[name]).items():
                 digest = chunked.digests[i]
                 if digest not in seen:  # (two chunks alike: blank lines; the second is read each time)
                     seen.add(digest)
-                    rows.append((name, digest, "\n".join(ids)))
-        if rows:
-            await self._write_rows(db, "dataset_chunks", _COLUMNS, rows)
+                    rows.append((name, digest, "\n".join(of_chunk)))
+            del lines, ids
+            if rows:
+                await self._write_rows(db, "dataset_chunks", _COLUMNS, rows)
         seq = (await db.execute_fetchall("SELECT coalesce(max(seq), 0) FROM move_events"))[0][0]
         schema = (await db.execute_fetchall("SELECT max(version) FROM schema_migrations"))[0][0]
         await db.execute("INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",

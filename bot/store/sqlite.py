@@ -213,18 +213,16 @@ class SQLiteStore(Store):
 
     @asynccontextmanager
     async def _bulk(self, db: aiosqlite.Connection) -> AsyncIterator[None]:
-        """256 MiB of page cache for a big load, and no CHECK constraints on its rows: they come from validated
-        `MoveRow`s, whose values are of the same closed sets (`Status`, `DateBasis`, `DatePrecision`), and SQLite
-        evaluates each `IN (...)` list by building a temporary table for every row, which doubles the cost of a
-        bulk insert."""
-        cache = (await db.execute_fetchall("PRAGMA cache_size"))[0][0]
-        await db.execute("PRAGMA cache_size = -262144")
+        """No CHECK constraints on a big load's rows: they come from validated `MoveRow`s, whose values are of the
+        same closed sets (`Status`, `DateBasis`, `DatePrecision`), and SQLite evaluates each `IN (...)` list by
+        building a temporary table for every row, which doubles the cost of a bulk insert. The page cache stays
+        SQLite's default: rows are appended in order and the indexes sorted once, so a bigger cache made a 1M-move
+        load no faster and its process 290 MB bigger (bench/load_bench.py)."""
         await db.execute("PRAGMA ignore_check_constraints = ON")
         try:
             yield
         finally:
             await db.execute("PRAGMA ignore_check_constraints = OFF")
-            await db.execute(f"PRAGMA cache_size = {int(cache)}")
 
     async def _write_rows(self, db: aiosqlite.Connection, table: str, columns: Sequence[str],
                           rows: list[tuple]) -> None:
