@@ -131,3 +131,23 @@ async def test_an_impossible_shard_is_refused_with_4010(fake_discord: FakeDiscor
             closing = await ws.receive()
             assert closing.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED) and ws.close_code == 4010, shard
     assert not fake.live_shards
+
+
+async def test_a_pause_in_a_guild_of_another_shard_is_told_to_that_server(fake_discord: FakeDiscord) -> None:
+    """Any process may deliver to any channel, so the one that finds a channel gone may not hold its guild: it asks
+    Discord for the guild and posts the notice in its system channel all the same (mentioning nobody)."""
+    from bot.discord_bot.alert_sender import PAUSED, DiscordSender
+
+    fake = fake_discord
+    channels = guilds_in_shards(fake, 2, per_shard=1)
+    elsewhere = channels[1][0]
+    guild = fake.guilds[elsewhere.guild_id]
+    guild.system_channel_id = elsewhere.id
+    gone = fake.add_channel("alerts", guild_id=elsewhere.guild_id)
+    async with sharded(fake, 0) as bot:
+        assert bot.get_guild(int(elsewhere.guild_id)) is None  # shard 1's guild: not this process's
+        await DiscordSender(bot).notify_paused(int(elsewhere.guild_id), int(gone.id), "the channel no longer exists")
+    posts = [r for r in fake.requests if r.method == "POST" and r.path == f"/channels/{elsewhere.id}/messages"]
+    assert len(posts) == 1 and posts[0].status == 200
+    assert posts[0].json["content"] == PAUSED["en"].format(channel=int(gone.id), reason="the channel no longer exists")
+    assert posts[0].json["allowed_mentions"] == {"parse": []}

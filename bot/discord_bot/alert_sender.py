@@ -89,7 +89,8 @@ class DiscordSender:
 
     async def notify_paused(self, guild_id: int, channel_id: int, reason: str) -> None:
         guild = self.client.get_guild(guild_id)
-        if guild is None:
+        if guild is None:  # another process's shard (any process delivers anywhere): ask Discord
+            await self._notify_afar(guild_id, channel_id, reason)
             return
         target = guild.system_channel or guild.public_updates_channel
         if target is None or target.id == channel_id or not target.permissions_for(guild.me).send_messages:
@@ -98,3 +99,21 @@ class DiscordSender:
         locale = "fr" if str(guild.preferred_locale).startswith("fr") else "en"
         await target.send(PAUSED[locale].format(channel=channel_id, reason=reason),
                           allowed_mentions=discord.AllowedMentions.none())
+
+    async def _notify_afar(self, guild_id: int, channel_id: int, reason: str) -> None:
+        """Tell a guild this process does not hold (its shard runs elsewhere) that alerts are paused, in its system
+        channel as Discord's REST API names it. Without the guild's members here, permission is not checked first:
+        a refusal is logged, and /subscriptions still shows the pause."""
+        try:
+            data = await self.client.http.get_guild(guild_id)
+            target = data.get("system_channel_id") or data.get("public_updates_channel_id")
+            if target is None or int(target) == channel_id:
+                log.info("guild %s has no channel to tell about the pause; /subscriptions shows it", guild_id)
+                return
+            locale = "fr" if str(data.get("preferred_locale", "")).startswith("fr") else "en"
+            notice = PAUSED[locale].format(channel=channel_id, reason=reason)
+            await self.client.get_partial_messageable(int(target), guild_id=guild_id).send(
+                notice, allowed_mentions=discord.AllowedMentions.none())
+        except discord.HTTPException as exc:
+            log.info("could not tell guild %s that alerts are paused (%s); /subscriptions shows it", guild_id,
+                     exc.status)
