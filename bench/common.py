@@ -14,6 +14,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "out"
@@ -158,3 +159,18 @@ def ask_figures(name: str, times: Sequence[float], floor: Sequence[float], unind
         Figure(f"{name}_statements_without_index", len(unindexed), "count", None, "0", not unindexed,
                note=f"of {distinct} distinct statements"),
     ]
+
+
+async def time_asks(engine: Any, store: Any, questions: Sequence[str], move_ids: Sequence[str]
+                    ) -> tuple[list[float], list[float]]:
+    """Seconds of each `engine.ask`, and of each single store call (a move with its sources) as the reference."""
+    times, floor = [], []
+    for q in questions:
+        started = time.perf_counter()
+        await engine.ask(q)
+        times.append(time.perf_counter() - started)
+    for move_id in move_ids:
+        started = time.perf_counter()
+        await store.move(move_id)
+        floor.append(time.perf_counter() - started)
+    return times, floor

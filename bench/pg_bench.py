@@ -17,11 +17,10 @@ import contextlib
 import random
 import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from bench.common import OUT, ChildRun, Figure, Scale, ask_figures, label, run_child
+from bench.common import OUT, ChildRun, Figure, Scale, ask_figures, label, run_child, time_asks
 from tests.pg_server import PgServer, run_sync
 
 # PostgreSQL's own defaults, where the tests' server turns durability off: a benchmark measures what production does.
@@ -230,15 +229,7 @@ async def _answer(url: str, questions: list[str]) -> tuple[list[float], list[flo
                 await engine.ask(q)
         finally:
             PgConnection.execute_fetchall = real
-        times, floor = [], []
-        for q in questions:
-            started = time.perf_counter()
-            await engine.ask(q)
-            times.append(time.perf_counter() - started)
-        for move_id in ids:
-            started = time.perf_counter()
-            await store.move(move_id)
-            floor.append(time.perf_counter() - started)
+        times, floor = await time_asks(engine, store, questions, ids)
         unindexed = []
         for sql, params in seen.items():
             scans = full_scans_of_moves(store, await plan(store, sql, params))

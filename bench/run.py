@@ -20,7 +20,20 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench.common import FULL, OUT, QUICK, ROOT, Figure, Scale, ask_figures, label, machine, percentile, run_child
+from bench.common import (
+    FULL,
+    OUT,
+    QUICK,
+    ROOT,
+    Figure,
+    Scale,
+    ask_figures,
+    label,
+    machine,
+    percentile,
+    run_child,
+    time_asks,
+)
 from bench.generate import generate
 from bench.queries import question_mix
 
@@ -231,15 +244,7 @@ async def _answer(scale: Scale) -> list[Figure]:
                 await engine.ask(q)
         finally:
             store._db.execute_fetchall = real
-        times, floor = [], []
-        for q in questions:
-            started = time.perf_counter()
-            await engine.ask(q)
-            times.append(time.perf_counter() - started)
-        for move_id in ids:
-            started = time.perf_counter()
-            await store.move(move_id)
-            floor.append(time.perf_counter() - started)
+        times, floor = await time_asks(engine, store, questions, ids)
         unindexed = []
         for sql, params in {s: p for s, p in seen}.items():
             plan = [row[3] for row in await real(f"EXPLAIN QUERY PLAN {sql}", params)]
