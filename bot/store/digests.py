@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from bot.records import Cadence, Subscription
-from bot.store.alerts import _MATCH, _SUB_COLUMNS, WINDOW_START, _sub, apply_cadence
+from bot.store.alerts import _MATCH, _SUB_COLUMNS, _sub
+from bot.store.subscriptions import WINDOW_START, apply_cadence
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable

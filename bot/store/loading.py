@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
@@ -16,10 +16,10 @@ from bot.dataset import DatasetInvalid, DatasetReader, collector_paused
 from bot.dataset_chunks import CutInsideRow
 from bot.dataset_reload import Reload, small_digests
 from bot.records import LoadReport
-from bot.rows import MoveRow
 from bot.store import columns
 from bot.store.columns import MOVE_CONTENT, MOVE_ROW, SOURCE_COLUMNS
 from bot.store.errors import REMOVAL_SHARE, TooManyRemovals
+from bot.store.names import NameIds
 from bot.store.reload import StaleReload, cut_files
 
 
@@ -93,7 +93,7 @@ class Loading:
                 first_load = not await db.execute_fetchall("SELECT 1 FROM moves LIMIT 1")
                 if reload is not None:
                     await self._check_token(db, reload)
-                names = await _NameIds.read(db, self._write_rows, lazy=reload is not None)
+                names = await NameIds.read(db, self._write_rows, lazy=reload is not None)
                 if reload is None:
                     await names.add_dataset_names(db, reader)
                     await self._replace_aliases(db, reader, names)
@@ -122,7 +122,7 @@ class Loading:
         return LoadReport(added=added, changed=changed, removed=removed, first_load=first_load,
                           roles=len(reader.roles), restored=restored, read=len(reader.move_lines))
 
-    async def _first_load(self, db: Any, reader: DatasetReader, names: _NameIds,
+    async def _first_load(self, db: Any, reader: DatasetReader, names: NameIds,
                           at: str) -> tuple[list[str], list[str], list[str], list[str]]:
         """Into the empty tables; their indexes built once, after the rows; history, not news."""
         indexes = await self._drop_move_indexes(db)
@@ -133,7 +133,7 @@ class Loading:
                          " SELECT id, 'added', 'dataset', 0, CAST(? AS TEXT) FROM moves ORDER BY rowid", (at,))
         return list(reader.move_lines), [], [], []
 
-    async def _later_load(self, db: Any, reader: DatasetReader, names: _NameIds, at: str, allow_removals: bool,
+    async def _later_load(self, db: Any, reader: DatasetReader, names: NameIds, at: str, allow_removals: bool,
                           reload: Reload | None) -> tuple[list[str], list[str], list[str], list[str]]:
         """Through the staging tables, compared with the record in SQL; news and alerts for what changed."""
         tables = await self._staging(db)
@@ -155,7 +155,7 @@ class Loading:
             await db.execute(f"DROP TABLE temp.{table}")
         return added, changed, removed, restored
 
-    async def _write_dataset(self, db: Any, reader: DatasetReader, names: _NameIds, tables: tuple[str, str],
+    async def _write_dataset(self, db: Any, reader: DatasetReader, names: NameIds, tables: tuple[str, str],
                              at: str) -> None:
         """The reader's moves and sources into `tables`, as they are read; past the first error nothing more is
         written (the reader reads on, for the other errors), and `reader.check()` raises them."""
@@ -251,7 +251,7 @@ class Loading:
                               json.dumps({"reason": f"destination now known: {new_id}"})))
 
     @staticmethod
-    async def _replace_aliases(db: Any, reader: DatasetReader, names: _NameIds) -> None:
+    async def _replace_aliases(db: Any, reader: DatasetReader, names: NameIds) -> None:
         await db.execute("DELETE FROM org_aliases")
         await db.execute("DELETE FROM team_aliases")
         await db.execute("DELETE FROM person_aliases")
@@ -285,109 +285,6 @@ class _Queue:
     async def drain(self) -> None:
         while self.pending:
             await self.pending.popleft()
-
-
-class _NameIds:
-    """Name -> id of every org, team and person; a name the load meets for the first time gets the next id and
-    its row before the first move that uses it (the load's transaction is the only writer)."""
-
-    def __init__(self, orgs: dict[str, int], teams: dict[tuple[str, str], int], people: dict[str, int],
-                 next_ids: dict[str, int], write: Callable[..., Any], lazy: bool = False):
-        self.orgs, self.teams, self.people = orgs, teams, people
-        self._next = next_ids
-        self._write = write
-        self._lazy = lazy
-
-    @classmethod
-    async def read(cls, db: Any, write: Callable[..., Any], *, lazy: bool = False) -> _NameIds:
-        """The names on record (`lazy`: none yet; each looked up when a row names it, for a load of a few rows);
-        `write(db, table, columns, rows)` writes the new ones (the backend's bulk way)."""
-        next_ids = {table: (await db.execute_fetchall(f"SELECT coalesce(max(id), 0) + 1 FROM {table}"))[0][0]
-                    for table in ("orgs", "teams", "people")}
-        if lazy:
-            return cls({}, {}, {}, next_ids, write, lazy=True)
-        orgs = {name: id_ for id_, name in await db.execute_fetchall("SELECT id, name FROM orgs")}
-        teams = {(org, name): id_ for id_, org, name in await db.execute_fetchall(
-            "SELECT t.id, o.name, t.name FROM teams t JOIN orgs o ON o.id = t.org_id")}
-        people = {name: id_ for id_, name in await db.execute_fetchall("SELECT id, name FROM people")}
-        return cls(orgs, teams, people, next_ids, write)
-
-    async def _look_up(self, db: Any, orgs: list[str], teams: list[tuple[str, str]], people: list[str]) -> None:
-        """The ids on record of these names (lazy mode)."""
-        wanted = [o for o in dict.fromkeys([*orgs, *(org for org, _ in teams)]) if o not in self.orgs]
-        for part in columns.chunks(wanted):
-            self.orgs.update(await db.execute_fetchall(
-                f"SELECT name, id FROM orgs WHERE name IN ({columns.marks(part)})", part))
-        keys = {k for k in teams if k not in self.teams}
-        for part in columns.chunks(list(dict.fromkeys(org for org, _ in keys))):
-            for id_, org, name in await db.execute_fetchall(
-                    "SELECT t.id, o.name, t.name FROM teams t JOIN orgs o ON o.id = t.org_id"
-                    f" WHERE o.name IN ({columns.marks(part)})", part):
-                if (org, name) in keys:
-                    self.teams[org, name] = id_
-        for part in columns.chunks([p for p in dict.fromkeys(people) if p not in self.people]):
-            self.people.update(await db.execute_fetchall(
-                f"SELECT name, id FROM people WHERE name IN ({columns.marks(part)})", part))
-
-    async def add_dataset_names(self, db: Any, reader: DatasetReader) -> None:
-        """The names of the small files (orgs, teams, people, roles), in their order."""
-        orgs = [o.name for o in reader.orgs] + [t.org for t in reader.teams] + [r.org for r in reader.roles]
-        teams = [(t.org, t.name) for t in reader.teams] + [(r.org, r.team) for r in reader.roles if r.team]
-        people = [p.name for p in reader.people] + [r.person for r in reader.roles]
-        await self._add(db, orgs, teams, people)
-
-    async def add_role_names(self, db: Any, reader: DatasetReader) -> None:
-        """The names of roles.csv (a lazy load's small files are on record already)."""
-        await self._add(db, [r.org for r in reader.roles], [(r.org, r.team) for r in reader.roles if r.team],
-                        [r.person for r in reader.roles])
-
-    async def add_new(self, db: Any, chunk: Sequence[MoveRow], queue: _Queue | None = None) -> None:
-        """The names of a chunk of moves that have no id yet."""
-        orgs, teams, people = self.orgs, self.teams, self.people
-        new_orgs = [o for m in chunk for o in (m.from_org, m.to_org) if o is not None and o not in orgs]
-        new_teams = [k for m in chunk for k in ((m.from_org, m.from_team), (m.to_org, m.to_team))
-                     if k[1] and k not in teams]
-        new_people = [m.person for m in chunk if m.person not in people]
-        if new_orgs or new_teams or new_people:
-            await self._add(db, new_orgs, new_teams, new_people, queue)
-
-    async def _add(self, db: Any, orgs: Iterable[str], teams: Iterable[tuple[str, str]], people: Iterable[str],
-                   queue: _Queue | None = None) -> None:
-        orgs, teams, people = list(orgs), list(teams), list(people)
-        if self._lazy:
-            await self._look_up(db, orgs, teams, people)
-        rows: dict[str, list[tuple]] = {"orgs": [], "teams": [], "people": []}
-        for name in dict.fromkeys(orgs):
-            if name not in self.orgs:
-                self.orgs[name] = self._take("orgs")
-                rows["orgs"].append((self.orgs[name], name))
-        for org, name in dict.fromkeys(teams):
-            if (org, name) not in self.teams:
-                self.teams[org, name] = self._take("teams")
-                rows["teams"].append((self.teams[org, name], self.orgs[org], name))
-        for name in dict.fromkeys(people):
-            if name not in self.people:
-                self.people[name] = self._take("people")
-                rows["people"].append((self.people[name], name))
-        for table, names in (("orgs", ("id", "name")), ("teams", ("id", "org_id", "name")),
-                             ("people", ("id", "name"))):
-            if rows[table]:
-                write = self._write(db, table, names, rows[table])
-                await (queue.put(write) if queue is not None else write)
-
-    def _take(self, table: str) -> int:
-        id_ = self._next[table]
-        self._next[table] = id_ + 1
-        return id_
-
-    def move_rows(self, chunk: Sequence[MoveRow], at: str) -> list[tuple]:
-        """The moves table's values for a chunk of rows (every name already has its id)."""
-        orgs, teams, people = self.orgs, self.teams, self.people
-        return [(move_id, people[person], orgs[from_org], teams[from_org, from_team] if from_team else None, from_role,
-                 orgs[to_org] if to_org else None, teams[to_org, to_team] if to_team else None, to_role, date,
-                 precision, basis, status, notes, at, at)
-                for (move_id, person, from_org, from_team, from_role, to_org, to_team, to_role, date, precision, basis,
-                     status, notes, _) in chunk]
 
 
 async def _completions(db: Any, gone: str) -> dict[str, str]:
